@@ -1,0 +1,92 @@
+import { defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
+import { playwright } from '@vitest/browser-playwright';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const fixtures = resolve(root, process.env.EIDKIT_FIXTURES ?? '../shared/fixtures');
+const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** Headers that make the page cross-origin isolated, so wasm threads (SharedArrayBuffer) are allowed. */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Flags from the machine's guide: no sandbox (root), no GPU, and no background traffic to hosts we cannot reach. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export default defineConfig({
+  root: resolve(root, 'site'),
+  publicDir: false,
+  plugins: [solid()],
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  worker: { format: 'es' },
+  build: {
+    outDir: resolve(root, 'dist/site'),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  test: {
+    environment: 'node',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          root,
+          environment: 'node',
+          include: ['engine/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'workers/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+          provide: { fixtures, fixturesPresent: existsSync(fixtures) },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        server: { headers: isolationHeaders, fs: { allow: [root, fixtures] } },
+        test: {
+          name: 'browser',
+          root,
+          include: ['engine/**/*.browser.test.ts', 'workers/**/*.browser.test.ts'],
+          provide: { fixtures, fixturesPresent: existsSync(fixtures) },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          root,
+          environment: 'node',
+          include: ['site/**/*.e2e.test.ts'],
+          provide: { fixtures, fixturesPresent: existsSync(fixtures) },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,15 @@
+/**
+ * eidkit's public API (browser and Node). Node-only helpers (reading models from disk, copying them) are in
+ * 'eidkit/node'. Nothing here imports a UI framework.
+ */
+export { EidkitError, isEidkitError } from './errors.ts';
+
+// runtime: backend choice, the pinned model manifest, verified model loading
+export { initBackend, type BackendOptions, type BackendReport, type BackendName } from './runtime/backend.ts';
+export { manifest, modelEntry, allEntries, type Manifest, type ManifestEntry, type ManifestFile, type ModelEntry } from './runtime/manifest.ts';
+export { urlSource, type ModelSource } from './runtime/model-source.ts';
+export { loadGraphModel, readVerifiedFiles, type LoadProgress } from './runtime/load-model.ts';
+export { MAX_FRAME_PIXELS, type FrameInput, type RgbaImage } from './runtime/frame.ts';
+
+// face
+export * from './face/index.ts';

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths, setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { EidkitError } from '../errors.ts';
+
+export type BackendName = 'wasm' | 'webgpu';
+
+export interface BackendOptions {
+  /** 'auto' (default): WebGPU when an adapter is there, else wasm. Tests force 'wasm'. */
+  readonly prefer?: 'auto' | BackendName;
+  /**
+   * Folder (URL) holding the tfjs-backend-wasm*.wasm files, in browsers. `eidkit models copy` puts them beside the
+   * models, so this is usually the models folder. In Node the installed package's own files are used.
+   */
+  readonly wasmBase?: string;
+  /** Threads for the wasm backend; default: tfjs's choice (half the cores) when cross-origin isolated, else 1. */
+  readonly threads?: number;
+}
+
+export interface BackendReport {
+  readonly backend: BackendName;
+  readonly simd: boolean;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+}
+
+let current: Promise<BackendReport> | undefined;
+
+/** Chooses and initialises the tfjs backend once per realm (a worker, a page or a Node process). */
+export function initBackend(options: BackendOptions = {}): Promise<BackendReport> {
+  current ??= choose(options).catch((e: unknown) => {
+    current = undefined;
+    throw e;
+  });
+  return current;
+}
+
+async function choose(options: BackendOptions): Promise<BackendReport> {
+  const prefer = options.prefer ?? 'auto';
+  const isolated = globalThis.crossOriginIsolated === true;
+  if (prefer !== 'wasm' && (await hasWebGpuAdapter())) {
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (await tf.setBackend('webgpu')) {
+      await tf.ready();
+      return { backend: 'webgpu', simd: false, threads: 0, crossOriginIsolated: isolated };
+    }
+  }
+  if (prefer === 'webgpu') throw new EidkitError('runtime/no-webgpu', 'WebGPU was requested but this device has no WebGPU adapter.');
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined && typeof window === 'undefined' && typeof self === 'undefined';
+  if (!isNode) {
+    const base = options.wasmBase ?? '/models/';
+    setWasmPaths(base.endsWith('/') ? base : `${base}/`);
+  }
+  if (options.threads !== undefined) setThreadsCount(options.threads);
+  if (!(await tf.setBackend('wasm'))) {
+    throw new EidkitError('runtime/no-wasm', 'The WebAssembly backend could not start on this device.');
+  }
+  await tf.ready();
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+  return { backend: 'wasm', simd, threads: multithread ? getThreadsCount() : 1, crossOriginIsolated: isolated };
+}
+
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const gpu = (globalThis.navigator as (Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }) | undefined)?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}

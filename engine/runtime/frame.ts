@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { EidkitError } from '../errors.ts';
+
+/** Raw RGBA pixels, row-major, 4 bytes a pixel: what Node callers (and decoded JPEG/PNG) provide. */
+export interface RgbaImage {
+  readonly data: Uint8Array | Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Anything the face engine accepts as a frame. In browsers ImageBitmap and VideoFrame are transferable to the worker
+ * without a copy; ImageData and RgbaImage transfer their pixel buffer.
+ */
+export type FrameInput = RgbaImage | ImageData | ImageBitmap | VideoFrame | OffscreenCanvas;
+
+/** Larger frames are refused before any pixel work: a 16k x 16k photo would exhaust a phone's memory. */
+export const MAX_FRAME_PIXELS = 64_000_000;
+
+export function frameSize(input: FrameInput): { width: number; height: number } {
+  if (isVideoFrame(input)) return { width: input.displayWidth, height: input.displayHeight };
+  return { width: input.width, height: input.height };
+}
+
+function isVideoFrame(input: FrameInput): input is VideoFrame {
+  return typeof VideoFrame !== 'undefined' && input instanceof VideoFrame;
+}
+
+/**
+ * Turns a frame into an int32 RGB tensor [h, w, 3]. Frames wider than `maxSide` are downscaled first (in the browser
+ * by createImageBitmap, which is cheap), so a huge photo never becomes a huge tensor.
+ */
+export async function frameToTensor(input: FrameInput, maxSide = 1280): Promise<tf.Tensor3D> {
+  const { width, height } = frameSize(input);
+  if (!(width > 0 && height > 0)) throw new EidkitError('face/empty-image', 'The image is empty (zero width or height).', { width, height });
+  if (width * height > MAX_FRAME_PIXELS) {
+    throw new EidkitError('face/image-too-large', `The image is too large (${width}x${height}); use at most ${MAX_FRAME_PIXELS / 1e6} megapixels.`, { width, height });
+  }
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  if (isRgba(input)) {
+    if (input.data.length < width * height * 4) {
+      throw new EidkitError('face/bad-pixels', `Pixel buffer holds ${input.data.length} bytes, expected ${width * height * 4} (RGBA).`);
+    }
+    const data = input.data instanceof Uint8Array ? input.data : new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
+    const t = tf.browser.fromPixels({ data, width, height }, 3);
+    return scale === 1 ? t : downscale(t, scale);
+  }
+  const resizeWidth = Math.max(1, Math.round(width * scale));
+  const resizeHeight = Math.max(1, Math.round(height * scale));
+  const bitmap = isVideoFrame(input) || scale < 1 || input instanceof OffscreenCanvas
+    ? await createImageBitmap(input as ImageBitmapSource, { resizeWidth, resizeHeight, resizeQuality: 'medium' })
+    : input;
+  try {
+    return tf.browser.fromPixels(bitmap as ImageBitmap | ImageData, 3);
+  } finally {
+    if (bitmap !== input) (bitmap as ImageBitmap).close();
+  }
+}
+
+function downscale(t: tf.Tensor3D, scale: number): tf.Tensor3D {
+  const [height, width] = t.shape;
+  const size: [number, number] = [Math.max(1, Math.round(height * scale)), Math.max(1, Math.round(width * scale))];
+  const out = tf.tidy(() => tf.cast(tf.image.resizeBilinear(t, size, true), 'int32'));
+  t.dispose();
+  return out;
+}
+
+function isRgba(input: FrameInput): input is RgbaImage | ImageData {
+  return 'data' in input;
+}

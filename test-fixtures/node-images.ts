@@ -1,0 +1,21 @@
+// Test helper (Node): decode JPEG/PNG files into RGBA pixels the engine accepts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { inject } from 'vitest';
+import type { RgbaImage } from '../engine/runtime/frame.ts';
+
+export function fixture(...parts: string[]): string {
+  return join(inject('fixtures'), ...parts);
+}
+
+export function decodeImage(path: string): RgbaImage {
+  const bytes = readFileSync(path);
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    const png = PNG.sync.read(bytes);
+    return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
+  }
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  return { data: img.data, width: img.width, height: img.height };
+}

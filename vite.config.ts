@@ -29,7 +29,7 @@ export const chromiumArgs = [
 
 export default defineConfig({
   root: resolve(root, 'site'),
-  publicDir: false,
+  publicDir: resolve(root, 'site/public'),
   plugins: [solid()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Builds what the project serves and publishes:
+//   node scripts/build.mjs           engine + workers (dist/engine, dist/workers), models (dist/models), site (dist/site)
+//   node scripts/build.mjs --engine  engine + workers only (the npm `prepare` step, so `npx eidkit` works after install)
+import { buildEngine, prepareModels, buildSite } from './lib/steps.mjs';
+
+const engineOnly = process.argv.includes('--engine');
+await buildEngine({ tolerateTypeErrors: engineOnly });
+if (!engineOnly) {
+  await prepareModels('dist/models');
+  await buildSite();
+}

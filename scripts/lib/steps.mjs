@@ -1,0 +1,76 @@
+// Build and setup steps shared by `npm start`, `npm test` and `npm run build`. Node built-ins only: these run
+// before dependencies are known to be installed.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+
+export function log(step) {
+  process.stdout.write(`\n▶ ${step}\n`);
+}
+
+/** Runs a command with inherited output; resolves with its exit code (rejects only if it cannot start). */
+export function run(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
+  });
+}
+
+export async function runOrExit(label, command, args, options) {
+  const code = await run(command, args, options);
+  if (code !== 0) {
+    console.error(`\n✖ ${label} failed (exit ${code}).`);
+    process.exit(code);
+  }
+}
+
+/** Installs dependencies when node_modules is missing or older than package-lock.json. */
+export async function ensureInstalled() {
+  const marker = join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = join(ROOT, 'package-lock.json');
+  const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
+  if (fresh) return;
+  log('installing dependencies (npm ci)');
+  await runOrExit('npm ci', 'npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+/** The Chromium the browser tests drive: $CHROME_PATH, else Debian's /usr/bin/chromium. */
+export function findChromium() {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium'].filter(Boolean);
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      /* try the next */
+    }
+  }
+  return undefined;
+}
+
+export async function buildEngine({ tolerateTypeErrors = false } = {}) {
+  log('building the engine and workers (dist/engine, dist/workers)');
+  const code = await run(bin('tsc'), ['-p', 'engine/tsconfig.build.json']);
+  if (code !== 0 && !tolerateTypeErrors) {
+    console.error('\n✖ engine build failed.');
+    process.exit(code);
+  }
+  // In `prepare` (npm install) a type error must not block installing; `npm test` type-checks strictly.
+  if (code !== 0) console.warn('⚠ the engine has type errors; JavaScript was emitted anyway. Run npm test to see them.');
+}
+
+export async function prepareModels(dir) {
+  log(`copying hash-checked models and the wasm runtime into ${dir}`);
+  await runOrExit('models copy', process.execPath, [join(ROOT, 'dist/engine/cli/main.js'), 'models', 'copy', dir]);
+}
+
+export async function buildSite() {
+  log('building the site (dist/site)');
+  await runOrExit('vite build', bin('vite'), ['build', '--logLevel', 'warn']);
+  await prepareModels('dist/site/models');
+}

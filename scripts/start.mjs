@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, prepares the models, builds the site and serves it on localhost with the
+// headers it needs (cross-origin isolation for wasm threads, a strict CSP). PORT overrides the default 4173.
+import { ensureInstalled, buildEngine, buildSite } from './lib/steps.mjs';
+
+await ensureInstalled();
+await buildEngine();
+await buildSite();
+const { serve } = await import('./serve.mjs');
+const server = await serve({ root: new URL('../dist/site', import.meta.url).pathname, port: Number(process.env.PORT ?? 4173) });
+console.log(`\neidkit is being served at ${server.url}  (Ctrl+C to stop)`);

@@ -1,0 +1,98 @@
+/**
+ * Holder side: build a presentation (an ISO 18013-5 DeviceResponse with only the chosen elements) signed by the device
+ * key over the QR session transcript, wrapped in eidkit's versioned envelope:
+ *   Envelope = [1, Handover, DeviceResponse]
+ *   Handover = [1, t] (one-way, t in whole seconds) / [2, nonce] (two-way)
+ */
+import { EidkitError } from '../errors.ts';
+import { encodeCbor, EmbeddedCbor, type CborValue } from './cbor.ts';
+import { COSE_SHA256_64, CoseHeader, coseSign1ToCbor, signCoseSign1, verifyCoseSign1 } from './cose.ts';
+import type { Signer } from './crypto.ts';
+import { sha256 } from './crypto.ts';
+import { parseCredential, readX5chain } from './mdoc.ts';
+import { deviceAuthenticationBytes, sessionTranscript, type Challenge, type PresentationMode } from './transcript.ts';
+
+export const ENVELOPE_VERSION = 1;
+export const MODE_ONE_WAY = 1;
+export const MODE_TWO_WAY = 2;
+
+export interface PresentOptions {
+  /** The credential bytes from `issueCredential`. */
+  readonly credential: Uint8Array;
+  /** Element identifiers to reveal, or 'all'. Elements the credential lacks are skipped. */
+  readonly disclose: readonly string[] | 'all';
+  /** Signs with the holder's device key (e.g. `webCryptoSigner(nonExtractableKey)`), returning r‖s. */
+  readonly deviceSigner: Signer;
+  /** one-way: bound to `at` (default now); two-way: bound to the verifier's scanned challenge. */
+  readonly mode: { readonly kind: 'one-way'; readonly at?: Date } | { readonly kind: 'two-way'; readonly challenge: Challenge };
+  /** Embed the DS certificate instead of referencing it by thumbprint (needed when the verifier's trust list only
+   * holds the IACA root). Costs ~500 bytes of QR. */
+  readonly embedCertificate?: boolean;
+}
+
+export interface Presentation {
+  /** The envelope (CBOR); `presentationToQr` turns it into QR text. */
+  readonly bytes: Uint8Array;
+  /** What was revealed, for the wallet's audit log. */
+  readonly disclosed: readonly string[];
+  readonly mode: PresentationMode;
+}
+
+/** x5t = [-15 (SHA-256/64), first 8 bytes of SHA-256(cert)] (RFC 9360). */
+export async function certificateThumbprint(der: Uint8Array): Promise<Uint8Array> {
+  return (await sha256(der)).slice(0, 8);
+}
+
+export async function createPresentation(opts: PresentOptions): Promise<Presentation> {
+  const cred = parseCredential(opts.credential);
+  const wanted = opts.disclose === 'all' ? undefined : new Set(opts.disclose);
+  const nameSpaces = new Map<string, EmbeddedCbor[]>();
+  const disclosed: string[] = [];
+  for (const [ns, items] of cred.nameSpaces) {
+    const chosen = items.filter((it) => !wanted || wanted.has(it.elementIdentifier));
+    if (chosen.length === 0) continue;
+    nameSpaces.set(ns, chosen.map((it) => it.bytes));
+    disclosed.push(...chosen.map((it) => it.elementIdentifier));
+  }
+  if (disclosed.length === 0) {
+    throw new EidkitError('credential/nothing-to-disclose', 'None of the chosen elements is in this credential.');
+  }
+
+  const mode: PresentationMode =
+    opts.mode.kind === 'one-way'
+      ? { kind: 'one-way', time: Math.floor((opts.mode.at ?? new Date()).getTime() / 1000) }
+      : { kind: 'two-way', nonce: opts.mode.challenge.nonce, readerKey: opts.mode.challenge.readerKey };
+  const deviceNameSpaces = EmbeddedCbor.of(new Map());
+  const toSign = deviceAuthenticationBytes(sessionTranscript(mode), cred.docType, deviceNameSpaces);
+  const deviceSignature = await signCoseSign1({ detached: toSign, signer: opts.deviceSigner });
+  // Catch a wallet presenting with the wrong key (e.g. a restored backup that was never re-bound) here, with a clear
+  // message, rather than as a failed check on the verifier's phone.
+  const self = await verifyCoseSign1(deviceSignature, cred.mso.deviceKey, toSign);
+  if (!self.ok) {
+    throw new EidkitError(
+      'credential/wrong-device-key',
+      'This credential is bound to another device key; it must be re-issued for this device before it can be shown.',
+    );
+  }
+
+  const unprotected = new Map<number, CborValue>(cred.issuerAuth.unprotected as Map<number, CborValue>);
+  const chain = readX5chain(unprotected.get(CoseHeader.x5chain));
+  if (!opts.embedCertificate && chain) {
+    unprotected.delete(CoseHeader.x5chain);
+    unprotected.set(CoseHeader.x5t, [COSE_SHA256_64, await certificateThumbprint(chain[0]!)]);
+  }
+  const issuerAuth = coseSign1ToCbor({ ...cred.issuerAuth, unprotected });
+  const deviceResponse = {
+    version: '1.0',
+    documents: [
+      {
+        docType: cred.docType,
+        issuerSigned: { nameSpaces, issuerAuth },
+        deviceSigned: { nameSpaces: deviceNameSpaces, deviceAuth: { deviceSignature: coseSign1ToCbor(deviceSignature) } },
+      },
+    ],
+    status: 0,
+  };
+  const handover = mode.kind === 'one-way' ? [MODE_ONE_WAY, mode.time] : [MODE_TWO_WAY, mode.nonce];
+  return { bytes: encodeCbor([ENVELOPE_VERSION, handover, deviceResponse]), disclosed, mode };
+}

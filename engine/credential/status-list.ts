@@ -1,0 +1,150 @@
+/**
+ * Revocation in the spirit of the IETF Token Status List (draft-ietf-oauth-status-list): a bit string with `bits` bits
+ * per credential (index from the MSO), zlib-compressed, in a CWT signed by the issuer's signer certificate (x5chain),
+ * which must chain to the same IACA as the credential. Claims: 2 sub (the list uri), 6 iat, 4 exp, 65534 ttl,
+ * 65533 status_list {"bits", "lst"}. Values: 0 valid, 1 invalid (revoked), 2 suspended.
+ */
+import { unzlibSync, zlibSync } from 'fflate';
+import { EidkitError } from '../errors.ts';
+import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
+import { CoseHeader, coseSign1ToCbor, readCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose.ts';
+import type { Signer } from './crypto.ts';
+import { bytesOf, mapOf, readX5chain, textOf, uintOf } from './mdoc.ts';
+import { chainToTrustList } from './chain.ts';
+import type { TrustList, TrustedIssuer } from './trust-list.ts';
+import { parseCertificate, type Certificate } from './x509.ts';
+
+export const StatusValue = { valid: 0, invalid: 1, suspended: 2 } as const;
+export type StatusName = keyof typeof StatusValue;
+const CLAIM = { sub: 2, exp: 4, iat: 6, ttl: 65534, statusList: 65533 } as const;
+const TYP_HEADER = 16;
+export const STATUS_LIST_TYP = 'application/statuslist+cwt';
+/** Inflated status lists larger than this are refused (16 M credentials at 2 bits). */
+export const MAX_STATUS_LIST_BYTES = 4 * 1024 * 1024;
+
+/** The issuer's working copy (kept privately; `signStatusList` publishes it). */
+export interface StatusListState {
+  readonly uri: string;
+  readonly bits: 1 | 2 | 4 | 8;
+  /** One status value per index. */
+  readonly statuses: Uint8Array;
+}
+
+export function createStatusList(uri: string, size: number, bits: 1 | 2 | 4 | 8 = 2): StatusListState {
+  if (!uri) throw new EidkitError('credential/bad-input', 'A status list needs a uri.');
+  if (!Number.isSafeInteger(size) || size < 1 || (size * bits) / 8 > MAX_STATUS_LIST_BYTES) {
+    throw new EidkitError('credential/bad-input', `A status list holds 1..${(MAX_STATUS_LIST_BYTES * 8) / bits} entries.`);
+  }
+  return { uri, bits, statuses: new Uint8Array(size) };
+}
+
+export function setStatus(state: StatusListState, index: number, value: StatusName): StatusListState {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= state.statuses.length) {
+    throw new EidkitError('credential/bad-input', `Status index ${index} is outside the list (0..${state.statuses.length - 1}).`);
+  }
+  const statuses = state.statuses.slice();
+  statuses[index] = StatusValue[value];
+  return { ...state, statuses };
+}
+
+/** Packs statuses LSB-first as the draft specifies. */
+export function packStatuses(statuses: Uint8Array, bits: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((statuses.length * bits) / 8));
+  for (let i = 0; i < statuses.length; i++) {
+    const bit = i * bits;
+    out[bit >> 3]! |= (statuses[i]! & ((1 << bits) - 1)) << (bit & 7);
+  }
+  return out;
+}
+
+export async function signStatusList(
+  state: StatusListState,
+  signerKey: { readonly certificate: Uint8Array; readonly signer: Signer },
+  times: { readonly issuedAt: Date; readonly expiresAt: Date; readonly ttlSeconds?: number },
+): Promise<Uint8Array> {
+  if (times.expiresAt.getTime() <= times.issuedAt.getTime()) {
+    throw new EidkitError('credential/bad-input', 'The status list must expire after it is issued.');
+  }
+  const claims = new Map<number, CborValue>([
+    [CLAIM.sub, state.uri],
+    [CLAIM.iat, Math.floor(times.issuedAt.getTime() / 1000)],
+    [CLAIM.exp, Math.floor(times.expiresAt.getTime() / 1000)],
+    [CLAIM.statusList, new Map<string, CborValue>([['bits', state.bits], ['lst', zlibSync(packStatuses(state.statuses, state.bits), { level: 9 })]])],
+  ]);
+  if (times.ttlSeconds !== undefined) claims.set(CLAIM.ttl, times.ttlSeconds);
+  const signed = await signCoseSign1({
+    payload: encodeCbor(claims),
+    protectedHeaders: new Map([[TYP_HEADER, STATUS_LIST_TYP]]),
+    unprotected: new Map([[CoseHeader.x5chain, signerKey.certificate]]),
+    signer: signerKey.signer,
+  });
+  return encodeCbor(coseSign1ToCbor(signed));
+}
+
+/** A status list whose signature and chain have been checked. */
+export interface StatusList {
+  readonly uri: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly ttlSeconds: number | undefined;
+  readonly bits: number;
+  /** The packed (inflated) bit string. */
+  readonly packed: Uint8Array;
+  readonly issuer: TrustedIssuer;
+  readonly signer: Certificate;
+}
+
+function bad(message: string): EidkitError {
+  return new EidkitError('credential/bad-status-list', message);
+}
+
+/** Verifies a status list token against the trust list. Throws EidkitError for anything it cannot vouch for. */
+export async function openStatusList(bytes: Uint8Array, trust: TrustList): Promise<StatusList> {
+  const sign1 = readCoseSign1(decodeCbor(bytes, { maxDepth: 8 }));
+  if (sign1.protectedHeaders.get(TYP_HEADER) !== STATUS_LIST_TYP) throw bad('The signed object is not a status list.');
+  const chain = readX5chain(sign1.unprotected.get(CoseHeader.x5chain) ?? sign1.protectedHeaders.get(CoseHeader.x5chain));
+  if (!chain) throw bad('The status list carries no signer certificate.');
+  const signer = parseCertificate(chain[0]!);
+  if (!signer.publicKey) throw bad('The status list signer key is not a supported EC key.');
+  const sig = await verifyCoseSign1(sign1, signer.publicKey);
+  if (!sig.ok) throw new EidkitError('credential/status-list-signature', `The status list signature is not valid (${sig.reason}).`);
+  const anchored = await chainToTrustList(signer, trust, false);
+  if (!anchored.ok) throw new EidkitError('credential/status-list-untrusted', `Status list signer: ${anchored.message}`);
+  const claims = mapOf(decodeCbor(sign1.payload!), 'status list claims');
+  const sl = mapOf(claims.get(CLAIM.statusList), 'status_list');
+  const bits = uintOf(sl.get('bits'), 'bits');
+  if (![1, 2, 4, 8].includes(bits)) throw bad('status_list bits must be 1, 2, 4 or 8.');
+  const lst = bytesOf(sl.get('lst'), 'lst');
+  let packed: Uint8Array;
+  try {
+    packed = unzlibSync(lst, { out: new Uint8Array(MAX_STATUS_LIST_BYTES + 1) });
+  } catch (e) {
+    throw bad(`The status list bit string does not decompress (${e instanceof Error ? e.message : 'error'}).`);
+  }
+  if (packed.length > MAX_STATUS_LIST_BYTES) {
+    throw new EidkitError('credential/too-large', `The status list inflates to more than ${MAX_STATUS_LIST_BYTES} bytes.`);
+  }
+  const issuedAt = uintOf(claims.get(CLAIM.iat), 'iat') * 1000;
+  if (issuedAt < signer.notBefore || issuedAt > signer.notAfter) {
+    throw new EidkitError('credential/status-list-untrusted', 'The status list was signed outside its certificate validity.');
+  }
+  const ttl = claims.get(CLAIM.ttl);
+  return {
+    uri: textOf(claims.get(CLAIM.sub), 'sub'),
+    issuedAt,
+    expiresAt: uintOf(claims.get(CLAIM.exp), 'exp') * 1000,
+    ttlSeconds: ttl === undefined ? undefined : uintOf(ttl, 'ttl'),
+    bits,
+    packed: packed.slice(),
+    issuer: anchored.issuer,
+    signer,
+  };
+}
+
+/** The status value at `index`, or undefined when the list does not cover it. */
+export function statusAt(list: Pick<StatusList, 'bits' | 'packed'>, index: number): number | undefined {
+  const bit = index * list.bits;
+  const byte = list.packed[bit >> 3];
+  if (byte === undefined || !Number.isSafeInteger(index) || index < 0) return undefined;
+  return (byte >> (bit & 7)) & ((1 << list.bits) - 1);
+}

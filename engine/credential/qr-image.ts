@@ -1,0 +1,64 @@
+/**
+ * QR images: encoding with the maintained `qrcode` package (forced to alphanumeric mode for eidkit texts) and decoding
+ * with jsQR. Both work on plain RGBA pixels so they run in Node, in a page and in a worker alike; turning pixels into a
+ * PNG or a canvas is left to the edges (CLI: pngjs; browser: canvas).
+ */
+import QRCode from 'qrcode';
+import jsQR from 'jsqr';
+import { EidkitError } from '../errors.ts';
+import { BASE45_CHARSET } from './base45.ts';
+
+export interface QrMatrix {
+  readonly version: number;
+  readonly errorCorrection: 'L' | 'M' | 'Q' | 'H';
+  /** Modules per side. */
+  readonly size: number;
+  /** size × size, 1 = dark, row-major. */
+  readonly modules: Uint8Array;
+}
+
+const ALNUM = new Set(BASE45_CHARSET);
+
+/** The QR symbol for `text` at the smallest version that fits (level M by default). */
+export function qrMatrix(text: string, errorCorrection: QrMatrix['errorCorrection'] = 'M'): QrMatrix {
+  const alphanumeric = [...text].every((c) => ALNUM.has(c));
+  let q: QRCode.QRCode;
+  try {
+    q = QRCode.create(alphanumeric ? [{ data: text, mode: 'alphanumeric' }] : text, { errorCorrectionLevel: errorCorrection });
+  } catch (e) {
+    throw new EidkitError('credential/qr-too-large', `The text does not fit in a QR code at level ${errorCorrection}.`, { chars: text.length }, { cause: e });
+  }
+  return { version: q.version, errorCorrection, size: q.modules.size, modules: Uint8Array.from(q.modules.data) };
+}
+
+export interface RgbaImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+}
+
+/** Draws the matrix black on white with a quiet zone (4 modules, as the QR standard asks). */
+export function renderQrRgba(m: QrMatrix, scale = 4, margin = 4): RgbaImage {
+  const width = (m.size + 2 * margin) * scale;
+  const data = new Uint8ClampedArray(width * width * 4).fill(255);
+  for (let r = 0; r < m.size; r++) {
+    for (let c = 0; c < m.size; c++) {
+      if (!m.modules[r * m.size + c]) continue;
+      for (let y = 0; y < scale; y++) {
+        const row = ((r + margin) * scale + y) * width;
+        for (let x = 0; x < scale; x++) {
+          const p = (row + (c + margin) * scale + x) * 4;
+          data[p] = data[p + 1] = data[p + 2] = 0;
+        }
+      }
+    }
+  }
+  return { width, height: width, data };
+}
+
+/** Finds and decodes one QR code in RGBA pixels; undefined when there is none readable. */
+export function decodeQrRgba(data: Uint8ClampedArray, width: number, height: number): string | undefined {
+  if (data.length !== width * height * 4) throw new EidkitError('credential/bad-image', 'RGBA data does not match the image size.');
+  const hit = jsQR(data, width, height, { inversionAttempts: 'attemptBoth' });
+  return hit?.data || undefined;
+}

@@ -57,7 +57,8 @@ export function sampleMeta(id: string, over: Partial<CredentialMeta> = {}): Cred
 
 /** Credential-like bytes: a readable marker (to prove it is not stored in clear) plus random filler. */
 export function sampleBytes(size = 3000): Uint8Array {
-  const out = crypto.getRandomValues(new Uint8Array(size));
+  const out = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(out.subarray(at, Math.min(size, at + 65_536)));
   out.set(new TextEncoder().encode(MARKER), 17);
   return out;
 }

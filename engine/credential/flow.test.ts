@@ -43,6 +43,7 @@ describe('issue → present → verify', () => {
       devicePublicKey: await publicKeyPoint(device.publicKey),
       documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) },
       status: { index: 7, uri: issuer.statusUri },
+      ageThresholds: [65, 18, 16],
     });
   });
 
@@ -54,13 +55,14 @@ describe('issue → present → verify', () => {
     const c = parseCredential(credential);
     const ids = c.nameSpaces.get('org.eidkit.eid.1')!.map((i) => i.elementIdentifier);
     expect(ids).toEqual([
-      'family_name', 'given_name', 'birth_date', 'age_over_18', 'age_over_21', 'age_over_65', 'sex', 'nationality',
+      'family_name', 'given_name', 'birth_date', 'age_over_16', 'age_over_18', 'age_over_65', 'sex', 'nationality',
       'resident_address', 'document_number', 'issue_date', 'expiry_date', 'issuing_authority', 'issuing_country',
       'biometric_template_face',
     ]);
     const values = Object.fromEntries(c.nameSpaces.get('org.eidkit.eid.1')!.map((i) => [i.elementIdentifier, i.elementValue]));
     expect(values.age_over_18).toBe(true);
     expect(values.age_over_65).toBe(false);
+    expect(values.age_over_16).toBe(true);
     expect(c.mso.status).toEqual({ index: 7, uri: issuer.statusUri });
     expect(new Set(c.nameSpaces.get('org.eidkit.eid.1')!.map((i) => i.digestID)).size).toBe(ids.length);
   });

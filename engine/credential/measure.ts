@@ -1,7 +1,7 @@
 /** Where the bytes of a presentation go — so the next cut of the QR budget is obvious. */
 import { decodeCbor, encodeCbor, EmbeddedCbor, type CborMap, type CborValue } from './cbor.ts';
 import { compress, QR_PREFIX } from './qr-codec.ts';
-import { base45Encode } from './base45.ts';
+import { bytesToDecimal } from './decimal.ts';
 import { qrMatrix } from './qr-image.ts';
 import { readCoseSign1 } from './cose.ts';
 
@@ -60,7 +60,7 @@ export function measurePresentation(envelope: Uint8Array): PresentationSize {
   const issuerSignature = auth.signature.length + 2;
   const issuerHeaders = auth.protectedBytes.length + 1 + len(auth.unprotected);
   const compressed = compress(envelope);
-  const text = QR_PREFIX + base45Encode(compressed);
+  const text = QR_PREFIX + bytesToDecimal(compressed);
   let qrVersion: number | undefined;
   try {
     qrVersion = qrMatrix(text).version;

@@ -7,7 +7,8 @@ import { EmbeddedCbor, Tagged, type CborEncodable, type CborValue } from './cbor
 
 export const EID_DOC_TYPE = 'org.eidkit.eid.1';
 export const EID_NAMESPACE = 'org.eidkit.eid.1';
-export const DEFAULT_AGE_THRESHOLDS: readonly number[] = [18, 21, 65];
+/** Each threshold adds a 36-byte digest to every presentation, so only 18 by default (pass more at issuance). */
+export const DEFAULT_AGE_THRESHOLDS: readonly number[] = [18];
 
 /** The face engine's template: opaque bytes plus the model that made them (templates of other models never compare). */
 export interface FaceTemplate {

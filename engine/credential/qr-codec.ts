@@ -1,9 +1,9 @@
 /**
- * QR transport, version 1. Text only uses the QR alphanumeric alphabet (0-9 A-Z space $%*+-./:), which packs 5.5 bits
- * per character instead of 8 in byte mode:
- *   single code:  "EID1:"  base45( rawDeflate(envelope, dictionary v1) )
+ * QR transport, version 1. A short alphanumeric-mode header, then the payload as decimal digits in numeric mode
+ * (see decimal.ts for why digits and not base45):
+ *   single code:  "EID1:"  decimal( rawDeflate(envelope, dictionary v1) )
  *   one frame of an animated sequence:
- *                 "EIDM1:" kind ":" index "/" total ":" id ":" base45(chunk)
+ *                 "EIDM1:" kind ":" index "/" total ":" id ":" decimal(chunk)
  *     kind  = P presentation, C credential, R enrolment request, T trust list, S status list, X other
  *     index = 1..total; id = CRC-32 of the whole compressed payload (8 hex digits) so frames of two different payloads
  *     (a refreshed QR) never mix; frames are accepted in any order and duplicates are ignored.
@@ -12,7 +12,7 @@
  */
 import { deflateSync, inflateSync } from 'fflate';
 import { EidkitError } from '../errors.ts';
-import { base45Decode, base45Encode } from './base45.ts';
+import { bytesToDecimal, decimalToBytes } from './decimal.ts';
 import { QR_DICTIONARY_V1 } from './qr-dictionary.ts';
 
 export const QR_PREFIX = 'EID1:';
@@ -50,7 +50,7 @@ export function decompress(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED_BY
 
 /** Envelope bytes → single-code QR text. */
 export function toQrText(envelope: Uint8Array): string {
-  return QR_PREFIX + base45Encode(compress(envelope));
+  return QR_PREFIX + bytesToDecimal(compress(envelope));
 }
 
 /** Single-code QR text → envelope bytes. */
@@ -63,7 +63,7 @@ export function fromQrText(text: string, maxBytes = DEFAULT_MAX_INFLATED_BYTES):
     }
     throw new EidkitError('credential/not-eidkit-qr', 'This QR code is not an eidkit presentation (no EID1: prefix).');
   }
-  return decompress(base45Decode(t.slice(QR_PREFIX.length)), maxBytes);
+  return decompress(decimalToBytes(t.slice(QR_PREFIX.length)), maxBytes);
 }
 
 const CRC_TABLE = (() => {
@@ -84,27 +84,27 @@ export function crc32(bytes: Uint8Array): number {
 
 export interface FrameOptions {
   readonly kind?: FrameKind;
-  /** Characters of base45 data per frame; 600 keeps each frame near QR version 15 at level M, quick to scan. */
-  readonly chunkChars?: number;
+  /** Payload bytes per frame; 400 keeps each frame near QR version 15 at level M, quick to scan. */
+  readonly chunkBytes?: number;
 }
 
 /** Payload bytes (compressed here) → animated QR frame texts. */
 export function toQrFrames(payload: Uint8Array, opts: FrameOptions = {}): string[] {
   const kind = opts.kind ?? 'P';
   const packed = compress(payload);
-  const chunkBytes = Math.max(2, Math.floor((opts.chunkChars ?? 600) / 3) * 2);
+  const chunkBytes = Math.max(1, Math.floor(opts.chunkBytes ?? 400));
   const total = Math.max(1, Math.ceil(packed.length / chunkBytes));
   if (total > MAX_FRAMES) throw new EidkitError('credential/too-large', `The payload needs more than ${MAX_FRAMES} frames.`);
   const id = crc32(packed).toString(16).toUpperCase().padStart(8, '0');
   const frames: string[] = [];
   for (let i = 0; i < total; i++) {
     const chunk = packed.subarray(i * chunkBytes, (i + 1) * chunkBytes);
-    frames.push(`${QR_FRAME_PREFIX}${kind}:${i + 1}/${total}:${id}:${base45Encode(chunk)}`);
+    frames.push(`${QR_FRAME_PREFIX}${kind}:${i + 1}/${total}:${id}:${bytesToDecimal(chunk)}`);
   }
   return frames;
 }
 
-const FRAME_RE = /^EIDM1:([A-Z]):(\d{1,3})\/(\d{1,3}):([0-9A-F]{8}):([0-9A-Z $%*+\-./:]*)$/;
+const FRAME_RE = /^EIDM1:([A-Z]):(\d{1,3})\/(\d{1,3}):([0-9A-F]{8}):(\d+)$/;
 
 export type AssemblyState =
   | { readonly status: 'partial'; readonly kind: FrameKind; readonly received: number; readonly total: number }
@@ -130,7 +130,7 @@ export class QrAssembler {
     if (!KINDS.has(kind!) || total < 1 || total > MAX_FRAMES || index < 1 || index > total) {
       throw new EidkitError('credential/bad-frame', 'The QR frame header is invalid.');
     }
-    const chunk = base45Decode(data!);
+    const chunk = decimalToBytes(data!);
     const key = `${kind}:${id}:${total}`;
     let entry = this.pending.get(key);
     if (!entry) {

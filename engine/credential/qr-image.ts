@@ -6,7 +6,6 @@
 import QRCode from 'qrcode';
 import jsQR from 'jsqr';
 import { EidkitError } from '../errors.ts';
-import { BASE45_CHARSET } from './base45.ts';
 
 export interface QrMatrix {
   readonly version: number;
@@ -17,14 +16,14 @@ export interface QrMatrix {
   readonly modules: Uint8Array;
 }
 
-const ALNUM = new Set(BASE45_CHARSET);
-
-/** The QR symbol for `text` at the smallest version that fits (level M by default). */
+/**
+ * The QR symbol for `text` at the smallest version that fits (level M by default). qrcode picks the optimal mix of
+ * segments, so an eidkit text becomes a short alphanumeric header plus one numeric segment.
+ */
 export function qrMatrix(text: string, errorCorrection: QrMatrix['errorCorrection'] = 'M'): QrMatrix {
-  const alphanumeric = [...text].every((c) => ALNUM.has(c));
   let q: QRCode.QRCode;
   try {
-    q = QRCode.create(alphanumeric ? [{ data: text, mode: 'alphanumeric' }] : text, { errorCorrectionLevel: errorCorrection });
+    q = QRCode.create(text, { errorCorrectionLevel: errorCorrection });
   } catch (e) {
     throw new EidkitError('credential/qr-too-large', `The text does not fit in a QR code at level ${errorCorrection}.`, { chars: text.length }, { cause: e });
   }

@@ -12,7 +12,7 @@ import { coseKeyFromPoint, pointFromCoseKey } from './cose.ts';
 import type { PublicKeyPoint } from './crypto.ts';
 import { generateP256KeyPair, publicKeyPoint } from './crypto.ts';
 import { randomBytes } from './bytes.ts';
-import { base45Decode, base45Encode } from './base45.ts';
+import { bytesToDecimal, decimalToBytes } from './decimal.ts';
 
 export const HANDOVER_ONE_WAY = 'eidkit-qr-oneway-v1';
 export const HANDOVER_TWO_WAY = 'eidkit-qr-twoway-v1';
@@ -53,7 +53,7 @@ export async function createChallenge(now = Date.now()): Promise<{ challenge: Ch
 }
 
 export function challengeToQr(c: Challenge): string {
-  return CHALLENGE_QR_PREFIX + base45Encode(encodeCbor([1, c.nonce, coseKeyFromPoint(c.readerKey), Math.floor(c.createdAt / 1000)]));
+  return CHALLENGE_QR_PREFIX + bytesToDecimal(encodeCbor([1, c.nonce, coseKeyFromPoint(c.readerKey), Math.floor(c.createdAt / 1000)]));
 }
 
 export function challengeFromQr(text: string): Challenge {
@@ -61,7 +61,7 @@ export function challengeFromQr(text: string): Challenge {
   if (!t.startsWith(CHALLENGE_QR_PREFIX)) {
     throw new EidkitError('credential/not-a-challenge', 'This QR code is not an eidkit verifier challenge.');
   }
-  const v = decodeCbor(base45Decode(t.slice(CHALLENGE_QR_PREFIX.length)), { maxDepth: 4 });
+  const v = decodeCbor(decimalToBytes(t.slice(CHALLENGE_QR_PREFIX.length)), { maxDepth: 4 });
   if (!Array.isArray(v) || v[0] !== 1 || v.length !== 4) {
     throw new EidkitError('credential/bad-challenge', 'The challenge QR has an unknown version or shape.');
   }

@@ -311,7 +311,8 @@ async function runChecks(
 
   // ---- validity ----
   out.validity = { signed: mso.signed, validFrom: mso.validFrom, validUntil: mso.validUntil };
-  if (now < mso.validFrom) {
+  // Clocks of issuer desks and verifier phones differ a little; the same tolerance as for one-way times applies.
+  if (now < mso.validFrom - (policy.futureSkewSeconds ?? 30) * 1000) {
     r.fail('validity', 'validity.mso', 'credential/not-yet-valid', `The credential is valid only from ${iso(mso.validFrom)}.`);
   } else if (now > mso.validUntil) {
     r.fail('validity', 'validity.mso', 'credential/expired', `The credential expired on ${iso(mso.validUntil)}.`);

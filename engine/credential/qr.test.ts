@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deflateSync } from 'fflate';
+import { createTestIssuer, type TestIssuer } from './test-issuer.ts';
+import { issueCredential } from './mdoc.ts';
+import { createPresentation } from './present.ts';
+import { verifyPresentation } from './verify.ts';
+import { generateP256KeyPair, publicKeyPoint, webCryptoSigner } from './crypto.ts';
+import { signerOf } from './issuer-keys.ts';
+import { DISCLOSURE_PRESETS } from './model.ts';
+import { crc32, fromQrText, QrAssembler, QR_PREFIX, toQrFrames, toQrText } from './qr-codec.ts';
+import { QR_DICTIONARY_V1 } from './qr-dictionary.ts';
+import { bytesToDecimal, decimalToBytes } from './decimal.ts';
+import { decodeQrRgba, qrMatrix, renderQrRgba } from './qr-image.ts';
+import { measurePresentation } from './measure.ts';
+import { challengeFromQr, createChallenge } from './transcript.ts';
+import { sha256 } from './crypto.ts';
+import { toHex } from './bytes.ts';
+import { isEidkitError } from '../errors.ts';
+import { person } from '../../test-fixtures/credential/person.ts';
+
+const now = new Date();
+let issuer: TestIssuer;
+let device: CryptoKeyPair;
+let credential: Uint8Array;
+const template = { model: 'eidkit-face', version: '1', data: crypto.getRandomValues(new Uint8Array(256)) };
+// Random bytes behind a JPEG marker: as incompressible as a real JPEG.
+const portrait = crypto.getRandomValues(new Uint8Array(6000));
+portrait.set([0xff, 0xd8]);
+
+beforeAll(async () => {
+  issuer = await createTestIssuer({ now });
+  device = await generateP256KeyPair(false);
+  credential = await issueCredential({
+    data: { ...person, portrait, biometric_template_face: template },
+    devicePublicKey: await publicKeyPoint(device.publicKey),
+    documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) },
+    status: { index: 471, uri: issuer.statusUri },
+    signed: now,
+  });
+});
+
+const present = (disclose: readonly string[] | 'all') =>
+  createPresentation({ credential, disclose, deviceSigner: webCryptoSigner(device.privateKey), mode: { kind: 'one-way', at: now } });
+
+/** Nearest-neighbour paste of a QR image into a grey 640x480 "camera frame" at a non-integer scale. */
+function cameraFrame(text: string, modulePx: number): { data: Uint8ClampedArray; width: number; height: number } {
+  const m = qrMatrix(text);
+  const W = 640;
+  const H = 480;
+  const data = new Uint8ClampedArray(W * H * 4);
+  for (let i = 0; i < W * H; i++) data.set([170, 160, 150, 255], i * 4);
+  const side = Math.round((m.size + 8) * modulePx);
+  const ox = Math.floor((W - side) / 2);
+  const oy = Math.floor((H - side) / 2);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const r = Math.floor(y / modulePx) - 4;
+      const c = Math.floor(x / modulePx) - 4;
+      const dark = r >= 0 && c >= 0 && r < m.size && c < m.size && m.modules[r * m.size + c] === 1;
+      const v = dark ? 30 : 235;
+      data.set([v, v, v, 255], ((oy + y) * W + ox + x) * 4);
+    }
+  }
+  return { data, width: W, height: H };
+}
+
+describe('QR transport', () => {
+  it('the v1 dictionary is frozen (it is part of the wire format)', async () => {
+    expect(QR_DICTIONARY_V1.length).toBeGreaterThan(1000);
+    expect(toHex(await sha256(QR_DICTIONARY_V1))).toBe(FROZEN_DICTIONARY_SHA256);
+  });
+
+  it('decimal payload round-trips, keeps leading zero bytes and rejects damage', () => {
+    for (const b of [new Uint8Array(), new Uint8Array([0, 0, 1]), crypto.getRandomValues(new Uint8Array(999))]) {
+      expect(decimalToBytes(bytesToDecimal(b))).toEqual(b);
+    }
+    expect(() => decimalToBytes('0123')).toThrow();
+    expect(() => decimalToBytes('12a')).toThrow();
+    const bad = (s: string) => { try { decimalToBytes(s); return false; } catch (e) { return isEidkitError(e); } };
+    expect(bad('9'.repeat(20_001))).toBe(true);
+    expect(bad('3')).toBe(true); // hex "3": no sentinel
+  });
+
+  it('default presentation fits one QR of version ≤ 30 at level M, and jsQR reads it from a 640x480 frame', async () => {
+    const p = await present(DISCLOSURE_PRESETS.default);
+    const text = toQrText(p.bytes);
+    const m = qrMatrix(text, 'M');
+    expect(m.version).toBeLessThanOrEqual(30);
+    const size = measurePresentation(p.bytes);
+    expect(size.qrVersion).toBe(m.version);
+    expect(size.parts.template).toBeGreaterThan(256);
+    const frame = cameraFrame(text, 3.3);
+    expect(decodeQrRgba(frame.data, frame.width, frame.height)).toBe(text);
+    const report = await verifyPresentation(text, issuer.trust, [issuer.status], now);
+    expect(report.checks.filter((c) => c.outcome !== 'pass')).toEqual([]);
+    expect(report.verdict).toBe('valid');
+  });
+
+  it('age over 18 only is far smaller (≤ version 25)', async () => {
+    const text = toQrText((await present(DISCLOSURE_PRESETS.ageOver18)).bytes);
+    expect(qrMatrix(text).version).toBeLessThanOrEqual(25);
+    const img = renderQrRgba(qrMatrix(text), 3);
+    expect(decodeQrRgba(img.data, img.width, img.height)).toBe(text);
+  });
+
+  it('a large presentation (with portrait) goes as frames assembled in any order with progress', async () => {
+    const p = await present('all');
+    expect(p.disclosed).toContain('portrait');
+    const frames = toQrFrames(p.bytes);
+    expect(frames.length).toBeGreaterThan(5);
+    for (const f of frames) expect(qrMatrix(f).version).toBeLessThanOrEqual(20);
+    const order = frames.map((_, i) => i).sort(() => Math.random() - 0.5);
+    const a = new QrAssembler();
+    const seen: number[] = [];
+    let done: Uint8Array | undefined;
+    // A frame from another (refreshed) presentation in between must not disturb the assembly.
+    const other = toQrFrames((await present(DISCLOSURE_PRESETS.default)).bytes, { chunkBytes: 300 });
+    a.add(other[0]!);
+    for (const [k, i] of order.entries()) {
+      if (k === 2) expect(a.add(frames[order[0]!]!)).toMatchObject({ status: 'partial', received: 2 }); // duplicate
+      const s = a.add(frames[i]!);
+      if (s.status === 'partial') {
+        seen.push(s.received);
+        expect(s.total).toBe(frames.length);
+      } else done = s.bytes;
+    }
+    expect(seen).toEqual([...Array(frames.length - 1).keys()].map((i) => i + 1));
+    expect(done).toEqual(p.bytes);
+    const report = await verifyPresentation(done!, issuer.trust, [issuer.status], now);
+    expect(report.verdict).toBe('valid');
+    expect((report.elements.portrait as Uint8Array).length).toBe(portrait.length);
+    // One frame rendered and read back.
+    const img = renderQrRgba(qrMatrix(frames[0]!), 3);
+    expect(decodeQrRgba(img.data, img.width, img.height)).toBe(frames[0]);
+  });
+
+  it('frames with a forged checksum or header are refused', async () => {
+    const frames = toQrFrames(new TextEncoder().encode('hello frames '.repeat(200)), { kind: 'X', chunkBytes: 50 });
+    const a = new QrAssembler();
+    const forged = frames.map((f) => f.replace(/:([0-9A-F]{8}):/, ':00000000:'));
+    let err: unknown;
+    try {
+      for (const f of forged) a.add(f);
+    } catch (e) {
+      err = e;
+    }
+    expect(isEidkitError(err, 'credential/bad-frame')).toBe(true);
+    expect(() => a.add('EIDM1:X:0/3:ABCDEF01:123')).toThrow();
+    expect(() => a.add('EIDM1:X:4/3:ABCDEF01:123')).toThrow();
+    expect(() => a.add('HELLO')).toThrow();
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('a decompression bomb is refused before it is inflated past the cap', async () => {
+    const bomb = deflateSync(new Uint8Array(5_000_000), { level: 9, dictionary: QR_DICTIONARY_V1 });
+    const text = QR_PREFIX + bytesToDecimal(bomb);
+    let err: unknown;
+    try {
+      fromQrText(text);
+    } catch (e) {
+      err = e;
+    }
+    expect(isEidkitError(err, 'credential/too-large')).toBe(true);
+    const report = await verifyPresentation(text, issuer.trust, [issuer.status], now);
+    expect(report.verdict).toBe('invalid');
+    expect(report.checks[0]).toMatchObject({ check: 'format.decode', outcome: 'fail', code: 'credential/too-large' });
+  });
+
+  it('two-way challenge QR round-trips', async () => {
+    const { challenge, qrText } = await createChallenge(now.getTime());
+    expect(qrMatrix(qrText).version).toBeLessThanOrEqual(8);
+    const back = challengeFromQr(qrText);
+    expect(back.nonce).toEqual(challenge.nonce);
+    expect(back.readerKey.point).toEqual(challenge.readerKey.point);
+    expect(back.createdAt).toBe(Math.floor(challenge.createdAt / 1000) * 1000);
+    expect(() => challengeFromQr('EID1:123')).toThrow();
+  });
+});
+
+const FROZEN_DICTIONARY_SHA256 = '6b3502894938ce437f141d5a031dc2e37439c2b58bc0470eea56acb18764e991';

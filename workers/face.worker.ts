@@ -29,6 +29,27 @@ const api: FaceWorkerApi = {
       closeTransferred(frame);
     }
   },
+  async analyse(frame, options) {
+    try {
+      return await current().analyse(frame, options);
+    } finally {
+      closeTransferred(frame);
+    }
+  },
+  async template(frame, options) {
+    try {
+      return await current().template(frame, options);
+    } finally {
+      closeTransferred(frame);
+    }
+  },
+  async enrol(frames, options) {
+    try {
+      return await current().enrol(frames, options);
+    } finally {
+      frames.forEach(closeTransferred);
+    }
+  },
   async dispose() {
     await engine?.dispose();
     engine = undefined;

@@ -4,6 +4,9 @@ import type { ModelSource } from '../runtime/model-source.ts';
 import type { FrameInput } from '../runtime/frame.ts';
 import type { DetectOptions } from './blazeface.ts';
 import type { DetectedFace } from './types.ts';
+import type { AnalyseOptions, FrameFaces } from './pipeline.ts';
+import type { QualityPolicy, QualityReport } from './quality.ts';
+import type { EmbedderId } from './embedders.ts';
 
 /**
  * Where the engine finds its model and wasm files: a same-origin base URL (browsers; `eidkit models copy` fills that
@@ -17,6 +20,45 @@ export interface FaceEngineOptions {
   readonly backend?: BackendOptions;
   /** Bytes loaded per model while downloading, for a progress bar. */
   readonly onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Embedding network. Default: the one chosen by measurement (DEFAULT_EMBEDDER). Templates record it, and templates
+   * of different networks never compare.
+   */
+  readonly embedder?: EmbedderId;
+}
+
+export interface AnalyseFrameOptions extends AnalyseOptions {
+  /** Gates to judge the main face against; default LIVE_CAPTURE_POLICY. */
+  readonly policy?: QualityPolicy;
+}
+
+/** Faces of one frame with landmarks, pose, photometric stats and a quality verdict on the main (largest) face. */
+export interface FrameAnalysis extends FrameFaces {
+  readonly quality: QualityReport;
+}
+
+export interface TemplateResult {
+  /** The template of the main face, present only when the quality gates passed (or `policy` waived them). */
+  readonly template?: Uint8Array;
+  readonly quality: QualityReport;
+  readonly analysis: FrameAnalysis;
+}
+
+export interface EnrolmentResult {
+  /** Fused template of the best frames; absent when fewer than `minFrames` frames passed the gates. */
+  readonly template?: Uint8Array;
+  /** Indices (into the frames given) of the frames fused, best first. */
+  readonly used: readonly number[];
+  /** Per-frame quality, in input order. */
+  readonly qualities: readonly QualityReport[];
+}
+
+export interface EnrolOptions {
+  readonly policy?: QualityPolicy;
+  /** How many of the best-quality frames to fuse. Default 5. */
+  readonly best?: number;
+  /** Fewer passing frames than this gives no template. Default 1. */
+  readonly minFrames?: number;
 }
 
 export interface FaceEngineInfo extends BackendReport {
@@ -35,6 +77,15 @@ export interface FaceEngine {
    * ImageBitmap / VideoFrame / pixel buffer is unusable afterwards.
    */
   detectFaces(frame: FrameInput, options?: DetectOptions): Promise<DetectedFace[]>;
+  /**
+   * Detection, FaceMesh landmarks, head pose, eye openness, photometric stats and the quality verdict; with
+   * `embed: true` also each analysed face's L2-normalised embedding (liveness uses it for identity continuity).
+   */
+  analyse(frame: FrameInput, options?: AnalyseFrameOptions): Promise<FrameAnalysis>;
+  /** The compact template of the frame's main face (see template.ts), gated by quality. */
+  template(frame: FrameInput, options?: AnalyseFrameOptions): Promise<TemplateResult>;
+  /** Enrolment from several frames: the best-quality passing frames are fused into one template. */
+  enrol(frames: readonly FrameInput[], options?: EnrolOptions): Promise<EnrolmentResult>;
   /** Frees models and, for a worker-hosted engine, ends the worker. */
   dispose(): Promise<void>;
 }

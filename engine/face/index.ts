@@ -3,9 +3,40 @@ import type { FaceEngine, FaceEngineOptions } from './engine.ts';
 import { createLocalFaceEngine } from './local-engine.ts';
 import { createWorkerFaceEngine } from './worker-engine.ts';
 
-export type { FaceEngine, FaceEngineInfo, FaceEngineOptions, ModelLocation } from './engine.ts';
+export type {
+  AnalyseFrameOptions,
+  EnrolOptions,
+  EnrolmentResult,
+  FaceEngine,
+  FaceEngineInfo,
+  FaceEngineOptions,
+  FrameAnalysis,
+  ModelLocation,
+  TemplateResult,
+} from './engine.ts';
 export type { Box, DetectedFace, FaceKeypoints, Point } from './types.ts';
 export { DETECT_DEFAULTS, type DetectOptions } from './blazeface.ts';
+export type { AnalyseOptions, FaceAnalysis, FrameFaces } from './pipeline.ts';
+export { RETRY_PADDING } from './pipeline.ts';
+export type { HeadPose } from './pose.ts';
+export { headPose } from './pose.ts';
+export { MESH, eyeAspectRatio, mouthOpening, fivePoints, interEyeDistance } from './landmarks.ts';
+export type { FaceImageStats } from './image-stats.ts';
+export { judgeQuality, LIVE_CAPTURE_POLICY, PORTRAIT_POLICY, type QualityCode, type QualityIssue, type QualityPolicy, type QualityReport } from './quality.ts';
+export {
+  createTemplate,
+  decodeTemplate,
+  fuseEmbeddings,
+  templateSimilarity,
+  DEFAULT_EMBEDDER,
+  TEMPLATE_FORMAT,
+  TEMPLATE_MAX_BYTES,
+  type DecodedTemplate,
+  type TemplateHeader,
+} from './template.ts';
+export { compareTemplates, FAR_1E3, FAR_1E4, type Match, type OperatingPoint } from './match.ts';
+export type { EmbedderId } from './embedders.ts';
+export { imageFromBytes, sniffImage } from './decode.ts';
 
 /**
  * Creates the face engine. Pass `worker` (a Worker running eidkit's `workers/face.worker.js`) to run it off the main

@@ -1,58 +1,132 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { initBackend } from '../runtime/backend.ts';
-import { loadGraphModel } from '../runtime/load-model.ts';
+import { loadGraphModel, readVerifiedFiles } from '../runtime/load-model.ts';
+import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
-import { frameToTensor, type FrameInput } from '../runtime/frame.ts';
+import { frameSize, frameToTensor, type FrameInput } from '../runtime/frame.ts';
+import { EidkitError } from '../errors.ts';
 import { BlazeFaceDetector, type DetectOptions } from './blazeface.ts';
-import type { FaceEngine, FaceEngineInfo, FaceEngineOptions } from './engine.ts';
+import { FaceMeshModel } from './facemesh.ts';
+import { EMBEDDERS, dlibEmbedder, faceResEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
+import { analyseFrame, scaleDetection, scaleFrameFaces } from './pipeline.ts';
+import { judgeQuality, LIVE_CAPTURE_POLICY } from './quality.ts';
+import { DEFAULT_EMBEDDER, createTemplate, fuseEmbeddings } from './template.ts';
+import type { AnalyseFrameOptions, EnrolmentResult, FaceEngine, FaceEngineInfo, FaceEngineOptions, FrameAnalysis } from './engine.ts';
 import type { DetectedFace } from './types.ts';
 
 /** The face engine in the current realm: a worker (see workers/face.worker.ts), a page, or Node. */
 export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngineInfo['host'] = 'in-process'): FaceEngine {
   const source: ModelSource = typeof options.models === 'string' ? urlSource(options.models) : options.models;
-  const loaded = new Map<string, Promise<GraphModel>>();
-  const model = (id: string): Promise<GraphModel> => {
-    let m = loaded.get(id);
+  const embedderId: EmbedderId = options.embedder ?? DEFAULT_EMBEDDER;
+  if (!(embedderId in EMBEDDERS)) throw new EidkitError('face/unknown-embedder', `Unknown embedding model '${String(embedderId)}'.`);
+  const loaded = new Map<string, Promise<unknown>>();
+  // Each model is loaded once per engine and kept: no per-frame reloads.
+  const once = <T>(id: string, load: () => Promise<T>): Promise<T> => {
+    let m = loaded.get(id) as Promise<T> | undefined;
     if (!m) {
-      m = loadGraphModel(id, source, options.onProgress);
+      m = load();
       m.catch(() => loaded.delete(id));
       loaded.set(id, m);
     }
     return m;
   };
-  let detector: Promise<BlazeFaceDetector> | undefined;
-  const getDetector = (): Promise<BlazeFaceDetector> => {
-    detector ??= model('blazeface').then((m) => new BlazeFaceDetector(m));
-    detector.catch(() => {
-      detector = undefined;
+  const graph = (id: string): Promise<GraphModel> => once(id, () => loadGraphModel(id, source, options.onProgress));
+  const detector = (): Promise<BlazeFaceDetector> => once('detector', async () => new BlazeFaceDetector(await graph('blazeface')));
+  const mesh = (): Promise<FaceMeshModel> => once('mesh', async () => new FaceMeshModel(await graph('facemesh')));
+  const embedder = (): Promise<Embedder> =>
+    once('embedder', async () => {
+      const spec = EMBEDDERS[embedderId];
+      if (spec.id === 'dlib') return dlibEmbedder(spec, await loadWeights(spec.modelId, source, options.onProgress));
+      return faceResEmbedder(spec, await graph(spec.modelId));
     });
-    return detector;
-  };
   const wasmBase = typeof options.models === 'string' ? options.models : undefined;
   const backend = () => initBackend({ ...(wasmBase ? { wasmBase } : {}), ...options.backend });
+
+  /** Runs on the frame's tensor; `scale` maps tensor pixels back to the caller's (huge frames are shrunk first). */
+  const withFrame = async <T>(frame: FrameInput, run: (rgb: tf.Tensor3D, scale: number, size: { width: number; height: number }) => Promise<T>): Promise<T> => {
+    await backend();
+    const size = frameSize(frame);
+    const rgb = await frameToTensor(frame);
+    try {
+      return await run(rgb, size.width / rgb.shape[1], size);
+    } finally {
+      rgb.dispose();
+    }
+  };
+
+  const analyse = async (frame: FrameInput, o: AnalyseFrameOptions = {}): Promise<FrameAnalysis> => {
+    const models = { detector: await detector(), mesh: await mesh(), embedder };
+    const faces = await withFrame(frame, async (rgb, scale, size) => scaleFrameFaces(await analyseFrame(rgb, models, o), scale, size.width, size.height));
+    return { ...faces, quality: judgeQuality(faces, o.policy ?? LIVE_CAPTURE_POLICY) };
+  };
 
   return {
     async ready() {
       const report = await backend();
-      await getDetector();
-      return { ...report, host, models: [...loaded.keys()] };
+      await Promise.all([detector(), mesh()]);
+      return { ...report, host, models: [...loaded.keys()].filter((k) => !['detector', 'mesh', 'embedder'].includes(k)) };
     },
     async detectFaces(frame: FrameInput, detectOptions?: DetectOptions): Promise<DetectedFace[]> {
-      await backend();
-      const d = await getDetector();
-      const rgb = await frameToTensor(frame);
-      try {
-        return await d.detect(rgb, detectOptions);
-      } finally {
-        rgb.dispose();
+      const d = await detector();
+      return withFrame(frame, async (rgb, scale) => (await d.detect(rgb, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));
+    },
+    analyse,
+    async template(frame, o = {}) {
+      const analysis = await analyse(frame, { ...o, embed: true, maxAnalysed: o.maxAnalysed ?? 1 });
+      const embedding = analysis.faces[0]?.embedding;
+      const template = analysis.quality.ok && embedding ? createTemplate(embedding, embedderId) : undefined;
+      return { ...(template ? { template } : {}), quality: analysis.quality, analysis };
+    },
+    async enrol(frames, o = {}): Promise<EnrolmentResult> {
+      const results: { index: number; score: number; embedding?: Float32Array; ok: boolean }[] = [];
+      const qualities = [];
+      for (const [index, frame] of frames.entries()) {
+        const a = await analyse(frame, { embed: true, maxAnalysed: 1, ...(o.policy ? { policy: o.policy } : {}) });
+        qualities.push(a.quality);
+        const embedding = a.faces[0]?.embedding;
+        results.push({ index, score: a.quality.score, ok: a.quality.ok, ...(embedding ? { embedding } : {}) });
       }
+      const passing = results.filter((r) => r.ok && r.embedding).sort((a, b) => b.score - a.score);
+      const chosen = passing.slice(0, o.best ?? 5);
+      if (chosen.length === 0 || chosen.length < (o.minFrames ?? 1)) return { used: [], qualities };
+      const fused = fuseEmbeddings(chosen.map((c) => c.embedding!));
+      return { template: createTemplate(fused, embedderId, chosen.length), used: chosen.map((c) => c.index), qualities };
     },
     async dispose() {
-      for (const m of loaded.values()) (await m.catch(() => undefined))?.dispose();
+      for (const m of loaded.values()) {
+        const v = (await m.catch(() => undefined)) as { dispose?: () => void } | undefined;
+        v?.dispose?.();
+      }
       loaded.clear();
-      detector = undefined;
       tf.disposeVariables();
     },
   };
+}
+
+/** Weights-only models (face-api's format): a weights manifest JSON plus shards, decoded into named tensors. */
+async function loadWeights(id: string, source: ModelSource, onProgress?: FaceEngineOptions['onProgress']): Promise<tf.NamedTensorMap> {
+  const entry = modelEntry(id);
+  const files = await readVerifiedFiles(entry, source, onProgress);
+  const jsonName = entry.files.find((f) => f.name.endsWith('.json'))?.name;
+  const json = jsonName ? files.get(jsonName) : undefined;
+  if (!json) throw new EidkitError('runtime/model-invalid', `Model ${id} has no weights manifest.`, { id });
+  const groups = JSON.parse(new TextDecoder().decode(json)) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const out: tf.NamedTensorMap = {};
+  for (const g of groups) {
+    const parts = g.paths.map((p) => {
+      const b = files.get(p);
+      if (!b) throw new EidkitError('runtime/model-invalid', `Model ${id} needs ${p}, which the manifest does not list.`, { id, path: p });
+      return b;
+    });
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const buf = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      buf.set(p, at);
+      at += p.length;
+    }
+    Object.assign(out, tf.io.decodeWeights(buf.buffer, g.weights));
+  }
+  return out;
 }

@@ -16,7 +16,10 @@ export function createWorkerFaceEngine(worker: Worker, options: FaceEngineOption
   installErrorTransfer();
   const remote = Comlink.wrap<FaceWorkerApi>(worker);
   const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
-  const started = remote.init({ models: options.models, ...(options.backend ? { backend: options.backend } : {}) }, onProgress);
+  const started = remote.init(
+    { models: options.models, ...(options.backend ? { backend: options.backend } : {}), ...(options.embedder ? { embedder: options.embedder } : {}) },
+    onProgress,
+  );
   return {
     async ready() {
       await started;
@@ -25,6 +28,18 @@ export function createWorkerFaceEngine(worker: Worker, options: FaceEngineOption
     async detectFaces(frame, detectOptions) {
       await started;
       return remote.detectFaces(Comlink.transfer(frame, transferables(frame)), detectOptions);
+    },
+    async analyse(frame, analyseOptions) {
+      await started;
+      return remote.analyse(Comlink.transfer(frame, transferables(frame)), analyseOptions);
+    },
+    async template(frame, analyseOptions) {
+      await started;
+      return remote.template(Comlink.transfer(frame, transferables(frame)), analyseOptions);
+    },
+    async enrol(frames, enrolOptions) {
+      await started;
+      return remote.enrol(Comlink.transfer([...frames], frames.flatMap(transferables)), enrolOptions);
     },
     async dispose() {
       try {

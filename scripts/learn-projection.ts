@@ -1,0 +1,170 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * Learns the template projection (mean-centred PCA) from the float embeddings the accuracy harness cached, and
+ * measures what it costs. Maintainer tool, run once per embedding model:
+ *
+ *   npm run eval:faces -- --pairs <lfw-dev>/pairs.txt --images <lfw-dev>/images --cache      # fills .cache/eval-faces
+ *   node_modules/.bin/tsx scripts/learn-projection.ts --cache-file .cache/eval-faces/<file>.json \
+ *       --pairs <lfw-dev>/pairs.txt [--study] [--dims 128] [--write]
+ *
+ * --study prints, for several dimensions, the allPairs TAR at FAR 1e-3/1e-4 of the float embedding, of the int8
+ * template with PCA learned on all five folds, and with PCA learned on four folds and tested on the fifth (the
+ * honest figure: no image is projected by a PCA that saw it). --write emits engine/face/projection-<model>.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pca, type Pca } from './eval/pca.ts';
+import { identityOf, readPairs } from './eval/datasets.ts';
+import { tarAtFar } from './eval/metrics.ts';
+
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const cacheFile = opt('--cache-file');
+const pairsFile = opt('--pairs');
+if (!cacheFile || !pairsFile) throw new Error('need --cache-file and --pairs');
+const model = opt('--model') ?? 'faceres';
+const transformId = Number(opt('--transform-id') ?? 1);
+
+const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { e: string | null }>;
+const pairs = readPairs(pairsFile);
+const foldOf = new Map<string, number>();
+for (const p of pairs) {
+  foldOf.set(p.a, p.fold);
+  foldOf.set(p.b, p.fold);
+}
+const images = [...foldOf.keys()].sort();
+const emb = new Map<string, Float32Array>();
+for (const im of images) {
+  const e = cache[im]?.e;
+  if (e) emb.set(im, normalise(new Float32Array(Buffer.from(e, 'base64').buffer.slice(0))));
+}
+const learnable = images.filter((i) => emb.has(i));
+process.stderr.write(`${emb.size}/${images.length} images have embeddings\n`);
+
+function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  return v.map((x) => x / n);
+}
+
+/** Same arithmetic as engine/face/template.ts + projection.ts: centre, project, int8 per template. */
+function project(p: Pca, k: number, v: Float32Array, quantise: boolean): Float32Array {
+  const out = new Float32Array(k);
+  let max = 0;
+  for (let r = 0; r < k; r++) {
+    let s = 0;
+    for (let i = 0; i < p.d; i++) s += p.components[r * p.d + i]! * (v[i]! - p.mean[i]!);
+    out[r] = s;
+    max = Math.max(max, Math.abs(s));
+  }
+  if (quantise && max > 0) for (let r = 0; r < k; r++) out[r] = Math.round((out[r]! * 127) / max);
+  return out;
+}
+
+function cos(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
+}
+
+/** allPairs TAR over `subset`, with -Infinity for images without a vector (failures). */
+function allPairs(subset: readonly string[], vec: (im: string) => Float32Array | undefined): { t3: number; t4: number } {
+  const vs = subset.map(vec);
+  const ids = subset.map(identityOf);
+  const gen: number[] = [];
+  const imp: number[] = [];
+  for (let i = 0; i < subset.length; i++) {
+    for (let j = i + 1; j < subset.length; j++) {
+      const a = vs[i];
+      const b = vs[j];
+      const s = a && b ? cos(a, b) : -Infinity;
+      (ids[i] === ids[j] ? gen : imp).push(s);
+    }
+  }
+  return { t3: tarAtFar(gen, imp, 1e-3).tar, t4: tarAtFar(gen, imp, 1e-4).tar };
+}
+
+const fmt = (x: number) => (100 * x).toFixed(2);
+
+if (argv.includes('--study')) {
+  const dims = (opt('--dims-list') ?? '64,96,128,160,192,240').split(',').map(Number);
+  const kMax = Math.max(...dims);
+  const full = pca(learnable.map((i) => emb.get(i)!), kMax);
+  const float = allPairs(images, (i) => emb.get(i));
+  console.log(`float ${emb.get(learnable[0]!)!.length}-d: TAR@1e-3 ${fmt(float.t3)} TAR@1e-4 ${fmt(float.t4)} (allPairs, ${images.length} images)`);
+  // per-fold PCA learned without that fold
+  const folds = [...new Set(foldOf.values())].sort();
+  const heldOut = new Map<number, Pca>();
+  for (const f of folds) heldOut.set(f, pca(learnable.filter((i) => foldOf.get(i) !== f).map((i) => emb.get(i)!), kMax));
+  for (const k of dims) {
+    const all = allPairs(images, (i) => (emb.has(i) ? project(full, k, emb.get(i)!, true) : undefined));
+    // cross-validated: each image projected by the PCA that did not see its fold; pairs within a fold only
+    let cv3 = 0;
+    let cv4 = 0;
+    let fl3 = 0;
+    let fl4 = 0;
+    for (const f of folds) {
+      const sub = images.filter((i) => foldOf.get(i) === f);
+      const r = allPairs(sub, (i) => (emb.has(i) ? project(heldOut.get(f)!, k, emb.get(i)!, true) : undefined));
+      const fl = allPairs(sub, (i) => emb.get(i));
+      cv3 += r.t3 / folds.length;
+      cv4 += r.t4 / folds.length;
+      fl3 += fl.t3 / folds.length;
+      fl4 += fl.t4 / folds.length;
+    }
+    console.log(
+      `k=${k} int8: all-folds PCA TAR@1e-3 ${fmt(all.t3)} @1e-4 ${fmt(all.t4)} | per-fold (float ${fmt(fl3)}/${fmt(fl4)}) held-out PCA ${fmt(cv3)}/${fmt(cv4)} | variance kept ${fmt(full.variances.slice(0, k).reduce((s, v) => s + v, 0) / totalVariance(learnable))}%`,
+    );
+  }
+}
+
+function totalVariance(ims: readonly string[]): number {
+  const d = emb.get(ims[0]!)!.length;
+  const mean = new Float64Array(d);
+  for (const i of ims) for (let j = 0; j < d; j++) mean[j]! += emb.get(i)![j]! / ims.length;
+  let t = 0;
+  for (const i of ims) for (let j = 0; j < d; j++) t += (emb.get(i)![j]! - mean[j]!) ** 2 / ims.length;
+  return t;
+}
+
+if (argv.includes('--write')) {
+  const k = Number(opt('--dims') ?? 128);
+  const p = pca(learnable.map((i) => emb.get(i)!), k);
+  const rows = new Int8Array(k * p.d);
+  const rowScale = new Float32Array(k);
+  for (let r = 0; r < k; r++) {
+    let max = 0;
+    for (let i = 0; i < p.d; i++) max = Math.max(max, Math.abs(p.components[r * p.d + i]!));
+    rowScale[r] = max / 127;
+    for (let i = 0; i < p.d; i++) rows[r * p.d + i] = Math.round((p.components[r * p.d + i]! * 127) / max);
+  }
+  const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  const about = `Mean-centred PCA, ${p.d} -> ${k} dimensions, learned by scripts/learn-projection.ts on the L2-normalised ${model} embeddings of the ${learnable.length} lfw-dev (LFW-gray folds 1-5) images our pipeline found a face in.`;
+  const name = `PROJECTION_${model.replace(/[^a-z0-9]/gi, '_').toUpperCase()}`;
+  const text = `// Generated by scripts/learn-projection.ts; do not edit. ${about}
+import type { PackedProjection } from './projection.ts';
+
+export const ${name}: PackedProjection = {
+  id: ${transformId},
+  embedder: '${model}',
+  inputDims: ${p.d},
+  outputDims: ${k},
+  about: ${JSON.stringify(about)},
+  mean: '${b64(Float32Array.from(p.mean))}',
+  rows: '${b64(rows)}',
+  rowScale: '${b64(rowScale)}',
+};
+`;
+  const out = `engine/face/projection-${model}.ts`;
+  writeFileSync(out, text);
+  process.stderr.write(`wrote ${out} (${text.length} bytes)\n`);
+}

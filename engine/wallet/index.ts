@@ -24,7 +24,7 @@ export type { AuditEntry, PresentationRecord, PresentationMode } from './audit.t
 export type { WalletEvent, WalletChange } from './channel.ts';
 export { inspectBackup } from './backup.ts';
 export { requestPersistence, PERSISTENCE_EXPLANATION, type PersistenceResult } from './persistence.ts';
-export { passkeyPrfSupport, type PasskeySupport } from './passkey.ts';
+export { passkeyPrfSupport, DEFAULT_PASSKEY_TIMEOUT_MS, type PasskeySupport, type CeremonyOptions, type RegisterOptions } from './passkey.ts';
 export {
   DEFAULT_GATE_POLICY,
   backoffDelayMs,

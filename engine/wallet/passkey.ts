@@ -35,12 +35,24 @@ export interface PasskeyRegistration {
   readonly rpId: string | null;
 }
 
-export interface RegisterOptions {
+export interface CeremonyOptions {
+  /**
+   * How long the browser waits for the authenticator (WebAuthn `timeout`). Default 60 s. Without a usable
+   * authenticator (passkey deleted, security key unplugged) browsers wait this long before failing.
+   */
+  readonly timeoutMs?: number;
+  /** Abort from the UI, e.g. a "use PIN instead" button. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RegisterOptions extends CeremonyOptions {
   /** Relying party id; defaults to the page's host. */
   readonly rpId?: string;
   readonly rpName?: string;
   readonly userName?: string;
 }
+
+export const DEFAULT_PASSKEY_TIMEOUT_MS = 60_000;
 
 function failed(e: unknown, what: string): never {
   const name = e instanceof DOMException ? e.name : 'Error';
@@ -57,7 +69,9 @@ export async function registerPrfPasskey(salt: Uint8Array, opts: RegisterOptions
   let cred: PublicKeyCredential;
   try {
     const created = await navigator.credentials.create({
+      ...(opts.signal ? { signal: opts.signal } : {}),
       publicKey: {
+        timeout: opts.timeoutMs ?? DEFAULT_PASSKEY_TIMEOUT_MS,
         rp: { name: opts.rpName ?? 'eidkit wallet', ...(opts.rpId ? { id: opts.rpId } : {}) },
         user: { id: randomBytes(16), name: opts.userName ?? 'eidkit wallet', displayName: opts.userName ?? 'eidkit wallet' },
         challenge: randomBytes(32), // no server: nothing verifies the attestation, the PRF output is what we use
@@ -82,15 +96,21 @@ export async function registerPrfPasskey(salt: Uint8Array, opts: RegisterOptions
   const registration: PasskeyRegistration = { credentialId: new Uint8Array(cred.rawId), rpId: opts.rpId ?? null };
   // Some authenticators already answer the PRF at creation; the others need one assertion.
   const first = ext.results?.first;
-  const output = first ? toBytes(first) : await evaluatePrf(registration, salt);
+  const output = first ? toBytes(first) : await evaluatePrf(registration, salt, opts);
   return { registration, output };
 }
 
-export async function evaluatePrf(reg: PasskeyRegistration, salt: Uint8Array): Promise<Uint8Array> {
+export async function evaluatePrf(
+  reg: PasskeyRegistration,
+  salt: Uint8Array,
+  opts: CeremonyOptions = {},
+): Promise<Uint8Array> {
   let cred: PublicKeyCredential;
   try {
     const got = await navigator.credentials.get({
+      ...(opts.signal ? { signal: opts.signal } : {}),
       publicKey: {
+        timeout: opts.timeoutMs ?? DEFAULT_PASSKEY_TIMEOUT_MS,
         challenge: randomBytes(32),
         ...(reg.rpId ? { rpId: reg.rpId } : {}),
         allowCredentials: [{ type: 'public-key', id: bufferSource(reg.credentialId) }],

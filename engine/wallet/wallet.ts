@@ -40,7 +40,7 @@ import {
 } from './crypto.ts';
 import { exportPublic, generateDeviceKeyPair, signP256, type DevicePublicKey, type Signer } from './device-keys.ts';
 import { walletError } from './errors.ts';
-import { evaluatePrf, registerPrfPasskey, type RegisterOptions } from './passkey.ts';
+import { evaluatePrf, registerPrfPasskey, type CeremonyOptions, type RegisterOptions } from './passkey.ts';
 import {
   checkCredentialBytes,
   checkMeta,
@@ -382,10 +382,10 @@ export class Wallet {
   }
 
   /** Unlock with the registered passkey (fingerprint / face unlock / screen lock on the authenticator). */
-  async unlockWithPasskey(): Promise<void> {
+  async unlockWithPasskey(options: CeremonyOptions = {}): Promise<void> {
     const vault = await this.readVault();
     if (!vault.prf) throw walletError('wallet/passkey-unavailable', 'No passkey is set up for this wallet. Use your PIN.');
-    const output = await evaluatePrf({ credentialId: vault.prf.credentialId, rpId: vault.prf.rpId }, vault.prf.salt);
+    const output = await evaluatePrf({ credentialId: vault.prf.credentialId, rpId: vault.prf.rpId }, vault.prf.salt, options);
     const kek = await kekFromPrf(output, vault.prf.salt);
     output.fill(0);
     const dataKey = await unwrapDataKey(vault.prf, kek, PRF_AAD, false);

@@ -4,6 +4,8 @@ import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { markdownPlugin } from './site/build/markdown.ts';
+import { pwaPlugin } from './site/build/pwa.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const fixtures = resolve(root, process.env.EIDKIT_FIXTURES ?? '../shared/fixtures');
@@ -30,7 +32,11 @@ export const chromiumArgs = [
 export default defineConfig({
   root: resolve(root, 'site'),
   publicDir: resolve(root, 'site/public'),
-  plugins: [solid()],
+  plugins: [
+    solid(),
+    markdownPlugin(),
+    pwaPlugin({ swSource: resolve(root, 'site/sw.ts'), modelManifest: resolve(root, 'models/manifest.json') }),
+  ],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

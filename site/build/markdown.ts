@@ -1,0 +1,95 @@
+/**
+ * Renders the project's Markdown docs (site/docs/*.md) to HTML at build time, so the site ships HTML strings and no
+ * Markdown parser, and nothing is evaluated at run time. Importing `x.md` yields `{ default: html, title }`:
+ *  - the document's first h1 becomes `title` and is removed (the page supplies the one h1);
+ *  - headings get stable ids for in-page links;
+ *  - links to sibling docs (`threat-model.md#x`) become site routes (`/docs/threat-model#x`); links to other files in
+ *    the repository cannot be followed on the site, so they keep their text and lose the link.
+ */
+import { Marked, type Tokens } from 'marked';
+import type { Plugin } from 'vite';
+
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/<[^>]+>/g, '')
+    .replace(/&[a-z]+;|&#\d+;/g, '')
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .trim()
+    .replace(/\s+/g, '-');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** Where a link in a doc should point on the site, or undefined when it cannot point anywhere useful. */
+export function siteHref(href: string): string | undefined {
+  if (/^(https?:|mailto:)/i.test(href)) return href;
+  if (href.startsWith('#')) return href;
+  const m = /^(?:\.\/)?([a-z0-9-]+)\.md(#.*)?$/i.exec(href);
+  if (m) return `/docs/${m[1]!.toLowerCase()}${m[2] ?? ''}`;
+  if (href.startsWith('/')) return href;
+  return undefined;
+}
+
+export function renderMarkdown(source: string): { html: string; title: string | undefined } {
+  let title: string | undefined;
+  const seen = new Map<string, number>();
+  const marked = new Marked({ gfm: true });
+  marked.use({
+    renderer: {
+      heading({ tokens, depth }: Tokens.Heading) {
+        const inner = this.parser.parseInline(tokens);
+        if (depth === 1 && title === undefined) {
+          title = inner.replace(/<[^>]+>/g, '');
+          return '';
+        }
+        const base = slugify(inner) || 'section';
+        const n = seen.get(base) ?? 0;
+        seen.set(base, n + 1);
+        const id = n === 0 ? base : `${base}-${n}`;
+        return `<h${depth} id="${escapeAttr(id)}">${inner}</h${depth}>\n`;
+      },
+      link({ href, title: linkTitle, tokens }: Tokens.Link) {
+        const inner = this.parser.parseInline(tokens);
+        const target = siteHref(href);
+        if (target === undefined) return `<span class="repo-ref">${inner}</span>`;
+        const external = /^https?:/i.test(target);
+        const attrs = [`href="${escapeAttr(target)}"`];
+        if (linkTitle) attrs.push(`title="${escapeAttr(linkTitle)}"`);
+        if (external) attrs.push('rel="noopener noreferrer"', 'target="_blank"');
+        return `<a ${attrs.join(' ')}>${inner}</a>`;
+      },
+      code({ text, lang }: Tokens.Code) {
+        // Focusable so keyboard users can scroll a wide block sideways.
+        const cls = lang ? ` class="language-${escapeAttr(lang.split(/\s/)[0]!)}"` : '';
+        return `<pre tabindex="0"><code${cls}>${escapeHtml(text)}</code></pre>\n`;
+      },
+      table(token: Tokens.Table) {
+        // Wide tables scroll inside their own box on a phone instead of widening the page.
+        const header = token.header.map((cell) => this.tablecell(cell)).join('');
+        const rows = token.rows.map((row) => `<tr>${row.map((cell) => this.tablecell(cell)).join('')}</tr>`).join('\n');
+        return `<div class="table-scroll" tabindex="0"><table><thead><tr>${header}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
+      },
+    },
+  });
+  const html = marked.parse(source, { async: false });
+  return { html, title };
+}
+
+export function markdownPlugin(): Plugin {
+  return {
+    name: 'eidkit-markdown',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('.md')) return undefined;
+      const { html, title } = renderMarkdown(code);
+      return { code: `export default ${JSON.stringify(html)};\nexport const title = ${JSON.stringify(title ?? '')};\n`, map: null };
+    },
+  };
+}

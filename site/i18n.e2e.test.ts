@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, serveSite, type Site } from './e2e/harness.ts';
+import { PHONE, ROUTES } from './e2e/site.ts';
+import { en } from './i18n/en.ts';
+import { zh } from './i18n/zh.ts';
+import { pickLocale } from './i18n/pick-locale.ts';
+
+/** Leaves of a catalogue as [path, string]; functions are called with sample arguments. */
+function leaves(node: unknown, path = ''): [string, string][] {
+  if (typeof node === 'string') return [[path, node]];
+  if (typeof node === 'function') return [[path, String((node as (...a: unknown[]) => string)(7, 7, 7))]];
+  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
+}
+
+/** Strings that are the same in both languages on purpose (names, codes). */
+const SAME_IN_BOTH = new Set(['app.name']);
+
+test('the Chinese catalogue has every English key, and translates every string', () => {
+  const enLeaves = new Map(leaves(en));
+  const zhLeaves = new Map(leaves(zh));
+  expect([...zhLeaves.keys()].sort()).toEqual([...enLeaves.keys()].sort());
+  const untranslated = [...enLeaves].filter(([k, v]) => v !== '' && !SAME_IN_BOTH.has(k) && zhLeaves.get(k) === v).map(([k]) => k);
+  expect(untranslated).toEqual([]);
+  // A translation is Chinese text, not an English string left in place.
+  const noChinese = [...zhLeaves].filter(([k, v]) => v !== '' && !SAME_IN_BOTH.has(k) && !/[\u4e00-\u9fff]/.test(v)).map(([k]) => k);
+  expect(noChinese).toEqual([]);
+});
+
+test('the language follows navigator.languages: any Chinese variant → zh-CN, else English', () => {
+  expect(pickLocale(['zh-CN'])).toBe('zh-CN');
+  expect(pickLocale(['zh-TW', 'en'])).toBe('zh-CN');
+  expect(pickLocale(['en-GB', 'zh-CN'])).toBe('en');
+  expect(pickLocale(['fr-FR', 'zh'])).toBe('zh-CN');
+  expect(pickLocale(['fr-FR'])).toBe('en');
+  expect(pickLocale([])).toBe('en');
+});
+
+let site: Site;
+let browser: Browser;
+beforeAll(async () => {
+  site = await serveSite();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test('a zh-CN browser gets Chinese on every page with no English UI string showing; the switch is remembered', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const english = leaves(en)
+    .filter(([k, v]) => v.length > 3 && !SAME_IN_BOTH.has(k))
+    .map(([, v]) => v);
+  for (const path of ROUTES) {
+    await page.goto(new URL(path, site.url).href);
+    await page.locator('h1').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    // Document bodies are English-only (marked lang="en"); everything else must be Chinese.
+    const text = await page.evaluate(() => {
+      const clone = document.body.cloneNode(true) as HTMLElement;
+      clone.querySelectorAll('[lang="en"], option').forEach((n) => n.remove());
+      return clone.innerText;
+    });
+    const shown = english.filter((s) => text.includes(s));
+    expect(shown, path).toEqual([]);
+  }
+  await page.goto(site.url);
+  expect(await page.locator('h1').textContent()).toBe(zh.home.title);
+  await page.getByTestId('language').selectOption('en');
+  expect(await page.locator('h1').textContent()).toBe(en.home.title);
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await page.reload();
+  expect(await page.locator('h1').textContent()).toBe(en.home.title);
+  await context.close();
+});
+
+test('an English browser gets English', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  expect(await page.locator('h1').textContent()).toBe(en.home.title);
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await context.close();
+});

@@ -1,0 +1,54 @@
+/**
+ * Registers the service worker (production builds only) through workbox-window and exposes two signals the layout
+ * shows: an update is waiting, or the app has just become available offline. The worker is registered after the
+ * page has loaded, so its precaching never competes with what the verifier needs to start scanning.
+ */
+import { createSignal } from 'solid-js';
+
+const [updateWaiting, setUpdateWaiting] = createSignal(false);
+const [offlineReady, setOfflineReady] = createSignal(false);
+export { offlineReady, updateWaiting };
+
+let applyUpdate: (() => void) | undefined;
+const ISOLATION_RELOAD_KEY = 'eidkit.isolation-reload';
+
+export function acceptUpdate(): void {
+  applyUpdate?.();
+}
+export function dismissUpdate(): void {
+  setUpdateWaiting(false);
+}
+export function dismissOfflineReady(): void {
+  setOfflineReady(false);
+}
+
+export function registerServiceWorker(): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const start = async () => {
+    const { Workbox } = await import('workbox-window');
+    const wb = new Workbox('/sw.js', { scope: '/' });
+    wb.addEventListener('waiting', () => {
+      applyUpdate = () => {
+        // Reload once the new worker controls the page, so page and cache are the same version.
+        wb.addEventListener('controlling', () => location.reload());
+        wb.messageSkipWaiting();
+      };
+      setUpdateWaiting(true);
+    });
+    // A static host that cannot send COOP/COEP: once the worker (which adds them) controls the page, reload once
+    // so the page runs cross-origin isolated. The session flag stops a loop where isolation is impossible.
+    wb.addEventListener('controlling', (e) => {
+      if (e.isUpdate || globalThis.crossOriginIsolated) return;
+      if (sessionStorage.getItem(ISOLATION_RELOAD_KEY)) return;
+      sessionStorage.setItem(ISOLATION_RELOAD_KEY, '1');
+      location.reload();
+    });
+    wb.addEventListener('installed', (e) => {
+      if (!e.isUpdate) setOfflineReady(true);
+    });
+    await wb.register();
+  };
+  const go = () => void start().catch((e: unknown) => console.warn('service worker registration failed', e));
+  if (document.readyState === 'complete') go();
+  else addEventListener('load', go, { once: true });
+}

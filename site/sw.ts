@@ -1,0 +1,59 @@
+/// <reference lib="webworker" />
+/**
+ * eidkit's service worker (bundled by site/build/pwa.ts, precache list injected by workbox-build):
+ *  - precaches the app, the wasm runtime and the face models, so every page works offline after the first visit;
+ *  - serves every page from the app shell (client-side routes);
+ *  - adds the cross-origin isolation headers (COOP/COEP, for wasm threads) and the CSP to responses that lack them,
+ *    so the site also runs isolated on static hosts that cannot set headers (see site/docs/hosting.md);
+ *  - keeps the verifier's trust list and status list fresh when online and cached when not;
+ *  - waits for the page's consent ("update now") before a new version takes over.
+ * It never caches or forwards anything that is not a same-origin GET: the site sends no user data anywhere.
+ */
+import { clientsClaim } from 'workbox-core';
+import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { NavigationRoute, registerRoute, setDefaultHandler } from 'workbox-routing';
+import { NetworkFirst, NetworkOnly } from 'workbox-strategies';
+import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS } from './pwa/headers.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+/** Adds what the host did not send; headers the host did send win. */
+function withIsolation(response: Response): Response {
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  let changed = false;
+  const add = (name: string, value: string): void => {
+    if (!headers.has(name)) {
+      headers.set(name, value);
+      changed = true;
+    }
+  };
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) add(name, value);
+  if ((headers.get('Content-Type') ?? '').startsWith('text/html')) add('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  if (!changed) return response;
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+const isolation = { handlerWillRespond: async ({ response }: { response: Response }) => withIsolation(response) };
+
+// First install takes control at once (so a static host's first visit can reload into isolation); updates wait.
+clientsClaim();
+addPlugins([isolation]);
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+// Files opened directly (a model, the manifest) are not pages; everything else is a client-side route.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/\.[a-z0-9]+$/i] }));
+
+// Trust and status lists a verifier site publishes: fresh when online, the cached copy when offline. Their age is
+// shown to the verifier, and a stale status list yields "status unknown", never a pass.
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/trust/') && request.method === 'GET',
+  new NetworkFirst({ cacheName: 'eidkit-trust', networkTimeoutSeconds: 4, plugins: [isolation] }),
+);
+
+setDefaultHandler(new NetworkOnly({ plugins: [isolation] }));
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});

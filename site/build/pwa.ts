@@ -10,13 +10,9 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
+import { SITE_MODELS } from '../pwa/models.ts';
 
-/**
- * The models the site loads: detection, landmarks, the embedding chosen by the face module, and liveness's passive
- * models. Candidates the face module only evaluates (faceres-deep, the dlib weights) are not precached: 20 MB that no
- * page uses. The offline e2e test fails if a page needs a file missing from this list.
- */
-export const SITE_MODELS: readonly string[] = ['blazeface', 'facemesh', 'faceres', 'antispoof', 'liveness'];
+export { SITE_MODELS };
 
 /** Largest file precached from the build output; models are listed separately and are far larger than Workbox's 2 MiB. */
 const MAX_PRECACHE_BYTES = 32 * 1024 * 1024;

@@ -1,0 +1,89 @@
+/**
+ * The verifier's trust configuration as one JSON file, "eidkit-verifier-trust": the pinned trust-list keys (anchors),
+ * the signed trust list, and the issuers' signed status lists. The issuer desk exports it; a verifier site serves it at
+ * /trust/verifier-trust.json, or a verifier imports it by hand. The trust list must verify against the anchors and
+ * each status list against the trust list (engine/credential does both); the anchors themselves are configuration:
+ * whoever deploys or imports the file decides whom to trust, exactly like shipping a root certificate.
+ */
+import {
+  anchorFromJson,
+  anchorToJson,
+  openStatusList,
+  openTrustList,
+  type StatusList,
+  type TrustList,
+  type TrustListAnchor,
+} from '../../engine/credential/index.ts';
+import { fromBase64, toBase64 } from './bytes.ts';
+
+export const TRUST_BUNDLE_TYPE = 'eidkit-verifier-trust';
+
+export interface TrustBundleFile {
+  readonly type: typeof TRUST_BUNDLE_TYPE;
+  readonly version: 1;
+  readonly anchors: readonly ReturnType<typeof anchorToJson>[];
+  /** Signed trust list (COSE_Sign1), base64. */
+  readonly trustList: string;
+  /** Signed status lists (CWT), base64. */
+  readonly statusLists: readonly string[];
+}
+
+export interface OpenedTrust {
+  readonly anchors: readonly TrustListAnchor[];
+  readonly trust: TrustList;
+  readonly statusLists: readonly StatusList[];
+  readonly file: TrustBundleFile;
+}
+
+export function makeTrustBundle(anchors: readonly TrustListAnchor[], trustList: Uint8Array, statusLists: readonly Uint8Array[]): TrustBundleFile {
+  return {
+    type: TRUST_BUNDLE_TYPE,
+    version: 1,
+    anchors: anchors.map(anchorToJson),
+    trustList: toBase64(trustList),
+    statusLists: statusLists.map(toBase64),
+  };
+}
+
+export class TrustBundleError extends Error {
+  constructor(readonly code: 'not-a-bundle' | 'bad-signature', cause?: unknown) {
+    super(code, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** Checks every signature; a status list that fails is dropped (status then reads "unknown", never "valid"). */
+export async function openTrustBundle(json: unknown): Promise<OpenedTrust> {
+  const f = json as Partial<TrustBundleFile> | null;
+  if (f?.type !== TRUST_BUNDLE_TYPE || f.version !== 1 || !Array.isArray(f.anchors) || typeof f.trustList !== 'string') {
+    throw new TrustBundleError('not-a-bundle');
+  }
+  let anchors: TrustListAnchor[];
+  let trust: TrustList;
+  try {
+    anchors = f.anchors.map(anchorFromJson);
+    trust = await openTrustList(fromBase64(f.trustList), anchors);
+  } catch (e) {
+    throw new TrustBundleError('bad-signature', e);
+  }
+  const statusLists: StatusList[] = [];
+  for (const s of f.statusLists ?? []) {
+    try {
+      statusLists.push(await openStatusList(fromBase64(s), trust));
+    } catch (e) {
+      console.warn('status list refused', e);
+    }
+  }
+  return { anchors, trust, statusLists, file: f as TrustBundleFile };
+}
+
+/** The newer trust list wins; status lists are merged, the newest per list URI. */
+export function mergeTrust(a: OpenedTrust | undefined, b: OpenedTrust | undefined): OpenedTrust | undefined {
+  if (!a || !b) return a ?? b;
+  const base = b.trust.version > a.trust.version || (b.trust.version === a.trust.version && b.trust.issuedAt > a.trust.issuedAt) ? b : a;
+  const byUri = new Map<string, StatusList>();
+  for (const s of [...a.statusLists, ...b.statusLists]) {
+    const have = byUri.get(s.uri);
+    if (!have || s.issuedAt > have.issuedAt) byUri.set(s.uri, s);
+  }
+  return { ...base, statusLists: [...byUri.values()] };
+}

@@ -15,9 +15,19 @@ export { createChallenge, challengeToQr, challengeFromQr, sessionTranscript, CHA
 export type { Challenge, PresentationMode } from './transcript.ts';
 export { verifyPresentation, CHECK_CATEGORIES } from './verify.ts';
 export type { VerificationReport, VerifyPolicy, Check, CheckCategory, CheckOutcome, Verdict } from './verify.ts';
-export { signTrustList, openTrustList, emptyTrustList, localTrustList } from './trust-list.ts';
+export { signTrustList, openTrustList, emptyTrustList, localTrustList, anchorToJson, anchorFromJson } from './trust-list.ts';
 export type { TrustList, TrustListInput, TrustListAnchor, TrustedIssuer, TrustedIssuerInput } from './trust-list.ts';
-export { createStatusList, setStatus, signStatusList, openStatusList, statusAt, StatusValue } from './status-list.ts';
+export {
+  createStatusList,
+  setStatus,
+  allocateStatusIndex,
+  signStatusList,
+  openStatusList,
+  statusAt,
+  StatusValue,
+  statusStateToJson,
+  statusStateFromJson,
+} from './status-list.ts';
 export type { StatusList, StatusListState, StatusName } from './status-list.ts';
 export { createIaca, createDocumentSigner, createTrustListKey, signerOf, toKeyFile, fromKeyFile } from './issuer-keys.ts';
 export type { IssuerKey, KeyFile, LoadedKey } from './issuer-keys.ts';

@@ -81,11 +81,12 @@ export function signerOf(key: { readonly privateKey: CryptoKey }): Signer {
 
 /**
  * The CLI's key file (JSON). Holds a private key in clear JWK form: keep it on an offline machine or encrypted disk.
- *   {"type": "eidkit-key", "role": "iaca" | "ds" | "trust-list", "privateKey": JWK, "certificate"?: base64 DER, "keyId"?}
+ *   {"type": "eidkit-key", "role": "iaca" | "ds" | "trust-list" | "device", "privateKey": JWK, "certificate"?: base64 DER,
+ *    "keyId"?}  ("device" is for command-line holders only; browser wallets keep non-extractable CryptoKeys.)
  */
 export interface KeyFile {
   readonly type: 'eidkit-key';
-  readonly role: 'iaca' | 'ds' | 'trust-list';
+  readonly role: 'iaca' | 'ds' | 'trust-list' | 'device';
   readonly privateKey: JsonWebKey;
   readonly certificate?: string;
   readonly keyId?: string;
@@ -112,7 +113,7 @@ export interface LoadedKey {
 
 export async function fromKeyFile(json: unknown, expectedRole?: KeyFile['role']): Promise<LoadedKey> {
   const f = json as Partial<KeyFile> | null;
-  if (!f || f.type !== 'eidkit-key' || !f.privateKey || !['iaca', 'ds', 'trust-list'].includes(f.role ?? '')) {
+  if (!f || f.type !== 'eidkit-key' || !f.privateKey || !['iaca', 'ds', 'trust-list', 'device'].includes(f.role ?? '')) {
     throw new EidkitError('credential/bad-key-file', 'Not an eidkit key file (expected "type": "eidkit-key").');
   }
   if (expectedRole && f.role !== expectedRole) {

@@ -6,6 +6,7 @@
  */
 import { unzlibSync, zlibSync } from 'fflate';
 import { EidkitError } from '../errors.ts';
+import { fromBase64, toBase64 } from './bytes.ts';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
 import { CoseHeader, coseSign1ToCbor, readCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { Signer } from './crypto.ts';
@@ -28,6 +29,8 @@ export interface StatusListState {
   readonly bits: 1 | 2 | 4 | 8;
   /** One status value per index. */
   readonly statuses: Uint8Array;
+  /** 1 where an index has been given to a credential. */
+  readonly allocated: Uint8Array;
 }
 
 export function createStatusList(uri: string, size: number, bits: 1 | 2 | 4 | 8 = 2): StatusListState {
@@ -35,7 +38,7 @@ export function createStatusList(uri: string, size: number, bits: 1 | 2 | 4 | 8 
   if (!Number.isSafeInteger(size) || size < 1 || (size * bits) / 8 > MAX_STATUS_LIST_BYTES) {
     throw new EidkitError('credential/bad-input', `A status list holds 1..${(MAX_STATUS_LIST_BYTES * 8) / bits} entries.`);
   }
-  return { uri, bits, statuses: new Uint8Array(size) };
+  return { uri, bits, statuses: new Uint8Array(size), allocated: new Uint8Array(size) };
 }
 
 export function setStatus(state: StatusListState, index: number, value: StatusName): StatusListState {
@@ -45,6 +48,38 @@ export function setStatus(state: StatusListState, index: number, value: StatusNa
   const statuses = state.statuses.slice();
   statuses[index] = StatusValue[value];
   return { ...state, statuses };
+}
+
+/**
+ * Picks a random unused index for a new credential. Random, not sequential, so an index says nothing about when or in
+ * which order credentials were issued (the draft's privacy advice).
+ */
+export function allocateStatusIndex(state: StatusListState): { state: StatusListState; index: number } {
+  const free: number[] = [];
+  for (let i = 0; i < state.allocated.length; i++) if (!state.allocated[i]) free.push(i);
+  if (free.length === 0) throw new EidkitError('credential/status-list-full', 'The status list has no free index; start a new list.');
+  const r = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(r);
+  const index = free[r[0]! % free.length]!;
+  const allocated = state.allocated.slice();
+  allocated[index] = 1;
+  return { state: { ...state, allocated }, index };
+}
+
+/** The issuer's state file: {"type": "eidkit-status-state", "uri", "bits", "statuses": base64, "allocated": base64}. */
+export function statusStateToJson(state: StatusListState): Record<string, unknown> {
+  return { type: 'eidkit-status-state', uri: state.uri, bits: state.bits, statuses: toBase64(state.statuses), allocated: toBase64(state.allocated) };
+}
+
+export function statusStateFromJson(json: unknown): StatusListState {
+  const j = json as { type?: string; uri?: string; bits?: number; statuses?: string; allocated?: string } | null;
+  if (j?.type !== 'eidkit-status-state' || !j.uri || ![1, 2, 4, 8].includes(j.bits ?? 0) || !j.statuses || !j.allocated) {
+    throw new EidkitError('credential/bad-status-state', 'Not an eidkit status state file.');
+  }
+  const statuses = fromBase64(j.statuses);
+  const allocated = fromBase64(j.allocated);
+  if (statuses.length !== allocated.length) throw new EidkitError('credential/bad-status-state', 'The status state file is inconsistent.');
+  return { uri: j.uri, bits: j.bits as StatusListState['bits'], statuses, allocated };
 }
 
 /** Packs statuses LSB-first as the draft specifies. */

@@ -9,7 +9,7 @@ import { EidkitError } from '../errors.ts';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
 import { CoseHeader, coseSign1ToCbor, readCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { PublicKeyPoint, Signer } from './crypto.ts';
-import { toHex } from './bytes.ts';
+import { fromBase64, toBase64, toHex } from './bytes.ts';
 import { arrayOf, bytesOf, mapOf, readTdate, tdate, textOf, uintOf } from './mdoc.ts';
 import { certificateThumbprint } from './present.ts';
 import { KeyUsage, parseCertificate, type Certificate } from './x509.ts';
@@ -184,4 +184,24 @@ export async function localTrustList(issuers: readonly TrustedIssuerInput[], now
     signedBy: 'local',
     documentSignerIndex,
   };
+}
+
+/** The verifier's pinned trust-list key as JSON: {"type": "eidkit-trust-anchor", "keyId", "publicKey": JWK}. */
+export function anchorToJson(anchor: TrustListAnchor): { type: 'eidkit-trust-anchor'; keyId: string; publicKey: JsonWebKey } {
+  const p = anchor.publicKey.point;
+  return {
+    type: 'eidkit-trust-anchor',
+    keyId: anchor.keyId,
+    publicKey: { kty: 'EC', crv: 'P-256', x: toBase64(p.subarray(1, 33), true), y: toBase64(p.subarray(33, 65), true) },
+  };
+}
+
+export function anchorFromJson(json: unknown): TrustListAnchor {
+  const j = json as { type?: string; keyId?: string; publicKey?: JsonWebKey } | null;
+  const x = j?.publicKey?.x ? fromBase64(j.publicKey.x) : undefined;
+  const y = j?.publicKey?.y ? fromBase64(j.publicKey.y) : undefined;
+  if (j?.type !== 'eidkit-trust-anchor' || !j.keyId || j.publicKey?.crv !== 'P-256' || x?.length !== 32 || y?.length !== 32) {
+    throw new EidkitError('credential/bad-anchor', 'Not an eidkit trust anchor (expected "type": "eidkit-trust-anchor" with a P-256 key).');
+  }
+  return { keyId: j.keyId, publicKey: { curve: 'P-256', point: new Uint8Array([4, ...x, ...y]) } };
 }

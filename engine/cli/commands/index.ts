@@ -1,5 +1,11 @@
 import type { CliCommand } from '../command.ts';
 import { modelsCommand } from './models.ts';
+import { keygenCommand } from './keygen.ts';
+import { trustListCommand } from './trust-list.ts';
+import { issueCommand } from './issue.ts';
+import { presentCommand } from './present.ts';
+import { verifyCommand } from './verify.ts';
+import { statusCommand } from './status.ts';
 
 /** Every sub-command, in the order `eidkit --help` lists them. Add new commands here. */
-export const commands: readonly CliCommand[] = [modelsCommand];
+export const commands: readonly CliCommand[] = [modelsCommand, keygenCommand, trustListCommand, issueCommand, presentCommand, verifyCommand, statusCommand];

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import type { CliCommand, CliIo } from '../command.ts';
+import { flagString, parseArgs } from '../command.ts';
+import { EidkitError } from '../../errors.ts';
+import { verifyPresentation, CHECK_CATEGORIES, type VerificationReport, type VerifyPolicy } from '../../credential/verify.ts';
+import { anchorFromJson, emptyTrustList, localTrustList, openTrustList, type TrustList } from '../../credential/trust-list.ts';
+import { openStatusList, type StatusList } from '../../credential/status-list.ts';
+import { challengeFromQr, createChallenge } from '../../credential/transcript.ts';
+import { QrAssembler } from '../../credential/qr-codec.ts';
+import { nameAttribute, OID, parseCertificate } from '../../credential/x509.ts';
+import { dateFlag, decodeQrImage, emit, list, numberFlag, path, qrPng, readBytes, readCertificate, readJson, readText, writeBytes } from './credential-files.ts';
+
+const usage = `usage: eidkit verify <input>... [--trust trust.cbor --anchor anchor.json] [--status status.cbor,...] [options] [--json]
+       eidkit verify challenge [--png challenge.png]        (make a two-way challenge QR)
+
+<input>: QR text (EID1:...), a PNG/JPEG photo or screenshot of the QR, a CBOR file, or hex; several inputs are the
+frames of an animated QR sequence, in any order.
+  --trust trust.cbor --anchor anchor.json   the signed trust list and the key it must be signed by
+  --iaca iaca.pem,...  trust these IACA roots directly instead (and --ds ds.pem,... for referenced DS certificates)
+  --status s.cbor,...  signed status lists (revocation); without one the status is reported unknown
+  --at <ISO time>      verify as of this time (default now)
+  --challenge <EIDC1:... text or file>   the challenge you showed (two-way)
+  --mode <any|one-way|two-way>  --window <seconds, default 60>  --require-status
+  --doc-type <type,...>         accepted document types (default org.eidkit.eid.1)
+Exit code: 0 valid, 3 valid with warnings (e.g. status unknown), 1 invalid or error.`;
+
+async function readInput(io: CliIo, input: string, assembler: QrAssembler): Promise<Uint8Array | string | undefined> {
+  let text: string | undefined;
+  if (existsSync(path(io, input))) {
+    const bytes = readBytes(io, input);
+    if ((bytes[0] === 0x89 && bytes[1] === 0x50) || (bytes[0] === 0xff && bytes[1] === 0xd8)) text = decodeQrImage(bytes, input);
+    else {
+      const asText = new TextDecoder().decode(bytes).trim();
+      if (/^EID/.test(asText) || /^[0-9a-fA-F\s]+$/.test(asText)) text = asText;
+      else return bytes;
+    }
+  } else text = input.trim();
+  if (text.startsWith('EIDM1:') || text.startsWith('EID1:')) {
+    const s = assembler.add(text);
+    return s.status === 'complete' ? s.bytes : undefined;
+  }
+  return text;
+}
+
+function human(r: VerificationReport): string {
+  const mark = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
+  const lines = [`${r.verdict.toUpperCase()}${r.issuer ? ` — issued by ${r.issuer.name} (${r.issuer.country})` : ''}`];
+  for (const cat of CHECK_CATEGORIES) {
+    const checks = r.byCategory[cat];
+    if (!checks.length) continue;
+    lines.push(`  ${cat}`);
+    for (const c of checks) lines.push(`    ${mark[c.outcome]} ${c.message}${c.outcome === 'pass' ? '' : ` [${c.code}]`}`);
+  }
+  const el = Object.entries(r.elements);
+  if (el.length) {
+    lines.push('  disclosed data');
+    for (const [k, v] of el) {
+      const t = v as { model?: string; version?: string; data?: Uint8Array } | null;
+      const shown =
+        v instanceof Uint8Array
+          ? `<${v.length} bytes>`
+          : t && typeof t === 'object' && t.data instanceof Uint8Array
+            ? `<face template ${t.model} ${t.version}, ${t.data.length} bytes>`
+            : JSON.stringify(v);
+      lines.push(`    ${k}: ${shown}`);
+    }
+  }
+  if (r.trustList) lines.push(`  trust list v${r.trustList.version}, ${Math.floor(r.trustList.ageSeconds / 3600)} h old`);
+  return lines.join('\n');
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'verify a presentation (QR text, QR photo, CBOR or hex) against a trust list and status lists, offline',
+  usage,
+  async run(argv, io) {
+    const args = parseArgs(argv, ['json', 'help', 'require-status']);
+    const json = args.flags.has('json');
+    if (args.positional[0] === 'challenge') {
+      const { challenge, qrText } = await createChallenge();
+      const png = flagString(args, 'png');
+      if (png) writeBytes(io, png, qrPng(qrText));
+      emit(io, json, { ok: true, text: qrText, createdAt: new Date(challenge.createdAt).toISOString(), png: png ?? null }, qrText);
+      return 0;
+    }
+    if (args.positional.length === 0) throw new EidkitError('cli/usage', `Give a presentation to verify.\n\n${usage}`);
+    const now = dateFlag(args, 'at') ?? new Date();
+
+    let trust: TrustList = emptyTrustList();
+    const trustPath = flagString(args, 'trust');
+    if (trustPath) {
+      const anchorPath = flagString(args, 'anchor');
+      if (!anchorPath) throw new EidkitError('cli/usage', '--trust needs --anchor <anchor.json>, the key the trust list must be signed by.');
+      trust = await openTrustList(readBytes(io, trustPath), [anchorFromJson(readJson(io, anchorPath))]);
+    } else if (flagString(args, 'iaca')) {
+      const iaca = list(args, 'iaca').map((p) => readCertificate(io, p));
+      const ds = list(args, 'ds').map((p) => readCertificate(io, p));
+      trust = await localTrustList(
+        iaca.map((c, i) => {
+          const cert = parseCertificate(c);
+          return { id: `local-${i + 1}`, name: cert.subject.text, country: nameAttribute(cert.subject, OID.country) ?? '', iaca: [c], documentSigners: ds };
+        }),
+        now,
+      );
+    }
+    const status: StatusList[] = [];
+    for (const p of list(args, 'status')) status.push(await openStatusList(readBytes(io, p), trust));
+
+    const assembler = new QrAssembler();
+    let input: Uint8Array | string | undefined;
+    for (const p of args.positional) input = (await readInput(io, p, assembler)) ?? input;
+    if (input === undefined) throw new EidkitError('cli/incomplete', 'The animated QR sequence is incomplete: give every frame.');
+
+    const challengeArg = flagString(args, 'challenge');
+    const mode = flagString(args, 'mode');
+    if (mode && !['any', 'one-way', 'two-way'].includes(mode)) throw new EidkitError('cli/usage', '--mode must be any, one-way or two-way.');
+    const docTypes = list(args, 'doc-type');
+    const policy: VerifyPolicy = {
+      windowSeconds: numberFlag(args, 'window', 60),
+      requireStatus: args.flags.has('require-status'),
+      ...(mode ? { mode: mode as 'any' } : {}),
+      ...(docTypes.length ? { docTypes } : {}),
+      ...(challengeArg ? { challenge: challengeFromQr(existsSync(path(io, challengeArg)) ? readText(io, challengeArg) : challengeArg) } : {}),
+    };
+    const report = await verifyPresentation(input, trust, status, now, policy);
+    emit(io, json, { ok: report.verdict === 'valid', ...report }, human(report));
+    return report.verdict === 'valid' ? 0 : report.verdict === 'warning' ? 3 : 1;
+  },
+};

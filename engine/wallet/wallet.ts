@@ -201,7 +201,12 @@ export class Wallet {
       throw walletError('wallet/unsupported', 'This browser cannot keep a wallet (IndexedDB and WebCrypto are needed, in a secure context).');
     }
     const w = new Wallet(options);
-    w.db = await w.connect();
+    try {
+      w.db = await w.connect();
+    } catch (e) {
+      w.close();
+      throw e;
+    }
     return w;
   }
 
@@ -241,14 +246,15 @@ export class Wallet {
   }
 
   async status(): Promise<WalletStatus> {
-    const db = await this.conn();
-    const tx = db.transaction('meta', 'readonly');
-    const [vault, gate, settings, wiped] = await Promise.all([
-      tx.store.get('vault') as Promise<VaultRecord | undefined>,
-      tx.store.get('gate') as Promise<GateRecord | undefined>,
-      tx.store.get('settings') as Promise<SettingsRecord | undefined>,
-      tx.store.get('wiped') as Promise<WipedRecord | undefined>,
-    ]);
+    const [vault, gate, settings, wiped] = await this.read((db) => {
+      const tx = db.transaction('meta', 'readonly');
+      return Promise.all([
+        tx.store.get('vault') as Promise<VaultRecord | undefined>,
+        tx.store.get('gate') as Promise<GateRecord | undefined>,
+        tx.store.get('settings') as Promise<SettingsRecord | undefined>,
+        tx.store.get('wiped') as Promise<WipedRecord | undefined>,
+      ]);
+    });
     const g = gate ?? { failures: 0, lastAttemptAt: null };
     const policy = this.policy(settings);
     return {
@@ -448,7 +454,7 @@ export class Wallet {
 
   async listDeviceKeys(): Promise<DeviceKeyInfo[]> {
     this.requireUnlocked();
-    const rows = await (await this.conn()).getAll('keys');
+    const rows = await this.read((db) => db.getAll('keys'));
     return rows.map(keyInfo);
   }
 
@@ -458,7 +464,7 @@ export class Wallet {
    */
   async enrolmentSigner(keyId: string): Promise<{ publicKey: DevicePublicKey; sign: Signer }> {
     this.requireUnlocked();
-    const row = await (await this.conn()).get('keys', keyId);
+    const row = await this.read((db) => db.get('keys', keyId));
     if (!row) throw walletError('wallet/not-found', 'No such device key.', { keyId });
     if (row.credentialId !== null) {
       throw walletError('wallet/key-in-use', 'This device key is bound to a credential; use presentationSigner.', { keyId });
@@ -523,7 +529,7 @@ export class Wallet {
 
   async listCredentials(): Promise<Listing<CredentialSummary>> {
     const dataKey = this.requireUnlocked();
-    const rows = await (await this.conn()).getAll('credentials');
+    const rows = await this.read((db) => db.getAll('credentials'));
     const items: CredentialSummary[] = [];
     const damaged: DamagedRecord[] = [];
     for (const row of rows) {
@@ -538,7 +544,7 @@ export class Wallet {
 
   async getCredential(id: string): Promise<StoredCredential> {
     const dataKey = this.requireUnlocked();
-    const row = await (await this.conn()).get('credentials', id);
+    const row = await this.read((db) => db.get('credentials', id));
     if (!row) throw walletError('wallet/not-found', 'No such credential.', { id });
     const p = await this.openRow(dataKey, row);
     return { ...summarise(p, row.keyId), bytes: p.bytes };
@@ -561,11 +567,11 @@ export class Wallet {
    */
   async presentationSigner(credentialId: string): Promise<PresentationSigner> {
     const dataKey = this.requireUnlocked();
-    const db = await this.conn();
-    const row = await db.get('credentials', credentialId);
+    const row = await this.read((db) => db.get('credentials', credentialId));
     if (!row) throw walletError('wallet/not-found', 'No such credential.', { id: credentialId });
     const p = await this.openRow(dataKey, row);
-    const key = row.keyId === null ? undefined : await db.get('keys', row.keyId);
+    const keyId = row.keyId;
+    const key = keyId === null ? undefined : await this.read((db) => db.get('keys', keyId));
     if (p.needsRebinding || row.keyId === null || !key || key.credentialId !== credentialId) {
       throw walletError(
         'wallet/needs-rebinding',
@@ -582,7 +588,7 @@ export class Wallet {
   async recordPresentation(record: PresentationRecord): Promise<AuditEntry> {
     const dataKey = this.requireUnlocked();
     const rec = checkPresentationRecord(record);
-    const row = await (await this.conn()).get('credentials', rec.credentialId);
+    const row = await this.read((db) => db.get('credentials', rec.credentialId));
     if (!row) throw walletError('wallet/not-found', 'No such credential.', { id: rec.credentialId });
     const p = await this.openRow(dataKey, row);
     const at = this.now();
@@ -602,7 +608,7 @@ export class Wallet {
   /** Oldest first. */
   async auditLog(): Promise<Listing<AuditEntry>> {
     const dataKey = this.requireUnlocked();
-    const rows = await (await this.conn()).getAllFromIndex('audit', 'byAt');
+    const rows = await this.read((db) => db.getAllFromIndex('audit', 'byAt'));
     const items: AuditEntry[] = [];
     const damaged: DamagedRecord[] = [];
     for (const row of rows) {
@@ -631,10 +637,9 @@ export class Wallet {
   async exportBackup(passphrase: string, options: { includeAuditLog?: boolean } = {}): Promise<BackupExport> {
     const dataKey = this.requireUnlocked();
     const pass = checkPassphrase(passphrase);
-    const db = await this.conn();
     const damaged: DamagedRecord[] = [];
     const credentials: BackupContents['credentials'][number][] = [];
-    for (const row of await db.getAll('credentials')) {
+    for (const row of await this.read((db) => db.getAll('credentials'))) {
       try {
         const p = await this.openRow(dataKey, row);
         credentials.push({ meta: p.meta, bytes: p.bytes, addedAt: p.addedAt });
@@ -707,6 +712,17 @@ export class Wallet {
     return this.db;
   }
 
+  /** Reads outside a write; storage failures map to typed errors like writes do. */
+  private async read<T>(fn: (db: WalletDb) => Promise<T>): Promise<T> {
+    const db = await this.conn();
+    try {
+      return await fn(db);
+    } catch (e) {
+      if (isEidkitError(e)) throw e;
+      throw storageError(e, null);
+    }
+  }
+
   /** One readwrite transaction; any failure aborts it whole and maps to a typed error. */
   private async write<S extends WalletStore[], T>(
     stores: S,
@@ -774,18 +790,19 @@ export class Wallet {
 
   private async readSettings(): Promise<SettingsRecord> {
     if (!this.settings) {
-      const s = (await (await this.conn()).get('meta', 'settings')) as SettingsRecord | undefined;
+      const s = (await this.read((db) => db.get('meta', 'settings'))) as SettingsRecord | undefined;
       this.settings = s ?? { maxFailures: DEFAULT_GATE_POLICY.maxFailures, autoLockMs: DEFAULT_AUTO_LOCK_MS };
     }
     return this.settings;
   }
 
   private async readVault(): Promise<VaultRecord> {
-    const db = await this.conn();
-    const tx = db.transaction('meta', 'readonly');
-    const vault = (await tx.store.get('vault')) as VaultRecord | undefined;
+    const [vault, wiped] = await this.read((db) => {
+      const tx = db.transaction('meta', 'readonly');
+      return Promise.all([tx.store.get('vault') as Promise<VaultRecord | undefined>, tx.store.get('wiped')]);
+    });
     if (vault) return vault;
-    if (await tx.store.get('wiped')) {
+    if (wiped) {
       throw walletError('wallet/wiped', 'This wallet was wiped. Set a new PIN and restore a backup or enrol again.');
     }
     throw walletError('wallet/not-initialised', 'This wallet has no PIN yet. Set one up first.');

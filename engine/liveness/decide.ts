@@ -1,0 +1,229 @@
+import type { PlanarSignal } from './planar.ts';
+import type { Action } from './types.ts';
+
+/** Everything a session measured; plain data, so it can be logged, sent to a test, or re-decided under another policy. */
+export interface LivenessSignals {
+  readonly mode: 'active' | 'passive';
+  /** Analysed frames and the time they span. */
+  readonly frames: number;
+  readonly durationMs: number;
+  readonly tracking: TrackingSignal;
+  /** Active mode only. */
+  readonly challenge?: ChallengeSignal;
+  readonly activity: ActivitySignal;
+  readonly planar: PlanarSignal;
+  /** Present when passive model scores were given for at least one frame. */
+  readonly passive?: PassiveSignal;
+  /** Present when embeddings were given for at least two frames. */
+  readonly identity?: IdentitySignal;
+}
+
+export interface TrackingSignal {
+  readonly framesWithFace: number;
+  readonly framesWithoutFace: number;
+  readonly framesWithSeveralFaces: number;
+  /** Longest stretch with no face, ms. */
+  readonly longestGapMs: number;
+  /** Frame-to-frame jumps of the face larger than its own width (a face swapped in, or a cut in a video). */
+  readonly jumps: number;
+}
+
+export interface ChallengeSignal {
+  readonly actions: readonly Action[];
+  readonly passed: boolean;
+  readonly completed: readonly Action[];
+  readonly failedAction?: Action;
+  readonly unexpected: readonly Action[];
+}
+
+/** Signs of a living face that need no instruction: blinks, mouth movement, 3-D head motion. */
+export interface ActivitySignal {
+  readonly blinks: number;
+  /** Range (max - min) of the mouth opening over the session. */
+  readonly mouthRange: number;
+}
+
+export interface PassiveSignal {
+  readonly frames: number;
+  /** Medians over the frames. */
+  readonly antispoof: number;
+  readonly liveness: number;
+}
+
+export interface IdentitySignal {
+  readonly frames: number;
+  /** Lowest cosine similarity between the first embedded frame and any later one. */
+  readonly minSimilarity: number;
+}
+
+/**
+ * The operating point. Every threshold was chosen on our fixtures (site/docs/liveness.md has the numbers and how);
+ * the defaults aim at BPCER 0 on the bona fide videos with margin, then the lowest APCER that allows.
+ */
+export interface LivenessPolicy {
+  /** Deliberate actions done while another was asked that are tolerated (people confuse left and right). */
+  readonly maxUnexpectedActions: number;
+  /** Planar test: minimum yaw/pitch change for a frame to count, degrees. */
+  readonly planarMinDegrees: number;
+  /** Planar test: frames needed before it may reject. */
+  readonly planarMinFrames: number;
+  /** Planar test: median residual (eye distances) below which the face moved like a flat object. */
+  readonly planarMaxResidual: number;
+  /** Passive mode: the mouth-opening range that counts as spontaneous movement (speech, a smile). */
+  readonly activityMouthRange: number;
+  /** human `liveness` median score below which the face is taken for a screen or print; 0 disables. */
+  readonly passiveLivenessMin: number;
+  /** human `antispoof` median score below which the face is rejected; 0 disables (the default, see the docs). */
+  readonly passiveAntispoofMin: number;
+  /** Identity continuity: lowest allowed cosine similarity between session embeddings. */
+  readonly identityMinSimilarity: number;
+  /** Longest the face may vanish, ms. */
+  readonly maxFaceGapMs: number;
+  /** Frames with more than one face that are tolerated (a passer-by). */
+  readonly maxSeveralFacesFrames: number;
+  /** Face jumps tolerated. */
+  readonly maxJumps: number;
+}
+
+export const DEFAULT_POLICY: LivenessPolicy = {
+  maxUnexpectedActions: 1,
+  planarMinDegrees: 10,
+  planarMinFrames: 2,
+  planarMaxResidual: 0.025,
+  activityMouthRange: 0.12,
+  passiveLivenessMin: 0.6,
+  passiveAntispoofMin: 0,
+  identityMinSimilarity: 0.5,
+  maxFaceGapMs: 1000,
+  maxSeveralFacesFrames: 2,
+  maxJumps: 0,
+};
+
+export type LivenessReasonCode =
+  | 'no-face'
+  | 'face-lost'
+  | 'several-faces'
+  | 'face-jump'
+  | 'challenge-failed'
+  | 'unexpected-actions'
+  | 'planar-motion'
+  | 'no-activity'
+  | 'passive-spoof'
+  | 'identity-changed';
+
+export interface LivenessReason {
+  readonly code: LivenessReasonCode;
+  /** A sentence a UI can show as is. */
+  readonly message: string;
+  /** For challenge-failed: the action that was not seen. */
+  readonly action?: Action;
+}
+
+export interface LivenessDecision {
+  readonly live: boolean;
+  /**
+   * 0..1: how clearly the weakest evaluated signal sits on the side of the decision (0.5 = at its threshold). A
+   * ranking aid, not a calibrated probability.
+   */
+  readonly confidence: number;
+  /** Each evaluated signal as a 0..1 score (0.5 at its threshold, higher = more live). */
+  readonly scores: Readonly<Record<string, number>>;
+  /** Why not live (empty when live). */
+  readonly reasons: readonly LivenessReason[];
+}
+
+const ACTION_WORDS: Record<Action, string> = {
+  blink: 'blink',
+  'turn-left': 'turn your head to the left',
+  'turn-right': 'turn your head to the right',
+  'look-up': 'tilt your head up',
+  'open-mouth': 'open your mouth',
+};
+
+/**
+ * The fusion rule. A session is live only if every evaluated signal agrees: a veto rule, because each signal stops a
+ * different attack (the challenge stops photos and unprepared replays, the planar test photos and screens moved to
+ * fake a turn, identity continuity a face swapped in after the challenge, the passive models some screens), and
+ * averaging would let a strong signal hide the one attack another exists to catch. Pure.
+ */
+export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy = DEFAULT_POLICY): LivenessDecision {
+  const reasons: LivenessReason[] = [];
+  const scores: Record<string, number> = {};
+  const t = signals.tracking;
+
+  if (t.framesWithFace === 0) {
+    reasons.push({ code: 'no-face', message: 'We could not see a face.' });
+    return { live: false, confidence: 1, scores: { face: 0 }, reasons };
+  }
+  scores.tracking = t.longestGapMs > policy.maxFaceGapMs || t.framesWithSeveralFaces > policy.maxSeveralFacesFrames || t.jumps > policy.maxJumps ? 0 : 1;
+  if (t.longestGapMs > policy.maxFaceGapMs) reasons.push({ code: 'face-lost', message: 'Your face left the frame; keep it in view.' });
+  if (t.framesWithSeveralFaces > policy.maxSeveralFacesFrames) reasons.push({ code: 'several-faces', message: 'Another face came into view; only one person at a time, please.' });
+  if (t.jumps > policy.maxJumps) reasons.push({ code: 'face-jump', message: 'The face in view changed abruptly.' });
+
+  const c = signals.challenge;
+  if (c) {
+    scores.challenge = c.passed ? 1 : 0;
+    if (!c.passed) {
+      const action = c.failedAction;
+      reasons.push({
+        code: 'challenge-failed',
+        message: action ? `We could not see you ${ACTION_WORDS[action]}.` : 'The challenge was not completed.',
+        ...(action ? { action } : {}),
+      });
+    }
+    scores.unexpected = c.unexpected.length > policy.maxUnexpectedActions ? 0 : 1;
+    if (c.unexpected.length > policy.maxUnexpectedActions) {
+      reasons.push({ code: 'unexpected-actions', message: 'The movements did not follow the instructions.' });
+    }
+  } else {
+    const a = signals.activity;
+    const mouth = a.mouthRange / (2 * policy.activityMouthRange);
+    const parallax = signals.planar.residual !== undefined && signals.planar.frames >= policy.planarMinFrames ? signals.planar.residual / (2 * policy.planarMaxResidual) : 0;
+    scores.activity = clamp(Math.max(a.blinks > 0 ? 1 : 0, mouth, parallax));
+    if (scores.activity < 0.5) reasons.push({ code: 'no-activity', message: 'We did not see you blink or move; this looks like a photo.' });
+  }
+
+  const p = signals.planar;
+  if (p.residual !== undefined && p.frames >= policy.planarMinFrames) {
+    scores.planar = clamp(p.residual / (2 * policy.planarMaxResidual));
+    if (p.residual < policy.planarMaxResidual) {
+      reasons.push({ code: 'planar-motion', message: 'The face moved like a flat picture; this looks like a photo or a screen.' });
+    }
+  }
+
+  const s = signals.passive;
+  if (s) {
+    if (policy.passiveLivenessMin > 0) {
+      scores.passiveLiveness = thresholdScore(s.liveness, policy.passiveLivenessMin);
+      if (s.liveness < policy.passiveLivenessMin) reasons.push({ code: 'passive-spoof', message: 'This looks like a screen or a print.' });
+    }
+    if (policy.passiveAntispoofMin > 0) {
+      scores.passiveAntispoof = thresholdScore(s.antispoof, policy.passiveAntispoofMin);
+      if (s.antispoof < policy.passiveAntispoofMin && !reasons.some((r) => r.code === 'passive-spoof')) {
+        reasons.push({ code: 'passive-spoof', message: 'This looks like a screen or a print.' });
+      }
+    }
+  }
+
+  const id = signals.identity;
+  if (id) {
+    scores.identity = thresholdScore(id.minSimilarity, policy.identityMinSimilarity);
+    if (id.minSimilarity < policy.identityMinSimilarity) {
+      reasons.push({ code: 'identity-changed', message: 'The face changed during the check; the same person must stay in view.' });
+    }
+  }
+
+  const live = reasons.length === 0;
+  const weakest = Math.min(...Object.values(scores));
+  return { live, confidence: live ? weakest : 1 - weakest, scores, reasons };
+}
+
+/** Maps a score onto 0..1 with `threshold` at 0.5, linear on each side. */
+function thresholdScore(value: number, threshold: number): number {
+  if (value >= threshold) return clamp(0.5 + (0.5 * (value - threshold)) / Math.max(1e-9, 1 - threshold));
+  return clamp((0.5 * value) / Math.max(1e-9, threshold));
+}
+
+function clamp(v: number): number {
+  return Math.max(0, Math.min(1, Number.isFinite(v) ? v : 0));
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env -S node --import tsx
+// Liveness evaluation harness: runs the full on-device liveness check (face engine + passive models + session +
+// decideLiveness) on every MJPEG file of a manifest and prints ISO/IEC 30107-3 error rates.
+//
+//   npm run eval:liveness -- --manifest <m.json> [--out r.json] [--fps 15] [--only <substring>]
+//
+// Manifest: a JSON array of { file, label: "bona-fide" | "attack", attack?, challenge?, from?, to? } (see
+// engine/liveness/manifest.ts). Entries with `challenge` are judged by the full active + passive decision with that
+// scripted action sequence; entries without it by the passive path alone. `node --import tsx
+// scripts/make-attack-videos.ts` writes such a manifest (our attacks + the bona fide videos) to .cache/liveness/.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import jpeg from 'jpeg-js';
+import { createFaceEngine } from '../engine/face/index.ts';
+import { packageSource } from '../engine/runtime/node-source.ts';
+import { createPassiveScorer } from '../engine/liveness/passive.ts';
+import { createLivenessSession } from '../engine/liveness/session.ts';
+import { livenessFrame } from '../engine/liveness/from-face.ts';
+import { splitMjpeg, MJPEG_FPS } from '../engine/liveness/mjpeg.ts';
+import { parseManifest, type ManifestEntry } from '../engine/liveness/manifest.ts';
+import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
+import type { LivenessDecision, LivenessSignals } from '../engine/liveness/decide.ts';
+
+const { values } = parseArgs({
+  options: {
+    manifest: { type: 'string' },
+    out: { type: 'string' },
+    fps: { type: 'string', default: '15' },
+    only: { type: 'string' },
+  },
+});
+if (!values.manifest) {
+  console.error('usage: npm run eval:liveness -- --manifest <m.json> [--out r.json] [--fps 15] [--only <substring>]');
+  process.exit(2);
+}
+const manifestPath = resolve(values.manifest);
+const base = dirname(manifestPath);
+const entries = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))).filter((e) => !values.only || e.file.includes(values.only));
+const fps = Number(values.fps);
+const step = Math.max(1, Math.round(MJPEG_FPS / fps));
+
+const engine = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' } });
+const info = await engine.ready();
+const passive = await createPassiveScorer({ models: packageSource(), backend: { prefer: 'wasm' } });
+
+interface Row extends EvaluatedEntry {
+  readonly mode: 'active' | 'passive';
+  readonly signals: LivenessSignals;
+  readonly analysedFrames: number;
+  readonly msPerFrame: number;
+}
+
+const rows: Row[] = [];
+console.log(`eval:liveness ${entries.length} entries, analysing ${(MJPEG_FPS / step).toFixed(1)} fps, backend ${info.backend}${info.simd ? '+simd' : ''}`);
+for (const entry of entries) {
+  const frames = splitMjpeg(new Uint8Array(readFileSync(resolve(base, entry.file))));
+  const first = Math.round((entry.from ?? 0) * MJPEG_FPS);
+  const last = Math.min(frames.length, entry.to !== undefined ? Math.round(entry.to * MJPEG_FPS) : frames.length);
+  const session = createLivenessSession({ challenge: entry.challenge ?? 'passive' });
+  const started = performance.now();
+  let analysed = 0;
+  for (let i = first; i < last && !session.done; i += step) {
+    const t = ((i - first) * 1000) / MJPEG_FPS;
+    const img = jpeg.decode(frames[i]!, { useTArray: true, formatAsRGBA: true });
+    const image = { data: img.data, width: img.width, height: img.height };
+    const analysis = await engine.analyse(image, { embed: session.wantsEmbedding(t), maxAnalysed: 1 });
+    const box = analysis.faces[0]?.detection.box;
+    session.push(livenessFrame(t, analysis, box ? await passive.scoreFrame(image, box) : undefined));
+    analysed++;
+  }
+  const decision = session.decide();
+  const row: Row = { entry, decision, mode: session.mode, signals: session.signals(), analysedFrames: analysed, msPerFrame: (performance.now() - started) / Math.max(1, analysed) };
+  rows.push(row);
+  console.log(line(row));
+}
+
+function line(r: Row): string {
+  const e = r.entry;
+  const s = r.signals;
+  const d = r.decision;
+  const what = e.label === 'attack' ? `attack:${e.attack}` : 'bona-fide';
+  const mode = r.mode === 'active' ? `active[${(e.challenge ?? []).join(',')}]` : 'passive';
+  const ok = (e.label === 'attack') !== d.live ? 'ok   ' : 'ERROR';
+  const f = (v: number | undefined, digits = 3): string => (v === undefined ? '-' : v.toFixed(digits));
+  const seg = e.from !== undefined || e.to !== undefined ? `@${e.from ?? 0}-${e.to ?? 'end'}s` : '';
+  return [
+    ok,
+    `${e.file}${seg}`.padEnd(44),
+    what.padEnd(19),
+    mode.padEnd(36),
+    d.live ? 'LIVE    ' : 'NOT-LIVE',
+    `conf=${d.confidence.toFixed(2)}`,
+    `reasons=${d.reasons.map((x) => x.code + (x.action ? `(${x.action})` : '')).join(',') || '-'}`,
+    `done=${s.challenge ? s.challenge.completed.join('+') || '-' : '-'}`,
+    `unexp=${s.challenge ? s.challenge.unexpected.length : '-'}`,
+    `blinks=${s.activity.blinks}`,
+    `mouthRange=${f(s.activity.mouthRange, 2)}`,
+    `planar=${f(s.planar.residual)}(${s.planar.frames}f,max${s.planar.maxPoseChange.toFixed(0)}deg)`,
+    `antispoof=${f(s.passive?.antispoof, 2)}`,
+    `liveness=${f(s.passive?.liveness, 2)}`,
+    `identity=${f(s.identity?.minSimilarity, 2)}(${s.identity?.frames ?? 0}f)`,
+    `frames=${r.analysedFrames}/${s.durationMs.toFixed(0)}ms`,
+  ].join(' ');
+}
+
+function table(title: string, m: PadMetrics): string {
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`);
+  const out = [`${title}:`];
+  for (const [k, v] of Object.entries(m.apcer)) out.push(`  APCER ${k.padEnd(13)} ${pct(v.rate).padStart(8)}  (${v.errors}/${v.n} attacks accepted)`);
+  out.push(`  APCER max           ${pct(m.apcerMax).padStart(8)}`);
+  out.push(`  BPCER               ${pct(m.bpcer.rate).padStart(8)}  (${m.bpcer.errors}/${m.bpcer.n} bona fide rejected)`);
+  out.push(`  ACER (convenience)  ${pct(m.acer).padStart(8)}`);
+  return out.join('\n');
+}
+
+const active = padMetrics(rows.filter((r) => r.mode === 'active'));
+const passiveOnly = padMetrics(rows.filter((r) => r.mode === 'passive'));
+console.log(`\n${table('active (challenge + passive signals)', active)}\n${table('passive only (no challenge)', passiveOnly)}`);
+const msPerFrame = rows.reduce((s, r) => s + r.msPerFrame * r.analysedFrames, 0) / Math.max(1, rows.reduce((s, r) => s + r.analysedFrames, 0));
+console.log(`\nNode, ${info.backend}, ${msPerFrame.toFixed(0)} ms per analysed frame (face + passive models; embedding about once a second)`);
+
+if (values.out) {
+  const serialise = (r: Row) => ({
+    file: r.entry.file,
+    label: r.entry.label,
+    attack: r.entry.attack,
+    challenge: r.entry.challenge,
+    from: r.entry.from,
+    to: r.entry.to,
+    mode: r.mode,
+    decision: r.decision satisfies LivenessDecision,
+    signals: r.signals,
+    analysedFrames: r.analysedFrames,
+  });
+  writeFileSync(resolve(values.out), `${JSON.stringify({ fps: MJPEG_FPS / step, active, passive: passiveOnly, entries: rows.map(serialise) }, null, 1)}\n`);
+  console.log(`written ${values.out}`);
+}
+await passive.dispose();
+await engine.dispose();

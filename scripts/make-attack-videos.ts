@@ -1,0 +1,371 @@
+#!/usr/bin/env -S node --import tsx
+// Renders the liveness attack videos listed in test-fixtures/liveness/attacks.json from ../shared/fixtures photos and
+// videos into .cache/liveness/ (never committed: they show real people), plus .cache/liveness/manifest.json for
+// `npm run eval:liveness`. Pure JavaScript (jpeg-js, pngjs): no ffmpeg needed.
+//
+//   node --import tsx scripts/make-attack-videos.ts [--fixtures <dir>] [--out <dir>] [--only <name,...>]
+//
+// What each motion simulates (see site/docs/liveness.md):
+//   still      a photo (print or screen) held still in front of the camera, filling the view: only sensor noise moves;
+//   in-plane   the photo moved, rotated and scaled in its own plane (hand-held, waved about);
+//   tilt-yaw   the photo turned about its vertical axis, left then right, in perspective: the attacker's way to fake
+//              "turn your head";
+//   tilt-pitch the photo tilted back and forth about its horizontal axis: fakes "look up", and squashes the eyes
+//              vertically as a blink would;
+//   screen     a bona fide video replayed on a phone screen held in front of the camera (bezel, pixel grid, glare).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { createFaceEngine } from '../engine/face/index.ts';
+import { packageSource } from '../engine/runtime/node-source.ts';
+import type { RgbaImage } from '../engine/runtime/frame.ts';
+import { invert, project, squareToQuad, type Homography } from '../engine/liveness/homography.ts';
+import { joinMjpeg, splitMjpeg } from '../engine/liveness/mjpeg.ts';
+import { seededRandom, type Random } from '../engine/liveness/random.ts';
+import type { ManifestEntry } from '../engine/liveness/manifest.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Recipe {
+  readonly name: string;
+  readonly source: string;
+  readonly attack: string;
+  readonly motion: 'still' | 'in-plane' | 'tilt-yaw' | 'tilt-pitch' | 'screen';
+  readonly challenge: readonly string[];
+  /** For `screen`: second of the source video to start from. */
+  readonly from?: number;
+}
+
+export interface Recipes {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly seconds: number;
+  readonly attacks: readonly Recipe[];
+}
+
+/** The bona fide videos and the actions they really perform (checked by eye and by their landmark traces). */
+export const BONA_FIDE: readonly { file: string; challenge?: string[]; from?: number; to?: number; note: string }[] = [
+  { file: 'video/blink-woman-480x512.mjpeg', note: 'passive' },
+  { file: 'video/webcam-man-400x300.mjpeg', from: 0, to: 12, note: 'passive, first 12 s (before he covers his face)' },
+  { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
+  { file: 'video/blink-woman-480x512.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.5 s and 1.7 s' },
+  { file: 'video/webcam-man-400x300.mjpeg', from: 18, to: 30, challenge: ['turn-right', 'turn-left', 'look-up'], note: 'turns right at 19.7 s, left at 20.9 s, looks up at 24.2 s' },
+  { file: 'video/webcam-man-400x300.mjpeg', from: 10, to: 20, challenge: ['open-mouth', 'blink'], note: 'opens his mouth at 11.4 s' },
+  { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['open-mouth', 'blink'], note: 'talks (mouth opens), blinks' },
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Images
+
+function decode(bytes: Uint8Array): RgbaImage {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    const png = PNG.sync.read(Buffer.from(bytes));
+    return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
+  }
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  return { data: img.data, width: img.width, height: img.height };
+}
+
+function encode(image: RgbaImage, quality = 80): Uint8Array {
+  return new Uint8Array(jpeg.encode({ data: image.data as Uint8Array, width: image.width, height: image.height }, quality).data);
+}
+
+/** Bilinear sample of `img` at (x, y); undefined outside. */
+function sample(img: RgbaImage, x: number, y: number, out: number[]): boolean {
+  if (!(x >= 0 && y >= 0 && x <= img.width - 1 && y <= img.height - 1)) return false;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(x0 + 1, img.width - 1);
+  const y1 = Math.min(y0 + 1, img.height - 1);
+  const fx = x - x0;
+  const fy = y - y0;
+  const d = img.data;
+  for (let c = 0; c < 3; c++) {
+    const a = d[(y0 * img.width + x0) * 4 + c]!;
+    const b = d[(y0 * img.width + x1) * 4 + c]!;
+    const e = d[(y1 * img.width + x0) * 4 + c]!;
+    const f = d[(y1 * img.width + x1) * 4 + c]!;
+    out[c] = (a * (1 - fx) + b * fx) * (1 - fy) + (e * (1 - fx) + f * fx) * fy;
+  }
+  return true;
+}
+
+/** Box-filters `img` down by an integer factor (so a large photo is not aliased when it is drawn small). */
+function shrink(img: RgbaImage, factor: number): RgbaImage {
+  if (factor <= 1) return img;
+  const width = Math.floor(img.width / factor);
+  const height = Math.floor(img.height / factor);
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 4; c++) {
+        let s = 0;
+        for (let j = 0; j < factor; j++) for (let i = 0; i < factor; i++) s += img.data[((y * factor + j) * img.width + x * factor + i) * 4 + c]!;
+        data[(y * width + x) * 4 + c] = s / (factor * factor);
+      }
+    }
+  }
+  return { data, width, height };
+}
+
+function crop(img: RgbaImage, x0: number, y0: number, w: number, h: number): RgbaImage {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(img.width - 1, Math.max(0, x0 + x));
+      const sy = Math.min(img.height - 1, Math.max(0, y0 + y));
+      data.set(img.data.subarray((sy * img.width + sx) * 4, (sy * img.width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  return { data, width: w, height: h };
+}
+
+/** A plain indoor-looking background: a soft wall gradient with a darker "door frame", fixed per video. */
+function background(width: number, height: number, rnd: Random): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  const base = [150 + rnd() * 60, 140 + rnd() * 50, 120 + rnd() * 50];
+  const edge = width * (0.75 + rnd() * 0.2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const shade = 0.75 + 0.25 * (1 - y / height) + (x > edge && x < edge + 12 ? -0.35 : 0);
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 4 + c] = Math.max(0, Math.min(255, base[c]! * shade));
+      data[(y * width + x) * 4 + 3] = 255;
+    }
+  }
+  return { data, width, height };
+}
+
+/** Camera sensor noise, different in every frame (without it a still attack would be pixel-identical frames). */
+function addNoise(img: RgbaImage, rnd: Random, amplitude = 4): void {
+  const d = img.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const n = (rnd() + rnd() - 1) * amplitude;
+    d[i] = Math.max(0, Math.min(255, d[i]! + n));
+    d[i + 1] = Math.max(0, Math.min(255, d[i + 1]! + n));
+    d[i + 2] = Math.max(0, Math.min(255, d[i + 2]! + n));
+  }
+}
+
+/**
+ * Draws `src` (its whole rectangle) onto `dst` through the unit-square -> quad homography `h`; `shade(u, v, rgb)`
+ * may alter each drawn pixel (screen effects).
+ */
+function drawWarped(dst: RgbaImage, src: RgbaImage, h: Homography, shade?: (u: number, v: number, x: number, y: number, rgb: number[]) => void): void {
+  const inv = invert(h);
+  if (!inv) return;
+  const rgb = [0, 0, 0];
+  for (let y = 0; y < dst.height; y++) {
+    for (let x = 0; x < dst.width; x++) {
+      const [u, v] = project(inv, x + 0.5, y + 0.5);
+      if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) continue;
+      if (!sample(src, u * (src.width - 1), v * (src.height - 1), rgb)) continue;
+      shade?.(u, v, x, y, rgb);
+      const o = (y * dst.width + x) * 4;
+      dst.data[o] = Math.max(0, Math.min(255, rgb[0]!));
+      dst.data[o + 1] = Math.max(0, Math.min(255, rgb[1]!));
+      dst.data[o + 2] = Math.max(0, Math.min(255, rgb[2]!));
+    }
+  }
+}
+
+function clone(img: RgbaImage): RgbaImage {
+  return { data: Uint8Array.from(img.data), width: img.width, height: img.height };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Geometry of a flat card in front of a pinhole camera
+
+type Vec3 = [number, number, number];
+
+/**
+ * Projects the corners of a w x h card (in units of the frame width), centred at (cx, cy) on screen, `distance` frame
+ * widths from a camera of focal length 1 frame width, rotated by yaw / pitch / roll (degrees).
+ */
+function cardQuad(frameW: number, frameH: number, w: number, h: number, cx: number, cy: number, yaw: number, pitch: number, roll: number): [number, number][] {
+  const r = Math.PI / 180;
+  const [cyw, syw, cp, sp, cr, sr] = [Math.cos(yaw * r), Math.sin(yaw * r), Math.cos(pitch * r), Math.sin(pitch * r), Math.cos(roll * r), Math.sin(roll * r)];
+  const distance = 1.4;
+  const corners: Vec3[] = [[-w / 2, -h / 2, 0], [w / 2, -h / 2, 0], [w / 2, h / 2, 0], [-w / 2, h / 2, 0]];
+  return corners.map(([x, y, z]) => {
+    // roll (in-plane), then pitch (about x), then yaw (about y)
+    let [a, b, c] = [x * cr - y * sr, x * sr + y * cr, z];
+    [b, c] = [b * cp - c * sp, b * sp + c * cp];
+    [a, c] = [a * cyw + c * syw, -a * syw + c * cyw];
+    const zc = distance + c;
+    const px = (a / zc) * distance; // focal length = distance: a card at rest has its nominal size
+    const py = (b / zc) * distance;
+    return [cx * frameW + px * frameW, cy * frameH + py * frameW] as [number, number];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+interface Context {
+  readonly recipes: Recipes;
+  readonly fixtures: string;
+  readonly faceBox: (img: RgbaImage) => Promise<{ x: number; y: number; width: number; height: number } | undefined>;
+}
+
+/** The source photo cropped to a 3:4 portrait "print" around its largest face (face ~45 % of the print width). */
+async function printOf(ctx: Context, path: string): Promise<RgbaImage> {
+  let img = decode(new Uint8Array(readFileSync(join(ctx.fixtures, path))));
+  const factor = Math.floor(Math.max(img.width, img.height) / 900);
+  img = shrink(img, factor);
+  const box = await ctx.faceBox(img);
+  if (!box) return img;
+  const w = Math.min(img.width, Math.round(box.width / 0.45));
+  const h = Math.round((w * 4) / 3);
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height * 0.55;
+  return crop(img, Math.round(cx - w / 2), Math.round(cy - h / 2), w, h);
+}
+
+async function render(ctx: Context, recipe: Recipe): Promise<Uint8Array[]> {
+  const { width: W, height: H, fps, seconds } = ctx.recipes;
+  const n = Math.round(fps * seconds);
+  const rnd = seededRandom(hash(recipe.name));
+  const bg = background(W, H, rnd);
+  const frames: Uint8Array[] = [];
+  if (recipe.motion === 'screen') {
+    const video = splitMjpeg(new Uint8Array(readFileSync(join(ctx.fixtures, recipe.source))));
+    const start = Math.round((recipe.from ?? 0) * 30);
+    for (let i = 0; i < n; i++) {
+      const src = decode(video[(start + Math.round((i * 30) / fps)) % video.length]!);
+      const frame = clone(bg);
+      const t = i / fps;
+      // A phone held in landscape, slightly turned and drifting with the hand; bezel first, then the lit screen.
+      const yaw = 8 * Math.sin(t * 0.9);
+      const pitch = 5 + 3 * Math.sin(t * 1.3);
+      const cx = 0.5 + 0.02 * Math.sin(t * 1.7);
+      const sw = 0.62;
+      const sh = (sw * src.height) / src.width;
+      const bezel = squareToQuad(cardQuad(W, H, sw + 0.06, sh + 0.06, cx, 0.5, yaw, pitch, 2));
+      const screen = squareToQuad(cardQuad(W, H, sw, sh, cx, 0.5, yaw, pitch, 2));
+      if (bezel) drawWarped(frame, { data: new Uint8Array([20, 20, 24, 255]), width: 1, height: 1 }, bezel);
+      if (screen) drawWarped(frame, src, screen, screenLook(src.width, src.height));
+      addNoise(frame, rnd);
+      frames.push(encode(frame));
+    }
+    return frames;
+  }
+  const print = await printOf(ctx, recipe.source);
+  const aspect = print.height / print.width;
+  for (let i = 0; i < n; i++) {
+    const t = i / fps;
+    const frame = clone(bg);
+    let quad: [number, number][];
+    switch (recipe.motion) {
+      case 'still': {
+        // Held close so it fills the view (no edge of the print visible): the hardest still case for border cues.
+        const w = 1.05;
+        quad = cardQuad(W, H, w, w * aspect, 0.5, 0.62, 0, 0, 0.5 * Math.sin(t * 3));
+        break;
+      }
+      case 'in-plane': {
+        const w = 0.45 + 0.05 * Math.sin(t * 1.1);
+        quad = cardQuad(W, H, w, w * aspect, 0.5 + 0.12 * Math.sin(t * 1.6), 0.55 + 0.08 * Math.sin(t * 2.3), 0, 0, 15 * Math.sin(t * 1.9));
+        break;
+      }
+      case 'tilt-yaw': {
+        // Starts frontal, turns one way to 35 degrees, back, then the other way: what "turn left, then right" asks.
+        const yaw = 35 * Math.sin((2 * Math.PI * t) / seconds);
+        const w = 0.45;
+        quad = cardQuad(W, H, w, w * aspect, 0.5, 0.55, yaw, 0, 0);
+        break;
+      }
+      default: {
+        const pitch = 40 * Math.sin((2 * Math.PI * t) / seconds);
+        const w = 0.45;
+        quad = cardQuad(W, H, w, w * aspect, 0.5, 0.55, 0, pitch, 0);
+        break;
+      }
+    }
+    const h = squareToQuad(quad);
+    if (h) drawWarped(frame, print, h, printLook);
+    addNoise(frame, rnd);
+    frames.push(encode(frame));
+  }
+  return frames;
+}
+
+/** Prints reflect less than skin and have a slightly lifted black point. */
+function printLook(_u: number, _v: number, _x: number, _y: number, rgb: number[]): void {
+  for (let c = 0; c < 3; c++) rgb[c] = 18 + rgb[c]! * 0.88;
+}
+
+/** An LCD seen through a camera: blue-ish white point, the pixel grid beating against the camera's (moire), glare. */
+function screenLook(srcW: number, srcH: number): (u: number, v: number, x: number, y: number, rgb: number[]) => void {
+  return (u, v, _x, _y, rgb) => {
+    const grid = 0.9 + 0.1 * Math.cos((u * srcW * 2 * Math.PI) / 1.5) * Math.cos((v * srcH * 2 * Math.PI) / 1.5);
+    const glare = 40 * Math.exp(-(((u - 0.7) / 0.25) ** 2 + ((v - 0.3) / 0.3) ** 2));
+    rgb[0] = rgb[0]! * 0.92 * grid + glare;
+    rgb[1] = rgb[1]! * 0.97 * grid + glare;
+    rgb[2] = (rgb[2]! * 1.0 + 12) * grid + glare;
+  };
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function makeAttackVideos(options: { fixtures: string; out: string; only?: readonly string[]; log?: (s: string) => void }): Promise<string> {
+  const recipes = JSON.parse(readFileSync(join(ROOT, 'test-fixtures/liveness/attacks.json'), 'utf8')) as Recipes;
+  const engine = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' } });
+  await engine.ready();
+  const ctx: Context = {
+    recipes,
+    fixtures: options.fixtures,
+    async faceBox(img) {
+      const faces = await engine.detectFaces(img, { padding: 0.5 });
+      return [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0]?.box;
+    },
+  };
+  mkdirSync(options.out, { recursive: true });
+  const manifest: ManifestEntry[] = [];
+  try {
+    for (const recipe of recipes.attacks) {
+      const file = `${recipe.name}.mjpeg`;
+      if (!options.only || options.only.includes(recipe.name)) {
+        const frames = await render(ctx, recipe);
+        const bytes = joinMjpeg(frames);
+        writeFileSync(join(options.out, file), bytes);
+        options.log?.(`${file}: ${frames.length} frames, ${(bytes.length / 1024).toFixed(0)} KB`);
+      }
+      manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'] });
+      manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'], challenge: recipe.challenge as ManifestEntry['challenge'] });
+    }
+  } finally {
+    await engine.dispose();
+  }
+  for (const b of BONA_FIDE) {
+    manifest.push({
+      file: relative(options.out, join(options.fixtures, b.file)),
+      label: 'bona-fide',
+      ...(b.challenge ? { challenge: b.challenge as ManifestEntry['challenge'] } : {}),
+      ...(b.from !== undefined ? { from: b.from } : {}),
+      ...(b.to !== undefined ? { to: b.to } : {}),
+    });
+  }
+  const path = join(options.out, 'manifest.json');
+  writeFileSync(path, `${JSON.stringify(manifest, null, 1)}\n`);
+  return path;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: { fixtures: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
+  });
+  const fixtures = resolve(values.fixtures ?? process.env.EIDKIT_FIXTURES ?? join(ROOT, '../shared/fixtures'));
+  const out = resolve(values.out ?? join(ROOT, '.cache/liveness'));
+  const path = await makeAttackVideos({ fixtures, out, ...(values.only ? { only: values.only.split(',') } : {}), log: console.log });
+  console.log(`manifest: ${path}`);
+}

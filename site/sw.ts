@@ -47,10 +47,22 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { deny
 
 // Trust and status lists a verifier site publishes: fresh when online, the cached copy when offline. Their age is
 // shown to the verifier, and a stale status list yields "status unknown", never a pass.
+const TRUST_CACHE = 'eidkit-trust';
+const TRUST_FILE = '/trust/verifier-trust.json';
 registerRoute(
   ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/trust/') && request.method === 'GET',
-  new NetworkFirst({ cacheName: 'eidkit-trust', networkTimeoutSeconds: 4, plugins: [isolation] }),
+  new NetworkFirst({ cacheName: TRUST_CACHE, networkTimeoutSeconds: 4, plugins: [isolation] }),
 );
+// The first page load is not yet controlled by this worker, so fetch the trust file once at install: a verifier who
+// goes offline right after the first visit still has it.
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(TRUST_CACHE)
+      .then((cache) => cache.add(TRUST_FILE))
+      .catch(() => undefined),
+  );
+});
 
 setDefaultHandler(new NetworkOnly({ plugins: [isolation] }));
 

@@ -82,7 +82,8 @@ export function pwaPlugin(options: { swSource: string; modelManifest: string }):
         swDest: swPath,
         globDirectory: outDir,
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json,wasm}'],
-        globIgnores: ['sw.js', 'models/**', '404.html'],
+        // trust/ is the verifier's trust file: network-first at run time (sw.ts), so an update reaches verifiers.
+        globIgnores: ['sw.js', 'models/**', '404.html', 'trust/**'],
         // Hashed file names are their own revision.
         dontCacheBustURLsMatching: /^assets\/.+-[A-Za-z0-9_-]{8}\.[a-z]+$/,
         additionalManifestEntries: models.entries,

@@ -51,6 +51,12 @@ export class TrustBundleError extends Error {
   }
 }
 
+/** A trust file that deliberately trusts no one (what the site ships until its operator replaces it). */
+export function isEmptyTrustBundle(json: unknown): boolean {
+  const f = json as Partial<TrustBundleFile> | null;
+  return f?.type === TRUST_BUNDLE_TYPE && f.trustList === null;
+}
+
 /** Checks every signature; a status list that fails is dropped (status then reads "unknown", never "valid"). */
 export async function openTrustBundle(json: unknown): Promise<OpenedTrust> {
   const f = json as Partial<TrustBundleFile> | null;

@@ -4,7 +4,7 @@
  * storage). Both are checked by signature; the newer trust list wins.
  */
 import { createSignal } from 'solid-js';
-import { mergeTrust, openTrustBundle, type OpenedTrust } from '../lib/trust-bundle.ts';
+import { isEmptyTrustBundle, mergeTrust, openTrustBundle, type OpenedTrust } from '../lib/trust-bundle.ts';
 
 export const SITE_TRUST_URL = '/trust/verifier-trust.json';
 const STORAGE_KEY = 'eidkit.verifier-trust';
@@ -17,7 +17,8 @@ async function fromSite(): Promise<OpenedTrust | undefined> {
   try {
     const res = await fetch(SITE_TRUST_URL, { cache: 'no-cache' });
     if (!res.ok) return undefined;
-    return await openTrustBundle(await res.json());
+    const json: unknown = await res.json();
+    return isEmptyTrustBundle(json) ? undefined : await openTrustBundle(json);
   } catch {
     return undefined;
   }

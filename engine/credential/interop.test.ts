@@ -18,6 +18,7 @@ import { certificateToPem, parseCertificate, KeyUsage, OID } from './x509.ts';
 import { localTrustList } from './trust-list.ts';
 import { person } from '../../test-fixtures/credential/person.ts';
 import { EID_DOC_TYPE, EID_NAMESPACE } from './model.ts';
+import { bs } from './bytes.ts';
 
 const now = new Date();
 const subtle = globalThis.crypto.subtle;
@@ -46,8 +47,8 @@ describe('eidkit → @auth0/mdl and @peculiar/x509', () => {
   });
 
   it('our IACA and DS certificates parse in @peculiar/x509 with the Annex B extensions', async () => {
-    const iaca = new x509.X509Certificate(issuer.iaca.certificate);
-    const ds = new x509.X509Certificate(issuer.ds.certificate);
+    const iaca = new x509.X509Certificate(bs(issuer.iaca.certificate));
+    const ds = new x509.X509Certificate(bs(issuer.ds.certificate));
     expect(iaca.subject).toBe('C=CN, CN=test IACA');
     expect(ds.issuer).toBe(iaca.subject);
     expect(await ds.verify({ publicKey: iaca.publicKey, signatureOnly: true })).toBe(true);

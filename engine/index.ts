@@ -13,3 +13,12 @@ export { MAX_FRAME_PIXELS, type FrameInput, type RgbaImage } from './runtime/fra
 
 // face
 export * from './face/index.ts';
+
+// liveness: active challenge, passive signals, one fusion rule
+export * from './liveness/index.ts';
+
+// credentials: ISO 18013-5 mdoc issue / present / verify, QR transport, trust and status lists
+export * from './credential/index.ts';
+
+// wallet: encrypted IndexedDB storage, non-extractable device keys, PIN gate, backup
+export * from './wallet/index.ts';

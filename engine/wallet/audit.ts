@@ -6,13 +6,13 @@
 import { decodeCbor, encodeCbor } from './codec.ts';
 import { walletError } from './errors.ts';
 
-export type PresentationMode = 'one-way' | 'two-way';
+export type AuditMode = 'one-way' | 'two-way';
 
 export interface PresentationRecord {
   readonly credentialId: string;
   /** Data element identifiers disclosed, e.g. 'family_name', 'age_over_18' or 'org.iso.18013.5.1:portrait'. */
   readonly disclosed: readonly string[];
-  readonly mode: PresentationMode;
+  readonly mode: AuditMode;
   /** A short label for the verifier if one was known (two-way challenge), else null. */
   readonly verifier?: string | null;
 }
@@ -24,7 +24,7 @@ export interface AuditEntry {
   readonly credentialId: string;
   readonly docType: string;
   readonly disclosed: readonly string[];
-  readonly mode: PresentationMode;
+  readonly mode: AuditMode;
   readonly verifier: string | null;
 }
 

@@ -11,6 +11,8 @@ export interface DevicePublicKey {
   readonly jwk: JsonWebKey;
   /** SEC1 uncompressed point, 65 bytes: 0x04 || x || y. */
   readonly raw: Uint8Array;
+  /** The same point in the credential module's PublicKeyPoint shape: pass it as issueCredential's devicePublicKey. */
+  readonly point: { readonly curve: 'P-256'; readonly point: Uint8Array };
 }
 
 export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;

@@ -19,8 +19,9 @@ export {
   type BackupImport,
 } from './wallet.ts';
 export type { CredentialMeta, NewCredential, CredentialSummary, StoredCredential } from './records.ts';
-export type { Signer, DevicePublicKey } from './device-keys.ts';
-export type { AuditEntry, PresentationRecord, PresentationMode } from './audit.ts';
+// `Signer` is structurally the credential module's Signer, so a wallet signer plugs straight into createPresentation.
+export type { Signer as DeviceSigner, DevicePublicKey } from './device-keys.ts';
+export type { AuditEntry, PresentationRecord, AuditMode } from './audit.ts';
 export type { WalletEvent, WalletChange } from './channel.ts';
 export { inspectBackup } from './backup.ts';
 export { requestPersistence, PERSISTENCE_EXPLANATION, type PersistenceResult } from './persistence.ts';

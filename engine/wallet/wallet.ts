@@ -985,6 +985,7 @@ function keyInfo(row: KeyRow): DeviceKeyInfo {
     keyId: row.keyId,
     jwk: { ...row.publicJwk },
     raw: row.publicRaw.slice(),
+    point: { curve: 'P-256', point: row.publicRaw.slice() },
     createdAt: new Date(row.createdAt).toISOString(),
     credentialId: row.credentialId,
   };

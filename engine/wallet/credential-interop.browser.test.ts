@@ -16,6 +16,7 @@ import {
 } from '../credential/index.ts';
 import { person } from '../../test-fixtures/credential/person.ts';
 import type { CredentialMeta } from './records.ts';
+import { deviceKeyId } from './device-keys.ts';
 import { PIN, open, rejection, uniqueName } from './testing/helpers.ts';
 
 describe('wallet × credential module', () => {
@@ -33,6 +34,7 @@ describe('wallet × credential module', () => {
     });
     const parsed = parseCredential(bytes);
     expect(parsed.mso.deviceKey.point).toEqual(key.raw);
+    expect(await deviceKeyId(parsed.mso.deviceKey.point)).toBe(key.keyId); // find the wallet key from an MSO
     const meta: CredentialMeta = {
       id: person.document_number as string,
       docType: parsed.docType,

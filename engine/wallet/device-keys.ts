@@ -3,6 +3,8 @@
  * CryptoKey objects themselves (IndexedDB structured clone). No code path can read the private scalar: exportKey
  * throws on it, a backup only serialises plain data, and signing happens inside the browser's crypto.
  */
+import { toBase64Url } from './bytes.ts';
+
 export type Signer = (bytes: Uint8Array) => Promise<Uint8Array>;
 
 export interface DevicePublicKey {
@@ -16,6 +18,15 @@ export interface DevicePublicKey {
 }
 
 export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+/**
+ * The wallet's id for a device key: base64url of the first 16 bytes of SHA-256 over the uncompressed point. Being a
+ * thumbprint, it can be recomputed from the device key in an issued credential's MSO to find the matching key.
+ */
+export async function deviceKeyId(rawPoint: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(rawPoint)));
+  return toBase64Url(digest.slice(0, 16));
+}
 const SIGN_PARAMS = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 export async function generateDeviceKeyPair(): Promise<CryptoKeyPair> {

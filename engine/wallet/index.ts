@@ -21,6 +21,7 @@ export {
 export type { CredentialMeta, NewCredential, CredentialSummary, StoredCredential } from './records.ts';
 // `Signer` is structurally the credential module's Signer, so a wallet signer plugs straight into createPresentation.
 export type { Signer as DeviceSigner, DevicePublicKey } from './device-keys.ts';
+export { deviceKeyId } from './device-keys.ts';
 export type { AuditEntry, PresentationRecord, AuditMode } from './audit.ts';
 export type { WalletEvent, WalletChange } from './channel.ts';
 export { inspectBackup } from './backup.ts';

@@ -21,7 +21,7 @@ import {
   retryAfterMs,
   type GatePolicy,
 } from './backoff.ts';
-import { randomBytes, toBase64Url } from './bytes.ts';
+import { randomBytes } from './bytes.ts';
 import { ChangeChannel, type WalletChange, type WalletEvent } from './channel.ts';
 import {
   DEFAULT_PBKDF2_ITERATIONS,
@@ -38,7 +38,7 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from './crypto.ts';
-import { exportPublic, generateDeviceKeyPair, signP256, type DevicePublicKey, type Signer } from './device-keys.ts';
+import { deviceKeyId, exportPublic, generateDeviceKeyPair, signP256, type DevicePublicKey, type Signer } from './device-keys.ts';
 import { walletError } from './errors.ts';
 import { evaluatePrf, registerPrfPasskey, type CeremonyOptions, type RegisterOptions } from './passkey.ts';
 import {
@@ -435,8 +435,7 @@ export class Wallet {
     this.requireUnlocked();
     const pair = await generateDeviceKeyPair();
     const { jwk, raw } = await exportPublic(pair.publicKey);
-    // The id is a thumbprint of the public key, so it can be recomputed from an issued credential's MSO.
-    const keyId = toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', raw as Uint8Array<ArrayBuffer>)).slice(0, 16));
+    const keyId = await deviceKeyId(raw);
     const row: KeyRow = {
       keyId,
       privateKey: pair.privateKey,

@@ -525,7 +525,8 @@ async function checkDevice(
     return;
   }
   if (!transcript) {
-    r.fail('device', 'device.signature', 'credential/device-not-checkable', 'Holder binding could not be checked (see freshness).');
+    // Freshness has already failed in every way of getting here, so the verdict is "invalid" without a second fail.
+    r.skip('device', 'device.signature', 'Holder binding cannot be checked without a valid session (see freshness).');
     return;
   }
   const signedBytes = deviceAuthenticationBytes(transcript, parsed.docType, nameSpaces);

@@ -150,6 +150,13 @@ describe('issue → present → verify', () => {
     expect(failures(await verifyPresentation(q.bytes, rootsOnly, [], now))).toContain('credential/ds-unknown');
   });
 
+  it('an invalid "now" is refused rather than making time checks pass', async () => {
+    const p = await createPresentation({ credential, disclose: ['given_name'], deviceSigner: webCryptoSigner(device.privateKey), mode: { kind: 'one-way', at: now } });
+    const r = await verifyPresentation(p.bytes, issuer.trust, [issuer.status], new Date('not a date'));
+    expect(r.verdict).toBe('invalid');
+    expect(failures(r)).toEqual(['credential/bad-time']);
+  });
+
   it('expired and not-yet-valid credentials fail', async () => {
     const p = await createPresentation({ credential, disclose: ['given_name'], deviceSigner: webCryptoSigner(device.privateKey), mode: { kind: 'one-way', at: now } });
     const c = parseCredential(credential);

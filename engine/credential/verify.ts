@@ -175,7 +175,9 @@ export async function verifyPresentation(
     validity?: VerificationReport['validity'];
   } = { elements: {} };
   try {
-    await runChecks(r, out, input, trust, statusLists ?? [], now.getTime(), policy);
+    // An Invalid Date would make every time comparison false, i.e. every validity check pass.
+    if (!Number.isFinite(now.getTime())) r.fail('format', 'format.time', 'credential/bad-time', 'The verification time is not a valid date.');
+    else await runChecks(r, out, input, trust, statusLists ?? [], now.getTime(), policy);
   } catch (e) {
     // Defence in depth: the checks handle their own errors; anything reaching here is a bug, and still not a pass.
     r.fail('format', 'format.internal', 'credential/internal', `Verification stopped unexpectedly: ${e instanceof Error ? e.message : String(e)}`);

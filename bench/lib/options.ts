@@ -1,0 +1,84 @@
+// Command-line options of `npm run bench`.
+import type { LibraryId, StageId } from '../pages/protocol.ts';
+import { STAGES } from '../pages/protocol.ts';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly throttles: readonly number[];
+  readonly libraries: readonly LibraryId[];
+  readonly stages: readonly StageId[];
+  readonly runs: number;
+  readonly rounds: number;
+  readonly warmup: number;
+  readonly batchBudgetMs: number;
+  /** Start-up runs: [throttle, network] pairs. */
+  readonly startup: readonly (readonly [number, 'none' | 'slow-4g'])[];
+  readonly payload: boolean;
+  /** Where the JSON, table and chart go. Quick runs default to bench/results/raw (gitignored), so a short run never
+   * replaces the published table. */
+  readonly outDir: string;
+  readonly build: boolean;
+}
+
+export const USAGE = `npm run bench [-- options]
+  --quick               a short run (4x CPU only, fewer runs, one start-up profile); writes to bench/results/raw/
+  --throttles 1,4,6     CPU throttling factors (default 1,4,6; quick: 4)
+  --libraries a,b       eidkit,face-api-ssd,face-api-tiny,human (default all)
+  --stages a,b          stage ids (default all): ${STAGES.join(', ')}
+  --runs N              timed runs per stage, library and throttle (default 30; quick 8)
+  --no-startup          skip the start-up (cold / offline) measurements
+  --no-payload          skip the payload and uint8-quantisation study
+  --no-build            reuse dist/bench from the last run
+  --out DIR             results folder (default bench/results; quick: bench/results/raw)`;
+
+const ALL_LIBRARIES: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const args = argv.filter((a) => a !== '--');
+  const has = (f: string) => args.includes(f);
+  const value = (f: string): string | undefined => {
+    const i = args.indexOf(f);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${f} needs a value\n\n${USAGE}`);
+    return v;
+  };
+  const known = new Set(['--quick', '--throttles', '--libraries', '--stages', '--runs', '--no-startup', '--no-payload', '--no-build', '--out', '--help']);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) continue;
+    if (!known.has(a)) throw new Error(`unknown option ${a}\n\n${USAGE}`);
+  }
+  const quick = has('--quick');
+  const list = (f: string): string[] | undefined => value(f)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const throttles = (list('--throttles') ?? (quick ? ['4'] : ['1', '4', '6'])).map(Number);
+  if (throttles.some((t) => !(t >= 1 && t <= 20))) throw new Error('--throttles: factors between 1 and 20');
+  const libraries = (list('--libraries') ?? [...ALL_LIBRARIES]) as LibraryId[];
+  for (const l of libraries) if (!ALL_LIBRARIES.includes(l)) throw new Error(`unknown library ${l} (${ALL_LIBRARIES.join(', ')})`);
+  const stages = (list('--stages') ?? [...STAGES]) as StageId[];
+  for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s} (${STAGES.join(', ')})`);
+  const runs = Number(value('--runs') ?? (quick ? 8 : 30));
+  if (!(runs >= 1)) throw new Error('--runs: at least 1');
+  return {
+    quick,
+    throttles,
+    libraries,
+    stages,
+    runs,
+    rounds: Math.min(runs, quick ? 2 : 3),
+    warmup: 2,
+    batchBudgetMs: quick ? 8_000 : 20_000,
+    startup: has('--no-startup')
+      ? []
+      : quick
+        ? [[4, 'slow-4g']]
+        : [
+            [1, 'none'],
+            [4, 'slow-4g'],
+            [6, 'slow-4g'],
+          ],
+    payload: !has('--no-payload'),
+    outDir: value('--out') ?? (quick ? 'bench/results/raw' : 'bench/results'),
+    build: !has('--no-build'),
+  };
+}

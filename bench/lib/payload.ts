@@ -1,0 +1,54 @@
+// Payload: the bytes a face check needs (eidkit's pinned models + the wasm runtime a cross-origin isolated page
+// loads), their gzip size, the site's service-worker precache, and the uint8-quantisation study (quantise.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { manifest, modelEntry } from '../../engine/index.ts';
+import { OUT, ROOT } from './prepare.ts';
+import type { PayloadResult } from './results.ts';
+import { quantiseStudy } from './quantise-study.ts';
+
+/** What the verify page loads before a face check: detector, landmarks, the default embedder, wasm (threaded SIMD). */
+export const FACE_CHECK_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
+export const FACE_CHECK_WASM = 'tfjs-backend-wasm-threaded-simd.wasm';
+
+const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
+
+export function faceCheckFiles(): { file: string; path: string }[] {
+  const dir = join(OUT, 'models');
+  const files = FACE_CHECK_MODELS.flatMap((id) => modelEntry(id).files.map((f) => f.name));
+  const wasm = manifest.runtime.flatMap((r) => r.files.map((f) => f.name)).filter((n) => n === FACE_CHECK_WASM);
+  return [...files, ...wasm].map((file) => ({ file, path: join(dir, file) }));
+}
+
+/** Files the site's Workbox service worker precaches, read from the injected manifest in dist/site/sw.js. */
+export function precache(siteDir = join(ROOT, 'dist/site')): { bytes: number; files: number } | undefined {
+  const sw = join(siteDir, 'sw.js');
+  if (!existsSync(sw)) return undefined;
+  const text = readFileSync(sw, 'utf8');
+  const urls = [...new Set([...text.matchAll(/url:\s*"([^"]+)"/g)].map((m) => m[1]!))];
+  if (urls.length === 0) return undefined;
+  let bytes = 0;
+  for (const u of urls) {
+    const p = join(siteDir, u.replace(/^\//, ''));
+    if (existsSync(p)) bytes += readFileSync(p).length;
+  }
+  return { bytes, files: urls.length };
+}
+
+export async function measurePayload(opts: { quantise: boolean; log: (s: string) => void }): Promise<PayloadResult> {
+  const files = faceCheckFiles().filter((f) => existsSync(f.path));
+  const faceModels = files.map((f) => {
+    const b = readFileSync(f.path);
+    return { file: f.file, bytes: b.length, gzip: gzipBytes(b) };
+  });
+  const pc = precache();
+  const quantised = opts.quantise ? await quantiseStudy(opts.log) : undefined;
+  return {
+    faceModels,
+    faceModelBytes: faceModels.reduce((n, f) => n + f.bytes, 0),
+    ...(quantised ? { quantised } : {}),
+    ...(pc ? { precacheBytes: pc.bytes, precacheFiles: pc.files } : {}),
+    ...(pc ? {} : { note: 'The site has no service-worker precache manifest yet (dist/site/sw.js), so its precache size is not reported.' }),
+  };
+}

@@ -1,0 +1,165 @@
+// Start-up: a cold first visit (empty cache, fresh context) to "ready to scan" and to "face check ready", with the
+// bytes transferred before each; then the same visit again offline, served by the service worker. Readiness is read
+// from DOM signals the page sets (data-ready-scan, data-ready-face; see site/docs/benchmarks.md), timed in the page.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Request } from 'playwright-core';
+// @ts-expect-error: plain ESM script without types
+import { serve } from '../../scripts/serve.mjs';
+import { NETWORK, openThrottled, type Throttled } from './browser.ts';
+import { OUT, ROOT } from './prepare.ts';
+import type { StartupResult } from './results.ts';
+
+const SITE = join(ROOT, 'dist/site');
+const SIGNALS = { scan: '[data-ready-scan]', face: '[data-ready-face]' } as const;
+/** Slow 4G moves ~200 kB/s: the face models alone take most of a minute. */
+const FACE_TIMEOUT_MS = 180_000;
+const SCAN_TIMEOUT_MS = 60_000;
+
+/** Runs in the page before its own scripts: notes when each signal first appears, in page time and epoch ms. */
+const OBSERVER = `(() => {
+  const marks = (window.__readyMarks = {});
+  const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : 0);
+  let peak = 0;
+  const check = () => {
+    peak = Math.max(peak, heap());
+    window.__heapPeak = peak;
+    for (const [k, sel] of Object.entries(${JSON.stringify(SIGNALS)})) {
+      if (!marks[k] && document.querySelector(sel)) marks[k] = { at: performance.now(), epoch: performance.timeOrigin + performance.now(), heap: heap() };
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+  setInterval(check, 100);
+})();`;
+
+interface Mark {
+  at: number;
+  epoch: number;
+  heap: number;
+}
+
+interface Finished {
+  readonly end: number;
+  readonly bytes: number;
+  readonly fromServiceWorker: boolean;
+}
+
+function record(t: Throttled): Finished[] {
+  const done: Finished[] = [];
+  t.context.on('requestfinished', (req: Request) => {
+    void (async () => {
+      const sizes = await req.sizes().catch(() => undefined);
+      const timing = req.timing();
+      const response = await req.response().catch(() => null);
+      done.push({
+        end: timing.startTime + (timing.responseEnd >= 0 ? timing.responseEnd : 0),
+        bytes: sizes ? Math.max(0, sizes.responseBodySize) + Math.max(0, sizes.responseHeadersSize) : 0,
+        fromServiceWorker: response?.fromServiceWorker() ?? false,
+      });
+    })();
+  });
+  return done;
+}
+
+async function visit(t: Throttled, url: string, timeoutMs: number): Promise<{ scan?: Mark; face?: Mark; heapPeak: number }> {
+  await t.page.goto(url, { waitUntil: 'commit', timeout: SCAN_TIMEOUT_MS });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const marks = await t.page.evaluate(() => (window as unknown as { __readyMarks: Record<string, Mark> }).__readyMarks).catch(() => ({}) as Record<string, Mark>);
+    if (marks?.face || Date.now() > deadline) {
+      const heapPeak = await t.page.evaluate(() => (window as unknown as { __heapPeak?: number }).__heapPeak ?? 0).catch(() => 0);
+      return { ...(marks?.scan ? { scan: marks.scan } : {}), ...(marks?.face ? { face: marks.face } : {}), heapPeak };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Whether the site's verify page sets the readiness signals (looked up in the built bundle, not guessed). */
+export function siteSignalsReady(): boolean {
+  if (!existsSync(join(SITE, 'index.html'))) return false;
+  const assets = join(SITE, 'assets');
+  try {
+    return readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('data-ready-face'));
+  } catch {
+    return false;
+  }
+}
+
+export interface StartupRun {
+  readonly results: StartupResult[];
+  readonly notes: string[];
+}
+
+export async function measureStartup(browser: Browser, profiles: readonly (readonly [number, 'none' | 'slow-4g'])[], log: (s: string) => void): Promise<StartupRun> {
+  const notes: string[] = [];
+  const targets: { name: string; root: string; path: string; offline: boolean }[] = [];
+  const siteReady = siteSignalsReady();
+  if (siteReady) targets.push({ name: 'site /verify', root: SITE, path: 'verify', offline: true });
+  else notes.push("Start-up on the site is pending: the built site's verify page does not set data-ready-scan / data-ready-face yet. The rows below are the stand-in bench page (engine + models only, no site UI, in-process engine), a lower bound for the site.");
+  targets.push({ name: 'stand-in (engine only)', root: OUT, path: 'coldstart.html', offline: false });
+
+  const results: StartupResult[] = [];
+  for (const target of targets) {
+    const server = (await serve({ root: target.root, port: 0 })) as { url: string; close(): Promise<void> };
+    try {
+      for (const [throttle, network] of profiles) {
+        const t = await openThrottled(browser);
+        try {
+          await t.context.addInitScript(OBSERVER);
+          await t.setCpu(throttle);
+          await t.setNetwork(NETWORK[network]);
+          const done = record(t);
+          const v = await visit(t, new URL(target.path, server.url).href, FACE_TIMEOUT_MS);
+          await new Promise((r) => setTimeout(r, 500));
+          const before = (m: Mark | undefined) => (m ? done.filter((d) => d.end <= m.epoch && !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0) : undefined);
+          const base = { target: target.name, throttle, network } as const;
+          results.push({
+            ...base,
+            visit: 'cold',
+            ...(v.scan ? { readyToScanMs: v.scan.at, bytesBeforeScanReady: before(v.scan)! } : {}),
+            ...(v.face ? { faceReadyMs: v.face.at, bytesBeforeFaceReady: before(v.face)! } : {}),
+            bytesTotal: done.filter((d) => !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0),
+            requests: done.length,
+            jsHeapPeak: v.heapPeak,
+            ...(v.face ? {} : { note: `${target.name}: face check not ready within ${FACE_TIMEOUT_MS / 1000} s` }),
+          });
+          log(`  start-up ${target.name} ${throttle}x ${network}: scan ${v.scan ? (v.scan.at / 1000).toFixed(2) : '—'} s, face ${v.face ? (v.face.at / 1000).toFixed(2) : '—'} s`);
+          if (target.offline) results.push(await repeatOffline(t, new URL(target.path, server.url).href, base));
+        } finally {
+          await t.context.close();
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  }
+  return { results, notes };
+}
+
+/** The second visit with the network cut: everything must come from the service worker's precache. */
+async function repeatOffline(t: Throttled, url: string, base: Pick<StartupResult, 'target' | 'throttle' | 'network'>): Promise<StartupResult> {
+  const hasWorker = await t.page
+    .evaluate(async () => {
+      if (!('serviceWorker' in navigator)) return false;
+      const reg = await Promise.race([navigator.serviceWorker.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), 60_000))]);
+      return reg?.active !== undefined && reg?.active !== null;
+    })
+    .catch(() => false);
+  if (!hasWorker) return { ...base, visit: 'repeat-offline', bytesTotal: 0, requests: 0, note: `${base.target}: no active service worker after the first visit` };
+  await t.context.setOffline(true);
+  const page = await t.context.newPage();
+  const cdp = await t.context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: base.throttle });
+  const done = record({ ...t, page, cdp });
+  const v = await visit({ ...t, page, cdp }, url, SCAN_TIMEOUT_MS * 2);
+  return {
+    ...base,
+    visit: 'repeat-offline',
+    ...(v.scan ? { readyToScanMs: v.scan.at, bytesBeforeScanReady: 0 } : {}),
+    ...(v.face ? { faceReadyMs: v.face.at, bytesBeforeFaceReady: 0 } : {}),
+    bytesTotal: done.filter((d) => !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0),
+    requests: done.length,
+    jsHeapPeak: v.heapPeak,
+    ...(v.face ? {} : { note: `${base.target} offline: not ready within ${(SCAN_TIMEOUT_MS * 2) / 1000} s` }),
+  };
+}

@@ -1,0 +1,156 @@
+// Renders one run as Markdown (bench/results/latest.md; site/docs/benchmarks.md embeds the same text).
+import { STAGES, STAGE_LABELS, type LibraryId } from '../pages/protocol.ts';
+import type { BenchResult, StageResult } from './results.ts';
+import { findStage } from './results.ts';
+
+const LIB_ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
+
+export function fmtMs(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return x < 10 ? x.toFixed(1) : String(Math.round(x));
+}
+
+export function fmtBytes(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '—';
+  if (x >= 1_000_000) return `${(x / 1_000_000).toFixed(2)} MB`;
+  if (x >= 1_000) return `${(x / 1_000).toFixed(1)} kB`;
+  return `${x} B`;
+}
+
+function cell(s: StageResult | undefined): string {
+  if (!s) return '—';
+  const miss = s.ok < s.runs ? ` (${s.ok}/${s.runs} ok)` : '';
+  return `${fmtMs(s.p50)} / ${fmtMs(s.p95)}${miss}`;
+}
+
+function libraries(r: BenchResult): LibraryId[] {
+  const present = new Set(r.libraries.map((l) => l.library));
+  return LIB_ORDER.filter((l) => present.has(l));
+}
+
+function label(r: BenchResult, id: LibraryId): string {
+  return r.libraries.find((l) => l.library === id)?.label ?? id;
+}
+
+export function renderMarkdown(r: BenchResult, chartFile?: string): string {
+  const libs = libraries(r);
+  const peers = libs.filter((l) => l !== 'eidkit');
+  const lines: string[] = [];
+  const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  lines.push(`# eidkit benchmarks — ${r.date.slice(0, 10)}, commit ${r.commit.slice(0, 7)}${r.dirty ? ' (with uncommitted work in the tree)' : ''}, ${r.mode} run`);
+  lines.push('');
+  lines.push(
+    `Chromium ${r.machine.chromium} (headless, wasm backend, no GPU), Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}. ` +
+      `Load average (1/5/15 min) ${load(r.machine.loadBefore)} before and ${load(r.machine.loadAfter)} after the ${Math.round(r.durationSeconds / 60)}-minute run.`,
+  );
+  lines.push('');
+  const contended = Math.max(...r.machine.loadBefore.slice(0, 1), ...r.machine.loadAfter.slice(0, 1)) > r.machine.cpus * 0.75;
+  lines.push(
+    contended
+      ? `**The machine was shared while this ran** (load above its ${r.machine.cpus} cores): absolute times are inflated and noisy. Compare libraries only within this run — they ran interleaved, batch by batch, on the same frames under the same throttling — and runs with each other only with care.`
+      : 'The machine was mostly idle. Still compare libraries within one run: absolute times drift ±20 % between runs.',
+  );
+  lines.push('');
+
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| goal | measured | target | result |');
+  lines.push('|---|---|---|---|');
+  for (const t of r.targets) {
+    const status = t.status === 'PASS' ? '**PASS**' : t.status === 'MISS' ? '**MISS**' : 'pending';
+    lines.push(`| ${t.label}${t.note ? ` — ${t.note}` : ''} | ${t.value} | ${t.goal} | ${status} |`);
+  }
+  lines.push('');
+
+  lines.push('## Latency by stage (p50 / p95 ms)');
+  lines.push('');
+  lines.push('Every library runs on the page main thread with its wasm backend, on the same 640x480 frames. Stages are cumulative where a library cannot run a step alone. "k/n ok" marks runs that did not produce the result (no face found, QR not read).');
+  if (chartFile) lines.push('', `![latency by stage and CPU throttle, eidkit beside its peers](${chartFile})`);
+  lines.push('');
+  for (const throttle of r.throttles) {
+    lines.push(`### CPU ${throttle}x`);
+    lines.push('');
+    lines.push(`| stage | ${libs.map((l) => label(r, l)).join(' | ')} |${peers.length ? ` ${peers.map((p) => `${label(r, p)} / eidkit`).join(' | ')} |` : ''}`);
+    lines.push(`|---|${libs.map(() => '---:').join('|')}|${peers.map(() => '---:').join('|')}${peers.length ? '|' : ''}`);
+    for (const stage of STAGES) {
+      const row = libs.map((l) => findStage(r, l, stage, throttle));
+      if (row.every((s) => s === undefined)) continue;
+      const ours = findStage(r, 'eidkit', stage, throttle);
+      const ratios = peers.map((p) => {
+        const s = findStage(r, p, stage, throttle);
+        return s && ours ? `${(s.p50 / ours.p50).toFixed(2)}x` : '—';
+      });
+      lines.push(`| ${STAGE_LABELS[stage]} | ${row.map(cell).join(' | ')} |${peers.length ? ` ${ratios.join(' | ')} |` : ''}`);
+    }
+    lines.push('');
+  }
+  const pending = r.libraries.flatMap((l) => Object.entries(l.pending).map(([stage, why]) => `- ${l.label}, ${stage}: ${why}`));
+  if (pending.length) {
+    lines.push('Not measured yet:', '', ...pending, '');
+  }
+
+  if (r.startup.length) {
+    lines.push('## Start-up');
+    lines.push('');
+    lines.push('| page | visit | network | CPU | ready to scan | bytes before | face check ready | bytes before | all bytes | requests |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const s of r.startup) {
+      const t = (x: number | undefined) => (x === undefined ? '—' : `${(x / 1000).toFixed(2)} s`);
+      lines.push(
+        `| ${s.target} | ${s.visit} | ${s.network} | ${s.throttle}x | ${t(s.readyToScanMs)} | ${fmtBytes(s.bytesBeforeScanReady)} | ${t(s.faceReadyMs)} | ${fmtBytes(s.bytesBeforeFaceReady)} | ${fmtBytes(s.bytesTotal)} | ${s.requests} |`,
+      );
+    }
+    const notes = [...new Set(r.startup.map((s) => s.note).filter((n) => n))];
+    if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
+    lines.push('');
+  }
+
+  if (r.memory.length) {
+    lines.push('## Memory (peak over the stage runs)');
+    lines.push('');
+    lines.push('| library | JS heap peak | tfjs wasm memory |');
+    lines.push('|---|---:|---:|');
+    for (const l of libs) {
+      const m = r.memory.find((x) => x.library === l);
+      if (m) lines.push(`| ${label(r, l)} | ${fmtBytes(m.jsHeapPeak)} | ${fmtBytes(m.wasmBytes)} |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Payload');
+  lines.push('');
+  const p = r.payload;
+  lines.push('| file (what a face check downloads) | bytes | gzip -9 |' + (p.quantised ? ' uint8 | uint8 gzip | max weight error |' : ''));
+  lines.push('|---|---:|---:|' + (p.quantised ? '---:|---:|---:|' : ''));
+  for (const f of p.faceModels) {
+    const q = p.quantised?.files.find((x) => x.file === f.file);
+    lines.push(`| ${f.file} | ${fmtBytes(f.bytes)} | ${fmtBytes(f.gzip)} |` + (p.quantised ? ` ${q ? fmtBytes(q.bytes) : '='} | ${q ? fmtBytes(q.gzip) : '='} | ${q ? q.maxAbsError.toExponential(1) : ''} |` : ''));
+  }
+  const sum = (xs: readonly { bytes: number }[]) => xs.reduce((n, x) => n + x.bytes, 0);
+  const gz = (xs: readonly { gzip: number }[]) => xs.reduce((n, x) => n + x.gzip, 0);
+  lines.push(`| **total** | **${fmtBytes(p.faceModelBytes)}** | **${fmtBytes(gz(p.faceModels))}** |` + (p.quantised ? ` **${fmtBytes(p.quantised.bytes)}** | **${fmtBytes(gz(p.faceModels.map((f) => p.quantised!.files.find((q) => q.file === f.file) ?? f)))}** | |` : ''));
+  lines.push('');
+  if (p.quantised) {
+    const drift = Object.entries(p.quantised.drift).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+    lines.push(`uint8 weights: ${fmtBytes(p.faceModelBytes - p.quantised.bytes)} saved (${fmtBytes(sum(p.faceModels))} → ${fmtBytes(p.quantised.bytes)}). Drift against float on the bench frames: ${drift}. Accuracy check: ${p.quantised.accuracy}.`);
+    lines.push('');
+  }
+  if (p.precacheBytes !== undefined) lines.push(`Service-worker precache: ${fmtBytes(p.precacheBytes)} in ${p.precacheFiles} files.`, '');
+  if (p.note) lines.push(p.note, '');
+
+  lines.push('## How each library was configured');
+  lines.push('');
+  for (const l of libs) {
+    const info = r.libraries.find((x) => x.library === l)!;
+    lines.push(`- **${info.label}** ${info.version}: backend ${info.backend}, ${info.threads} thread(s), SIMD ${info.simd ? 'on' : 'off'}, cross-origin isolated ${info.crossOriginIsolated ? 'yes' : 'no'}.`);
+    for (const c of info.config) lines.push(`  - ${c}`);
+  }
+  lines.push('');
+  if (r.notes.length) {
+    lines.push('## Notes');
+    lines.push('');
+    for (const n of r.notes) lines.push(`- ${n}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+// Writes one run: <date>-<commit>.json (kept: the history), latest.md and latest.svg, plus a history section built from
+// every stored JSON so a regression shows up next to the numbers it regressed from.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResult } from './results.ts';
+import { RESULT_SCHEMA, findStage, resultFileName } from './results.ts';
+import { renderMarkdown, fmtMs } from './table.ts';
+import { renderChart } from './chart.ts';
+import { TARGET_THROTTLE } from './targets.ts';
+
+export interface Written {
+  readonly json: string;
+  readonly markdown: string;
+  readonly chart: string;
+}
+
+export function readHistory(dir: string): BenchResult[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^\d{4}-\d{2}-\d{2}-[0-9a-f]{7}(-dirty)?\.json$/.test(n));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as BenchResult)
+    .filter((r) => r.schema === RESULT_SCHEMA)
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export function renderHistory(runs: readonly BenchResult[]): string {
+  if (runs.length === 0) return '';
+  const t = TARGET_THROTTLE;
+  const p50 = (r: BenchResult, lib: Parameters<typeof findStage>[1], stage: Parameters<typeof findStage>[2]) => {
+    const s = findStage(r, lib, stage, t);
+    return s ? fmtMs(s.p50) : '—';
+  };
+  const lines = [
+    '## History',
+    '',
+    `p50 ms at ${t}x CPU, one row per stored run (bench/results/*.json). Compare rows with care: the machine's load differs between runs (last column).`,
+    '',
+    '| run | mode | QR decode | verify credential | detect | detect + landmarks + embed | full verify | face-api (SSD) detect + landmarks + embed | load (1 min) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of runs) {
+    lines.push(
+      `| ${r.date.slice(0, 16).replace('T', ' ')} ${r.commit.slice(0, 7)}${r.dirty ? '+' : ''} | ${r.mode} | ${p50(r, 'eidkit', 'qr-decode')} | ${p50(r, 'eidkit', 'credential-verify')} | ${p50(r, 'eidkit', 'detect')} | ${p50(r, 'eidkit', 'detect+landmarks+embed')} | ${p50(r, 'eidkit', 'full-verify')} | ${p50(r, 'face-api-ssd', 'detect+landmarks+embed')} | ${r.machine.loadBefore[0]?.toFixed(1) ?? '—'} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the run into `dir` (bench/results for a full run). Returns the paths written. */
+export function writeResults(dir: string, result: BenchResult): Written {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, resultFileName(result));
+  writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
+  const chart = join(dir, 'latest.svg');
+  writeFileSync(chart, renderChart(result));
+  const markdown = join(dir, 'latest.md');
+  const history = renderHistory(readHistory(dir));
+  writeFileSync(markdown, renderMarkdown(result, 'latest.svg') + (history ? '\n' + history : ''));
+  return { json, markdown, chart };
+}

@@ -1,0 +1,71 @@
+/**
+ * What a bench page exposes on `window.__bench`, and what the Node driver reads back. Each library gets its own page
+ * (its own tfjs copy: face-api and Human bundle tfjs, and two tfjs copies in one realm share a global engine).
+ */
+
+/** Stages are cumulative pipelines where a library cannot run a step alone (landmarks need a detection first). */
+export const STAGES = [
+  'qr-decode',
+  'credential-verify',
+  'detect',
+  'detect+landmarks',
+  'detect+landmarks+embed',
+  'liveness-frame',
+  'full-verify',
+] as const;
+export type StageId = (typeof STAGES)[number];
+
+export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
+  'qr-decode': 'QR decode (jsqr, 640x480)',
+  'credential-verify': 'credential verification',
+  detect: 'face detection',
+  'detect+landmarks': 'detection + landmarks',
+  'detect+landmarks+embed': 'detection + landmarks + embedding',
+  'liveness-frame': 'liveness, per frame',
+  'full-verify': 'full verify (QR frame → verdict + face decision)',
+};
+
+export type LibraryId = 'eidkit' | 'face-api-ssd' | 'face-api-tiny' | 'human';
+
+export interface PageInfo {
+  readonly library: LibraryId;
+  readonly label: string;
+  readonly version: string;
+  /** Exactly how the library was configured, in words (goes into latest.md). */
+  readonly config: readonly string[];
+  readonly backend: string;
+  readonly threads: number;
+  readonly simd: boolean;
+  readonly crossOriginIsolated: boolean;
+  readonly stages: readonly StageId[];
+  /** Stages this page cannot run yet, with the reason (e.g. an engine API that has not landed). */
+  readonly pending: Readonly<Partial<Record<StageId, string>>>;
+  readonly frames: number;
+  /** Setup facts worth keeping (QR version, template bytes ...). */
+  readonly facts: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface Batch {
+  /** Milliseconds per run, in run order. */
+  readonly ms: number[];
+  /** Runs whose result was what the stage is for (a face found, a QR decoded, a valid verdict ...). */
+  readonly ok: number;
+  readonly jsHeapPeak: number;
+  readonly wasmBytes: number;
+}
+
+export interface BenchPage {
+  setup(): Promise<PageInfo>;
+  /**
+   * Runs `stage` `runs` times (after `warmup` untimed runs), cycling through the frames; stops early once `budgetMs`
+   * of timed work is spent and at least 3 runs are in, so one slow peer at 6x cannot stall the whole run.
+   */
+  run(stage: StageId, runs: number, warmup: number, budgetMs: number): Promise<Batch>;
+}
+
+declare global {
+  interface Window {
+    __bench?: BenchPage;
+    __benchError?: string;
+  }
+}

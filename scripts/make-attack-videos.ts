@@ -34,7 +34,8 @@ export interface Recipe {
   readonly source: string;
   readonly attack: string;
   readonly motion: 'still' | 'in-plane' | 'tilt-yaw' | 'tilt-pitch' | 'screen';
-  readonly challenge: readonly string[];
+  /** One manifest entry with each of these challenges (besides the passive one). */
+  readonly challenges: readonly (readonly string[])[];
   /** For `screen`: second of the source video to start from. */
   readonly from?: number;
 }
@@ -53,9 +54,10 @@ export const BONA_FIDE: readonly { file: string; challenge?: string[]; from?: nu
   { file: 'video/webcam-man-400x300.mjpeg', from: 0, to: 12, note: 'passive, first 12 s (before he covers his face)' },
   { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
   { file: 'video/blink-woman-480x512.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.5 s and 1.7 s' },
+  { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s (the mouth barely opens when talking; head turns stay under 12 degrees)' },
   { file: 'video/webcam-man-400x300.mjpeg', from: 18, to: 30, challenge: ['turn-right', 'turn-left', 'look-up'], note: 'turns right at 19.7 s, left at 20.9 s, looks up at 24.2 s' },
-  { file: 'video/webcam-man-400x300.mjpeg', from: 10, to: 20, challenge: ['open-mouth', 'blink'], note: 'opens his mouth at 11.4 s' },
-  { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['open-mouth', 'blink'], note: 'talks (mouth opens), blinks' },
+  { file: 'video/webcam-man-400x300.mjpeg', from: 12.5, to: 22, challenge: ['open-mouth', 'turn-right'], note: 'opens his mouth wide at 13.6 s, turns right at 19.7 s' },
+  { file: 'video/webcam-man-400x300.mjpeg', from: 37, to: 45, challenge: ['turn-right', 'turn-left'], note: 'far from the camera (face ~70 px): turns right at 38.2 s, left at 39.3 s' },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -341,7 +343,9 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
         options.log?.(`${file}: ${frames.length} frames, ${(bytes.length / 1024).toFixed(0)} KB`);
       }
       manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'] });
-      manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'], challenge: recipe.challenge as ManifestEntry['challenge'] });
+      for (const challenge of recipe.challenges) {
+        manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'], challenge: challenge as ManifestEntry['challenge'] });
+      }
     }
   } finally {
     await engine.dispose();

@@ -39,3 +39,4 @@ export { MJPEG_FPS, joinMjpeg, splitMjpeg } from './mjpeg.ts';
 export { parseManifest, type ManifestEntry } from './manifest.ts';
 export { padMetrics, type ErrorRate, type EvaluatedEntry, type PadMetrics } from './evaluation.ts';
 export { seededRandom, secureSeed, type Random } from './random.ts';
+export { openCamera, runLivenessCapture, type LivenessCaptureOptions, type LivenessCaptureResult } from './capture.ts';

@@ -148,7 +148,14 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
     mode,
     actions,
     push(frame) {
-      if (done && progress) return progress;
+      if (done && progress) {
+        // After the decision only identity samples are taken (a template frame must be the same face).
+        if (frame.face?.embedding && firstEmbedding) {
+          embeddings++;
+          minSimilarity = Math.min(minSimilarity, cosine(firstEmbedding, frame.face.embedding));
+        }
+        return progress;
+      }
       const t = frame.t;
       start ??= t;
       last = t;

@@ -1,0 +1,182 @@
+import { EidkitError } from '../errors.ts';
+import type { FaceEngine } from '../face/index.ts';
+import type { LivenessDecision, LivenessSignals } from './decide.ts';
+import { livenessFrame } from './from-face.ts';
+import type { PassiveScorer } from './passive.ts';
+import type { LivenessProgress, LivenessSession } from './session.ts';
+import type { PassiveScores } from './types.ts';
+
+/**
+ * Opens the front camera for a liveness check. The frames stay on the device: they go from the camera to the face
+ * engine (a worker) and nowhere else. Errors are typed so a UI can explain them.
+ */
+export async function openCamera(constraints: MediaTrackConstraints = {}): Promise<MediaStream> {
+  if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
+    throw new EidkitError('liveness/no-camera-api', 'This browser cannot open a camera here (it needs a secure https page).');
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 }, ...constraints },
+    });
+  } catch (cause) {
+    const name = (cause as { name?: string }).name;
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      throw new EidkitError('liveness/camera-denied', 'Camera access was refused. Allow the camera for this site to check that you are present.', {}, { cause });
+    }
+    if (name === 'NotFoundError' || name === 'OverconstrainedError') {
+      throw new EidkitError('liveness/no-camera', 'No camera was found on this device.', {}, { cause });
+    }
+    if (name === 'NotReadableError' || name === 'AbortError') {
+      throw new EidkitError('liveness/camera-busy', 'The camera is in use by another app. Close it and try again.', {}, { cause });
+    }
+    throw new EidkitError('liveness/camera-failed', 'The camera could not be started.', { name }, { cause });
+  }
+}
+
+export interface LivenessCaptureOptions {
+  /** The camera stream (openCamera() or your own getUserMedia). */
+  readonly stream: MediaStream;
+  /** The face engine; a worker-hosted one keeps the page responsive. */
+  readonly face: FaceEngine;
+  readonly session: LivenessSession;
+  /** Passive models, run in this realm on a second grab of the same frame; omit to skip that signal. */
+  readonly passive?: PassiveScorer;
+  /** Score the passive models at most this often, ms (they are a median over the session). Default 250. */
+  readonly passiveEveryMs?: number;
+  /** Upper bound on analysed frames per second; the loop goes slower when the device does. Default 15. */
+  readonly maxFps?: number;
+  /** A <video> already showing the stream (a preview); else a hidden one is made. */
+  readonly video?: HTMLVideoElement;
+  /** Called after every analysed frame, for guidance and a progress ring. */
+  readonly onProgress?: (progress: LivenessProgress) => void;
+  /** Also return a face template taken from a frame of this session (identity-checked against the session). */
+  readonly template?: boolean;
+  /** Stop the camera tracks when done (default true). */
+  readonly stopCamera?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface LivenessCaptureResult {
+  readonly decision: LivenessDecision;
+  readonly signals: LivenessSignals;
+  /** Template of a frame from this very session (when asked and the frame passed face quality gates). */
+  readonly template?: Uint8Array;
+  readonly analysedFrames: number;
+  /** Analysed frames per second the device sustained. */
+  readonly fps: number;
+}
+
+/**
+ * The capture loop: grab the newest camera frame, analyse it, feed the session, repeat until the session is done.
+ * One frame is in flight at a time and each grab takes the newest frame, so a slow device analyses fewer frames
+ * rather than falling behind a queue. The camera is stopped when the loop ends, whatever the outcome.
+ */
+export async function runLivenessCapture(options: LivenessCaptureOptions): Promise<LivenessCaptureResult> {
+  const { stream, face, session, passive } = options;
+  const minInterval = 1000 / (options.maxFps ?? 15);
+  const passiveEvery = options.passiveEveryMs ?? 250;
+  const video = options.video ?? hiddenVideo(stream);
+  const ownVideo = video !== options.video;
+  let analysed = 0;
+  let template: Uint8Array | undefined;
+  const started = performance.now();
+  try {
+    if (video.readyState < 2) await playing(video, options.signal);
+    let lastGrab = -Infinity;
+    let lastPassive = -Infinity;
+    while (!session.done) {
+      abortIfAsked(options.signal);
+      const wait = lastGrab + minInterval - performance.now();
+      if (wait > 0) await sleep(wait, options.signal);
+      await nextVideoFrame(video);
+      lastGrab = performance.now();
+      const t = lastGrab - started;
+      const frame = await createImageBitmap(video);
+      const forPassive = passive && t - lastPassive >= passiveEvery ? await createImageBitmap(video) : undefined;
+      let scores: PassiveScores | undefined;
+      try {
+        const analysis = await face.analyse(frame, { embed: session.wantsEmbedding(t), maxAnalysed: 1 });
+        const box = analysis.faces[0]?.detection.box;
+        if (forPassive && box) {
+          scores = await passive!.scoreFrame(forPassive, box);
+          lastPassive = t;
+        }
+        options.onProgress?.(session.push(livenessFrame(t, analysis, scores)));
+        analysed++;
+      } finally {
+        // A worker-hosted engine took `frame` (closing a transferred bitmap is a no-op); an in-process one did not.
+        frame.close();
+        forPassive?.close();
+      }
+    }
+    if (options.template && session.decide().live) {
+      await nextVideoFrame(video);
+      const t = performance.now() - started;
+      const bitmap = await createImageBitmap(video);
+      const result = await face.template(bitmap).finally(() => bitmap.close());
+      // The template frame joins the session's identity check, so it cannot come from someone else.
+      session.push(livenessFrame(t, result.analysis));
+      if (result.template) template = result.template;
+    }
+  } finally {
+    if (options.stopCamera ?? true) for (const track of stream.getTracks()) track.stop();
+    if (ownVideo) video.srcObject = null;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const decision = session.decide();
+  return { decision, signals: session.signals(), ...(template && decision.live ? { template } : {}), analysedFrames: analysed, fps: analysed / Math.max(1e-3, seconds) };
+}
+
+function hiddenVideo(stream: MediaStream): HTMLVideoElement {
+  if (typeof document === 'undefined') {
+    throw new EidkitError('liveness/no-document', 'The capture loop needs a page (document) to play the camera; pass `video` or run it on the main thread.');
+  }
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  void video.play().catch(() => undefined);
+  return video;
+}
+
+function playing(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      video.removeEventListener('loadeddata', done);
+      resolve();
+    };
+    video.addEventListener('loadeddata', done);
+    signal?.addEventListener('abort', () => reject(aborted()), { once: true });
+    if (video.readyState >= 2) done();
+  });
+}
+
+/** Resolves on the next new video frame (requestVideoFrameCallback where there is one), so no frame is analysed twice. */
+function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  const v = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
+  if (typeof v.requestVideoFrameCallback === 'function') return new Promise((resolve) => v.requestVideoFrameCallback!(() => resolve()));
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const id = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(id);
+        reject(aborted());
+      },
+      { once: true },
+    );
+  });
+}
+
+function abortIfAsked(signal?: AbortSignal): void {
+  if (signal?.aborted) throw aborted();
+}
+
+function aborted(): EidkitError {
+  return new EidkitError('liveness/aborted', 'The liveness check was cancelled.');
+}

@@ -1,11 +1,264 @@
-import { t } from '../i18n/i18n.ts';
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { QrAssembler } from '../../engine/credential/index.ts';
+import { checkPassphrase, MIN_PASSPHRASE_LENGTH, type CredentialSummary } from '../../engine/wallet/index.ts';
+import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
+import { download, readFileBytes } from '../lib/bytes.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
+import { Scanner } from '../ui/scanner.tsx';
+import { AddCredentialError, addCredentialBytes } from '../wallet/add-credential.ts';
+import { SetupPin, Unlock } from '../wallet/gate.tsx';
+import { Present } from '../wallet/present.tsx';
+import { refreshWalletStatus, wallet, walletErrorOf, walletRevision, walletStatus } from '../wallet/wallet-store.ts';
 
 export default function Wallet() {
+  onMount(() => void refreshWalletStatus().catch(() => undefined));
   return (
     <section>
       <PageHeading title={t().wallet.title}>{t().wallet.title}</PageHeading>
       <p class="lead">{t().wallet.intro}</p>
+      <Switch fallback={<p role="status">{t().app.loading}</p>}>
+        <Match when={walletStatus() && !walletStatus()!.initialised}>
+          <Show when={walletStatus()!.wipedAt}>
+            <p class="warn-text" role="alert">
+              {t().wallet.wasWiped}
+            </p>
+          </Show>
+          <SetupPin />
+        </Match>
+        <Match when={walletStatus() && !walletStatus()!.unlocked}>
+          <Unlock />
+        </Match>
+        <Match when={walletStatus()?.unlocked}>
+          <Unlocked />
+        </Match>
+      </Switch>
+      <p class="hint">
+        <A href="/docs/lost-phone">{t().wallet.lostPhone}</A>
+      </p>
     </section>
+  );
+}
+
+function Unlocked() {
+  const [list] = createResource(walletRevision, async () => (await wallet()).listCredentials());
+  const [showing, setShowing] = createSignal<CredentialSummary>();
+  return (
+    <Show when={showing()} keyed fallback={
+      <>
+        <h2>{t().wallet.credentialsTitle}</h2>
+        <Show when={(list()?.items.length ?? 0) > 0} fallback={<p data-testid="no-credentials">{t().wallet.empty}</p>}>
+          <ul class="cards" data-testid="credentials">
+            <For each={list()?.items}>
+              {(c) => (
+                <li class="card" data-testid="credential-card">
+                  <strong>{c.meta.label}</strong>
+                  <span class="hint">{c.meta.issuer}</span>
+                  <span class="hint">{t().wallet.validUntil(formatDate(Date.parse(c.meta.validUntil)))}</span>
+                  <Show when={c.needsRebinding}>
+                    <span class="warn-text">{t().wallet.needsRebinding}</span>
+                  </Show>
+                  <button type="button" class="primary" onClick={() => setShowing(c)} disabled={c.needsRebinding} data-testid="show-qr">
+                    {t().wallet.showQr}
+                  </button>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <Show when={(list()?.damaged.length ?? 0) > 0}>
+          <p class="error" role="alert">
+            {t().wallet.damaged(list()!.damaged.length)}
+          </p>
+        </Show>
+        <AddCredential />
+        <History />
+        <Backup />
+        <Settings />
+      </>
+    }>
+      {(c) => <Present credential={c} onClose={() => setShowing(undefined)} />}
+    </Show>
+  );
+}
+
+function AddCredential() {
+  const [message, setMessage] = createSignal<{ ok: boolean; text: string }>();
+  const [scanning, setScanning] = createSignal(false);
+  const [progress, setProgress] = createSignal<{ received: number; total: number }>();
+  const assembler = new QrAssembler(4 * 1024 * 1024);
+  const add = async (bytes: Uint8Array) => {
+    try {
+      const c = await addCredentialBytes(bytes);
+      setScanning(false);
+      setMessage({ ok: true, text: t().wallet.added(c.meta.label) });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof AddCredentialError ? t().wallet.addErrors[e.code] : (e as Error).message });
+    }
+  };
+  return (
+    <details class="panel">
+      <summary>{t().wallet.addTitle}</summary>
+      <p class="hint">{t().wallet.addText}</p>
+      <div class="actions">
+        <label class="button file-button">
+          {t().wallet.addFile}
+          <input
+            type="file"
+            class="visually-hidden"
+            data-testid="credential-upload"
+            onChange={async (e) => {
+              const f = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (f) await add(await readFileBytes(f));
+            }}
+          />
+        </label>
+        <button type="button" onClick={() => setScanning(!scanning())}>
+          {t().wallet.addScan}
+        </button>
+      </div>
+      <Show when={scanning()}>
+        <Scanner
+          autoStart
+          label={t().wallet.addScan}
+          onText={(text) => {
+            try {
+              const s = assembler.add(text);
+              if (s.status === 'partial') setProgress({ received: s.received, total: s.total });
+              else if (s.kind === 'C') void add(s.bytes);
+            } catch {
+              setMessage({ ok: false, text: t().wallet.addErrors['not-a-credential'] });
+            }
+          }}
+        >
+          <Show when={progress()}>{(p) => <p role="status">{t().verify.frames(p().received, p().total)}</p>}</Show>
+        </Scanner>
+      </Show>
+      <Show when={message()}>{(m) => <p role="status" classList={{ error: !m().ok, 'ok-text': m().ok }}>{m().text}</p>}</Show>
+    </details>
+  );
+}
+
+function History() {
+  const [log] = createResource(walletRevision, async () => (await wallet()).auditLog());
+  return (
+    <details class="panel">
+      <summary>{t().wallet.historyTitle}</summary>
+      <p class="hint">{t().wallet.historyText}</p>
+      <Show when={(log()?.items.length ?? 0) > 0} fallback={<p>{t().wallet.historyEmpty}</p>}>
+        <ul class="history" data-testid="history">
+          <For each={log()?.items.slice().reverse()}>
+            {(e) => (
+              <li>
+                {formatDateTime(Date.parse(e.at))} · {e.mode === 'two-way' ? t().wallet.modeTwoWay : t().wallet.modeOneWay} ·{' '}
+                {e.disclosed.map((d) => (t().report.elements as Record<string, string>)[d] ?? d).join(', ')}
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </details>
+  );
+}
+
+function Backup() {
+  const [pass, setPass] = createSignal('');
+  const [file, setFile] = createSignal<File>();
+  const [restorePass, setRestorePass] = createSignal('');
+  const [message, setMessage] = createSignal<{ ok: boolean; text: string }>();
+  return (
+    <details class="panel">
+      <summary>{t().wallet.backupTitle}</summary>
+      <p class="hint">{t().wallet.backupText}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            checkPassphrase(pass());
+          } catch {
+            return setMessage({ ok: false, text: t().wallet.passphraseWeak(MIN_PASSPHRASE_LENGTH) });
+          }
+          const out = await (await wallet()).exportBackup(pass());
+          download(`eidkit-wallet-backup-${new Date().toISOString().slice(0, 10)}.eidkit-backup`, out.file);
+          setMessage({ ok: true, text: t().wallet.backupDone(out.credentialIds.length) });
+        }}
+      >
+        <label class="field">
+          <span>{t().wallet.backupPassphrase}</span>
+          <input type="password" autocomplete="new-password" value={pass()} onInput={(e) => setPass(e.currentTarget.value)} />
+        </label>
+        <button type="submit">{t().wallet.backupExport}</button>
+      </form>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const f = file();
+          if (!f) return;
+          try {
+            const r = await (await wallet()).importBackup(await readFileBytes(f), restorePass());
+            setMessage({ ok: true, text: t().wallet.restored(r.restored.length, r.skipped.length) });
+          } catch (err) {
+            const code = walletErrorOf(err)?.code;
+            setMessage({ ok: false, text: code === 'wallet/wrong-passphrase' ? t().wallet.wrongPassphrase : t().wallet.badBackup });
+          }
+        }}
+      >
+        <label class="field">
+          <span>{t().wallet.backupFile}</span>
+          <input type="file" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+        </label>
+        <label class="field">
+          <span>{t().wallet.backupPassphrase}</span>
+          <input type="password" autocomplete="current-password" value={restorePass()} onInput={(e) => setRestorePass(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={!file()}>
+          {t().wallet.backupImport}
+        </button>
+      </form>
+      <Show when={message()}>{(m) => <p role="status" classList={{ error: !m().ok }}>{m().text}</p>}</Show>
+    </details>
+  );
+}
+
+function Settings() {
+  const [confirmWipe, setConfirmWipe] = createSignal(false);
+  return (
+    <details class="panel">
+      <summary>{t().wallet.settingsTitle}</summary>
+      <p class="hint">{t().wallet.autoLock(Math.round((walletStatus()?.autoLockMs ?? 0) / 60_000))}</p>
+      <p class="hint">{t().wallet.wipeRule(walletStatus()?.maxFailures ?? 10)}</p>
+      <div class="actions">
+        <button
+          type="button"
+          onClick={async () => {
+            (await wallet()).lock();
+            await refreshWalletStatus();
+          }}
+          data-testid="lock"
+        >
+          {t().wallet.lockNow}
+        </button>
+        <Show
+          when={confirmWipe()}
+          fallback={
+            <button type="button" class="danger" onClick={() => setConfirmWipe(true)}>
+              {t().wallet.wipe}
+            </button>
+          }
+        >
+          <button
+            type="button"
+            class="danger"
+            onClick={async () => {
+              await (await wallet()).wipe();
+              await refreshWalletStatus();
+            }}
+          >
+            {t().wallet.wipeConfirm}
+          </button>
+        </Show>
+      </div>
+    </details>
   );
 }

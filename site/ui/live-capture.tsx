@@ -1,0 +1,117 @@
+import { createSignal, onCleanup, Show } from 'solid-js';
+import {
+  createLivenessSession,
+  openCamera,
+  runLivenessCapture,
+  type GuidanceCode,
+  type LivenessCaptureResult,
+  type LivenessProgress,
+} from '../../engine/liveness/index.ts';
+import { formatBytes, t } from '../i18n/i18n.ts';
+import { faceEngine, faceModelProgress, passiveScorer } from '../lib/face.ts';
+
+export type CaptureFacing = 'user' | 'environment';
+
+/**
+ * A live face capture with the liveness challenge: a face oval to aim at, the current instruction in words, the
+ * challenge's progress and time left, and the models' download progress while they load. Frames go from the camera
+ * to the face worker and nowhere else; the camera stops when the check ends.
+ */
+export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: LivenessCaptureResult) => void; startLabel: string; testId?: string }) {
+  let video!: HTMLVideoElement;
+  const [phase, setPhase] = createSignal<'idle' | 'preparing' | 'running' | 'error'>('idle');
+  const [progress, setProgress] = createSignal<LivenessProgress>();
+  const [error, setError] = createSignal<string>();
+  let abort: AbortController | undefined;
+  onCleanup(() => abort?.abort());
+
+  const start = async () => {
+    setError(undefined);
+    setPhase('preparing');
+    abort = new AbortController();
+    try {
+      const [face, passive] = await Promise.all([faceEngine(), passiveScorer()]);
+      const stream = await openCamera({ facingMode: { ideal: props.facing } });
+      video.srcObject = stream;
+      await video.play().catch(() => undefined);
+      setPhase('running');
+      const result = await runLivenessCapture({
+        stream,
+        face,
+        passive,
+        session: createLivenessSession(),
+        video,
+        template: true,
+        signal: abort.signal,
+        onProgress: setProgress,
+      });
+      video.srcObject = null;
+      setPhase('idle');
+      props.onResult(result);
+    } catch (e) {
+      video.srcObject = null;
+      const code = (e as { code?: string }).code ?? '';
+      if (code === 'liveness/aborted') return;
+      const known = (t().face.errors as Readonly<Record<string, string>>)[code];
+      setError(known ?? (e as Error).message);
+      setPhase('error');
+    }
+  };
+
+  const guidance = () => {
+    const g = progress()?.guidance;
+    if (!g) return t().face.guidance['look-at-camera'];
+    return t().face.guidance[g.code as GuidanceCode] ?? g.text;
+  };
+  const models = () => faceModelProgress();
+
+  return (
+    <div class="live-capture" data-testid={props.testId ?? 'live-capture'} data-phase={phase()}>
+      <div class="viewfinder face-viewfinder" classList={{ live: phase() === 'running', mirror: props.facing === 'user' }}>
+        <video ref={video} muted playsinline aria-label={t().face.preview} />
+        <Show when={phase() === 'running'}>
+          <div class="face-oval" aria-hidden="true" />
+        </Show>
+        <Show when={phase() !== 'running'}>
+          <div class="viewfinder-idle">
+            <p>{phase() === 'preparing' ? t().face.preparing : t().face.cameraOff}</p>
+          </div>
+        </Show>
+      </div>
+      <Show when={phase() === 'preparing' && models().total > 0}>
+        <label class="model-status">
+          <span>{t().face.modelsLoading(formatBytes(models().loaded), formatBytes(models().total))}</span>
+          <progress max={models().total} value={models().loaded} />
+        </label>
+      </Show>
+      <Show when={phase() === 'running'}>
+        <p class="guidance" role="status" aria-live="assertive" data-testid="guidance">
+          {guidance()}
+        </p>
+        <Show when={progress()?.challenge}>
+          {(c) => (
+            <div class="challenge-progress">
+              <progress max="1" value={c().progress} aria-label={t().face.stepProgress} />
+              <span class="hint">{t().face.step(Math.min(c().step + 1, c().actions.length), c().actions.length, Math.ceil(c().remainingMs / 1000))}</span>
+            </div>
+          )}
+        </Show>
+      </Show>
+      <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
+      <div class="actions">
+        <Show
+          when={phase() === 'running' || phase() === 'preparing'}
+          fallback={
+            <button type="button" class="primary" onClick={() => void start()} data-testid="start-face">
+              {props.startLabel}
+            </button>
+          }
+        >
+          <button type="button" onClick={() => abort?.abort()}>
+            {t().face.cancel}
+          </button>
+        </Show>
+      </div>
+    </div>
+  );
+}

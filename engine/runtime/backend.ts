@@ -12,7 +12,12 @@ export interface BackendOptions {
    * models, so this is usually the models folder. In Node the installed package's own files are used.
    */
   readonly wasmBase?: string;
-  /** Threads for the wasm backend; default: tfjs's choice (half the cores) when cross-origin isolated, else 1. */
+  /**
+   * Wasm threads. Default 1: tfjs 4.22 builds its pthread worker from `Function.prototype.toString()` of its threaded
+   * factory, which breaks once an app bundler has rewritten that code (the workers die with an importScripts error
+   * and the backend never starts). Ask for 2+ only in an unbundled setup, on a cross-origin isolated page. On a
+   * 2-core phone tfjs would pick one thread anyway (half the cores).
+   */
   readonly threads?: number;
 }
 
@@ -50,7 +55,10 @@ async function choose(options: BackendOptions): Promise<BackendReport> {
     const base = options.wasmBase ?? '/models/';
     setWasmPaths(base.endsWith('/') ? base : `${base}/`);
   }
-  if (options.threads !== undefined) setThreadsCount(options.threads);
+  const wantThreads = (options.threads ?? 1) > 1 && isolated;
+  // Must be set before the backend initialises: it decides which wasm build (threaded or not) is loaded.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', wantThreads);
+  if (wantThreads) setThreadsCount(options.threads!);
   if (!(await tf.setBackend('wasm'))) {
     throw new EidkitError('runtime/no-wasm', 'The WebAssembly backend could not start on this device.');
   }

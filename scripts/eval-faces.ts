@@ -9,11 +9,12 @@
  *
  * Research options: --model faceres|faceres-deep|dlib (embedding network), --representation template|float
  * (compare the shipped int8 template, or the raw float embedding by cosine), --cache (reuse embeddings under
- * .cache/eval-faces/, keyed by model and file), --max-pairs-per-fold N (a quick subset), --dump <file> (per-image
+ * .cache/eval-faces/, keyed by model and file), --max-pairs-per-fold N (a quick subset), --folds 1,2 (only those
+ * folds of the pairs file), --reverse-shard <name> (a second process filling the cache from the end), --dump <file> (per-image
  * measurements, for calibrating the quality gates). Speed is measured in-process in Node here; phone figures live
  * in bench/.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createFaceEngine } from '../engine/face/index.ts';
 import type { EmbedderId } from '../engine/face/embedders.ts';
@@ -25,7 +26,7 @@ import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eva
 import { decodeFile } from './eval/images.ts';
 import { faceApiPeer, PEER_NAME, peerScore, type PeerEmbedder } from './eval/face-api-peer.ts';
 
-interface Args {
+export interface Args {
   pairs?: string;
   images?: string;
   people?: string;
@@ -36,6 +37,10 @@ interface Args {
   cache: boolean;
   maxPairsPerFold?: number;
   dump?: string;
+  /** Work through the images from the end and write the cache under this suffix (a second process on a shared box). */
+  reverseShard?: string;
+  /** Only these folds of the pairs file (1-based, as LFW numbers them). */
+  folds?: number[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -57,6 +62,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--cache') args.cache = true;
     else if (a === '--max-pairs-per-fold') args.maxPairsPerFold = Number(value());
     else if (a === '--dump') args.dump = value();
+    else if (a === '--reverse-shard') args.reverseShard = value();
+    else if (a === '--folds') args.folds = value().split(',').map(Number);
     else if (a === '--') continue;
     else throw new Error(`unknown option ${a}`);
   }
@@ -163,8 +170,9 @@ interface CacheFile {
 }
 
 async function runOurs(args: Args, root: string, images: readonly string[], log: (s: string) => void): Promise<{ float: SystemResult; dump: Record<string, unknown> }> {
-  const cachePath = join('.cache', 'eval-faces', `${args.model}-${root.replace(/[^a-z0-9]+/gi, '_')}.json`);
-  const cache: CacheFile = args.cache && existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as CacheFile) : {};
+  const base = `${args.model}-${root.replace(/[^a-z0-9]+/gi, '_')}`;
+  const cachePath = join('.cache', 'eval-faces', `${base}${args.reverseShard ? `.${args.reverseShard}` : ''}.json`);
+  const cache: CacheFile = args.cache ? readCaches(base) : {};
   const engine = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' }, embedder: args.model });
   await engine.ready();
   const vectors: Vectors = new Map();
@@ -172,7 +180,7 @@ async function runOurs(args: Args, root: string, images: readonly string[], log:
   let ms = 0;
   let timed = 0;
   let n = 0;
-  for (const image of images) {
+  for (const image of args.reverseShard ? [...images].reverse() : images) {
     n++;
     const hit = cache[image];
     if (hit) {
@@ -214,6 +222,17 @@ async function runOurs(args: Args, root: string, images: readonly string[], log:
   return { float: { vectors, msPerImage: ms / Math.max(1, timed), score: cosine }, dump };
 }
 
+/** The cache of a model: the main file merged with any shard files written by --reverse-shard runs. */
+function readCaches(base: string): CacheFile {
+  const dir = join('.cache', 'eval-faces');
+  if (!existsSync(dir)) return {};
+  const out: CacheFile = {};
+  for (const f of readdirSync(dir).sort()) {
+    if (f === `${base}.json` || (f.startsWith(`${base}.`) && f.endsWith('.json'))) Object.assign(out, JSON.parse(readFileSync(join(dir, f), 'utf8')) as CacheFile);
+  }
+  return out;
+}
+
 function save(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(data));
@@ -226,7 +245,7 @@ function asTemplates(float: SystemResult, model: EmbedderId): SystemResult {
   return { ...float, vectors, score: cosine };
 }
 
-async function runPeer(args: Args, root: string, images: readonly string[], log: (s: string) => void): Promise<SystemResult & { name: string }> {
+export async function runPeer(args: Args, root: string, images: readonly string[], log: (s: string) => void): Promise<SystemResult & { name: string }> {
   const cachePath = join('.cache', 'eval-faces', `peer-face-api-${root.replace(/[^a-z0-9]+/gi, '_')}.json`);
   const cache: CacheFile = args.cache && existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as CacheFile) : {};
   let peer: PeerEmbedder | undefined;
@@ -269,6 +288,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
   } else {
     root = resolve(args.images!);
     pairs = readPairs(resolve(args.pairs!));
+    if (args.folds) pairs = pairs.filter((p) => args.folds!.includes(p.fold + 1));
     if (args.maxPairsPerFold) {
       const per = args.maxPairsPerFold;
       const seen = new Map<string, number>();

@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pca, type Pca } from './eval/pca.ts';
 import { identityOf, readPairs } from './eval/datasets.ts';
 import { tarAtFar } from './eval/metrics.ts';
+import { createTemplate, templateSimilarity } from '../engine/face/template.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -167,4 +168,24 @@ export const ${name}: PackedProjection = {
   const out = `engine/face/projection-${model}.ts`;
   writeFileSync(out, text);
   process.stderr.write(`wrote ${out} (${text.length} bytes)\n`);
+}
+
+if (argv.includes('--thresholds')) {
+  // With the projection already written: the shipped templates' allPairs impostor distribution -> operating points.
+  const templates = images.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model as 'faceres') : undefined));
+  const ids = images.map(identityOf);
+  const gen: number[] = [];
+  const imp: number[] = [];
+  for (let i = 0; i < images.length; i++) {
+    for (let j = i + 1; j < images.length; j++) {
+      const a = templates[i];
+      const b = templates[j];
+      const s = a && b ? templateSimilarity(a, b) : -Infinity;
+      (ids[i] === ids[j] ? gen : imp).push(s);
+    }
+  }
+  for (const far of [1e-2, 1e-3, 1e-4]) {
+    const r = tarAtFar(gen, imp, far);
+    console.log(`FAR ${far}: threshold ${r.threshold.toFixed(4)} TAR ${fmt(r.tar)} (measured FAR ${r.far.toExponential(2)}, ${imp.length} impostor and ${gen.length} genuine pairs)`);
+  }
 }

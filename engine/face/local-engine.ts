@@ -56,6 +56,7 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
   };
 
   const analyse = async (frame: FrameInput, o: AnalyseFrameOptions = {}): Promise<FrameAnalysis> => {
+    await backend(); // models are created on the backend, so it must be up before the first load
     const models = { detector: await detector(), mesh: await mesh(), embedder };
     const faces = await withFrame(frame, async (rgb, scale, size) => scaleFrameFaces(await analyseFrame(rgb, models, o), scale, size.width, size.height));
     return { ...faces, quality: judgeQuality(faces, o.policy ?? LIVE_CAPTURE_POLICY) };
@@ -68,6 +69,7 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
       return { ...report, host, models: [...loaded.keys()].filter((k) => !['detector', 'mesh', 'embedder'].includes(k)) };
     },
     async detectFaces(frame: FrameInput, detectOptions?: DetectOptions): Promise<DetectedFace[]> {
+      await backend();
       const d = await detector();
       return withFrame(frame, async (rgb, scale) => (await d.detect(rgb, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));
     },

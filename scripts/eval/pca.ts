@@ -12,7 +12,7 @@ export interface Pca {
   readonly k: number;
 }
 
-export function pca(samples: readonly Float32Array[], k: number, iterations = 60, seed = 7): Pca {
+export function pca(samples: readonly Float32Array[], k: number, iterations = 40, seed = 7): Pca {
   const n = samples.length;
   const d = samples[0]!.length;
   const mean = new Float64Array(d);

@@ -17,7 +17,7 @@ import { runStages } from './lib/stages.ts';
 import { measureStartup } from './lib/startup.ts';
 import { measurePayload } from './lib/payload.ts';
 import { evaluateTargets } from './lib/targets.ts';
-import { writeResults } from './lib/write.ts';
+import { updateDocs, writeResults } from './lib/write.ts';
 import { RESULT_SCHEMA, type BenchResult } from './lib/results.ts';
 
 function git(args: string[]): string {
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       log,
     );
     const startup = options.startup.length ? await measureStartup(browser, options.startup, log) : { results: [], notes: [] };
-    const payload = await measurePayload({ quantise: options.payload, log });
+    const payload = await measurePayload({ quantise: options.payload, pairsPerKind: options.quick ? 5 : 50, log });
     const partial = { stages: stageRun.stages, startup: startup.results, libraries: stageRun.libraries };
     notes.push(...startup.notes);
     notes.push(
@@ -97,6 +97,10 @@ async function main(): Promise<void> {
     await server.close();
   }
   const written = writeResults(join(ROOT, options.outDir), result);
+  if (!options.quick) {
+    updateDocs(join(ROOT, 'site/docs/benchmarks.md'), result);
+    log('updated the results section of site/docs/benchmarks.md');
+  }
   log(`\nwrote ${relative(ROOT, written.json)}, ${relative(ROOT, written.markdown)}, ${relative(ROOT, written.chart)} in ${result.durationSeconds} s`);
   for (const t of result.targets) log(`  ${t.status.padEnd(7)} ${t.label}: ${t.value} (goal ${t.goal})${t.note ? ` — ${t.note}` : ''}`);
 }

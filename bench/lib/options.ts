@@ -25,7 +25,7 @@ export const USAGE = `npm run bench [-- options]
   --throttles 1,4,6     CPU throttling factors (default 1,4,6; quick: 4)
   --libraries a,b       eidkit,face-api-ssd,face-api-tiny,human (default all)
   --stages a,b          stage ids (default all): ${STAGES.join(', ')}
-  --runs N              timed runs per stage, library and throttle (default 30; quick 8)
+  --runs N              timed runs per stage, library and throttle (default 30; quick 6)
   --no-startup          skip the start-up (cold / offline) measurements
   --no-payload          skip the payload and uint8-quantisation study
   --no-build            reuse dist/bench from the last run
@@ -57,7 +57,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   for (const l of libraries) if (!ALL_LIBRARIES.includes(l)) throw new Error(`unknown library ${l} (${ALL_LIBRARIES.join(', ')})`);
   const stages = (list('--stages') ?? [...STAGES]) as StageId[];
   for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s} (${STAGES.join(', ')})`);
-  const runs = Number(value('--runs') ?? (quick ? 8 : 30));
+  const runs = Number(value('--runs') ?? (quick ? 6 : 30));
   if (!(runs >= 1)) throw new Error('--runs: at least 1');
   return {
     quick,
@@ -65,9 +65,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     libraries,
     stages,
     runs,
-    rounds: Math.min(runs, quick ? 2 : 3),
+    rounds: Math.min(runs, quick ? 1 : 3),
     warmup: 2,
-    batchBudgetMs: quick ? 8_000 : 20_000,
+    batchBudgetMs: quick ? 5_000 : 20_000,
     startup: has('--no-startup')
       ? []
       : quick

@@ -36,14 +36,14 @@ export function precache(siteDir = join(ROOT, 'dist/site')): { bytes: number; fi
   return { bytes, files: urls.length };
 }
 
-export async function measurePayload(opts: { quantise: boolean; log: (s: string) => void }): Promise<PayloadResult> {
+export async function measurePayload(opts: { quantise: boolean; pairsPerKind: number; log: (s: string) => void }): Promise<PayloadResult> {
   const files = faceCheckFiles().filter((f) => existsSync(f.path));
   const faceModels = files.map((f) => {
     const b = readFileSync(f.path);
     return { file: f.file, bytes: b.length, gzip: gzipBytes(b) };
   });
   const pc = precache();
-  const quantised = opts.quantise ? await quantiseStudy(opts.log) : undefined;
+  const quantised = opts.quantise ? await quantiseStudy(opts.log, opts.pairsPerKind) : undefined;
   return {
     faceModels,
     faceModelBytes: faceModels.reduce((n, f) => n + f.bytes, 0),

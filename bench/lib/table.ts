@@ -7,6 +7,7 @@ const LIB_ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tin
 
 export function fmtMs(x: number): string {
   if (!Number.isFinite(x)) return '—';
+  if (x === 0) return '0';
   return x < 10 ? x.toFixed(1) : String(Math.round(x));
 }
 

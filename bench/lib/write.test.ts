@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeResults, readHistory } from './write.ts';
+import { writeResults, readHistory, spliceDocs, docsSection, DOC_START, DOC_END } from './write.ts';
 import { evaluateTargets } from './targets.ts';
 import { summarise, percentile } from './stats.ts';
 import { resultFileName, RESULT_SCHEMA, type BenchResult, type StageResult } from './results.ts';
@@ -122,5 +122,20 @@ describe('bench result writer', () => {
     // One bar per (library, stage, throttle) measured, with the text escaped.
     expect(svg.match(/<rect class="bar" /g)?.length).toBe(second.stages.length);
     expect(svg).not.toContain('<like');
+  });
+
+  it('refreshes only the marked results section of the docs page, with the chart inline', () => {
+    const run = synthetic('2025-01-01T10:00:00.000Z', [200, 210, 220]);
+    const doc = `# Benchmarks\n\nhand-written\n\n${DOC_START}\nold\n${DOC_END}\n\nafter\n`;
+    const once = spliceDocs(doc, docsSection(run));
+    expect(once.startsWith('# Benchmarks\n\nhand-written\n')).toBe(true);
+    expect(once.endsWith(`${DOC_END}\n\nafter\n`)).toBe(true);
+    expect(once).not.toContain('\nold\n');
+    expect(once).toContain('### Targets');
+    expect(once).not.toContain('\n# eidkit benchmarks');
+    expect(once).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    // Idempotent: a second splice replaces the section instead of growing the page.
+    expect(spliceDocs(once, docsSection(run))).toBe(once);
+    expect(() => spliceDocs('# no markers', 'x')).toThrow(/markers/);
   });
 });

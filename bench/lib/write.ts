@@ -50,6 +50,35 @@ export function renderHistory(runs: readonly BenchResult[]): string {
   return lines.join('\n') + '\n';
 }
 
+export const DOC_START = '<!-- bench:latest:start -->';
+export const DOC_END = '<!-- bench:latest:end -->';
+
+/**
+ * The results section of site/docs/benchmarks.md: the run's Markdown with its headings one level down and the chart
+ * inlined (the site cannot follow a link into bench/results).
+ */
+export function docsSection(result: BenchResult): string {
+  const md = renderMarkdown(result)
+    .split('\n')
+    .filter((line, i) => !(i === 0 && line.startsWith('# ')))
+    .map((line) => (line.startsWith('#') ? `#${line}` : line))
+    .join('\n')
+    .trim();
+  return `${md}\n\n${renderChart(result)}`;
+}
+
+/** Replaces what lies between the markers in `doc` (the page keeps its hand-written part). */
+export function spliceDocs(doc: string, section: string): string {
+  const a = doc.indexOf(DOC_START);
+  const b = doc.indexOf(DOC_END);
+  if (a < 0 || b < a) throw new Error(`the benchmarks page lacks the ${DOC_START} / ${DOC_END} markers`);
+  return `${doc.slice(0, a + DOC_START.length)}\n${section}\n${doc.slice(b)}`;
+}
+
+export function updateDocs(path: string, result: BenchResult): void {
+  writeFileSync(path, spliceDocs(readFileSync(path, 'utf8'), docsSection(result)));
+}
+
 /** Writes the run into `dir` (bench/results for a full run). Returns the paths written. */
 export function writeResults(dir: string, result: BenchResult): Written {
   mkdirSync(dir, { recursive: true });

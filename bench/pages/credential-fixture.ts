@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // A throwaway issuing authority and one holder, made in the page before timing starts: the QR a verifier would scan.
-// Only the credential module's public barrel is used, the same calls the issuer desk and the wallet make.
+// Only eidkit's public API is used, the same calls the issuer desk and the wallet make.
 import {
   DISCLOSURE_PRESETS,
   createDocumentSigner,
@@ -24,7 +24,7 @@ import {
   type QrMatrix,
   type StatusList,
   type TrustList,
-} from '../../engine/credential/index.ts';
+} from '../../engine/index.ts';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './runtime.ts';
 
 const DAY = 86_400_000;

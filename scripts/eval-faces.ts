@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * Face verification accuracy harness (issue 4). Runs eidkit's full face pipeline on image files (detection
  * included; an image with no face found is a failure, listed, and every pair using it scores as a non-match) and

@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * Learns the template projection (mean-centred PCA) from the float embeddings the accuracy harness cached, and
  * measures what it costs. Maintainer tool, run once per embedding model:

@@ -1,6 +1,6 @@
 // Drives the bench pages: one page (own context, own renderer) per library, set up unthrottled, then every stage at
-// every CPU throttle, interleaved: the runs of a stage are split into rounds and the libraries take turns within each
-// round, so a burst of load from another process hits all of them rather than whichever happened to run then.
+// every CPU throttle, interleaved run by run: the libraries take turns, so a burst of load from another process hits
+// all of them rather than whichever happened to run then.
 import type { Browser } from 'playwright-core';
 import { STAGES, type Batch, type LibraryId, type PageInfo, type StageId } from '../pages/protocol.ts';
 import { openThrottled, type Throttled } from './browser.ts';
@@ -10,13 +10,12 @@ import type { MemoryResult, StageResult } from './results.ts';
 export interface StagePlan {
   readonly throttles: readonly number[];
   readonly libraries: readonly LibraryId[];
-  /** Timed runs per stage, library and throttle (split into `rounds`). */
+  /** Timed runs per stage, library and throttle, one per round. */
   readonly runs: number;
-  readonly rounds: number;
-  /** Untimed runs before the first round at each throttle. */
+  /** Untimed runs before the first timed run of each stage at each throttle. */
   readonly warmup: number;
-  /** Cap on timed work per batch, ms; slow stages then get fewer runs (never fewer than 3 per batch). */
-  readonly batchBudgetMs: number;
+  /** Timed work per stage, library and throttle, ms, after which a library stops (never before 3 runs). */
+  readonly stageBudgetMs: number;
   readonly stages?: readonly StageId[];
 }
 
@@ -77,7 +76,6 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
     }
     const samples = new Map<string, { ms: number[]; ok: number }>();
     const memory = new Map<LibraryId, { jsHeapPeak: number; wasmBytes: number }>();
-    const perRound = Math.max(1, Math.ceil(plan.runs / plan.rounds));
     const wanted = plan.stages ?? STAGES;
     for (const throttle of plan.throttles) {
       for (const lib of open) await lib.page.setCpu(throttle);
@@ -85,21 +83,23 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
         const runners = open.filter((l) => l.info.stages.includes(stage));
         if (runners.length === 0) continue;
         const t0 = Date.now();
-        for (let round = 0; round < plan.rounds; round++) {
-          // Rotate who goes first, so no library always runs right after another one's burst.
+        const spent = new Map<LibraryId, number>();
+        // One run per library per round, in rotating order: the libraries see the same machine load within seconds
+        // of each other, which matters more than anything else on a shared machine.
+        for (let round = 0; round < plan.runs; round++) {
           const order = runners.map((_, i) => runners[(i + round) % runners.length]!);
           for (const lib of order) {
             const key = `${lib.id}|${stage}|${throttle}`;
             const got = samples.get(key) ?? { ms: [], ok: 0 };
-            const left = plan.runs - got.ms.length;
-            if (left <= 0) continue;
+            if (got.ms.length >= 3 && (spent.get(lib.id) ?? 0) > plan.stageBudgetMs) continue;
             const batch: Batch = await lib.page.page.evaluate(
               ([s, n, w, b]) => window.__bench!.run(s, n, w, b),
-              [stage, Math.min(perRound, left), round === 0 ? plan.warmup : 0, plan.batchBudgetMs] as const,
+              [stage, 1, round === 0 ? plan.warmup : 0, Number.MAX_SAFE_INTEGER] as const,
             );
             got.ms.push(...batch.ms);
             got.ok += batch.ok;
             samples.set(key, got);
+            spent.set(lib.id, (spent.get(lib.id) ?? 0) + batch.ms.reduce((n, x) => n + x, 0));
             const m = memory.get(lib.id) ?? { jsHeapPeak: 0, wasmBytes: 0 };
             memory.set(lib.id, { jsHeapPeak: Math.max(m.jsHeapPeak, batch.jsHeapPeak), wasmBytes: Math.max(m.wasmBytes, batch.wasmBytes) });
           }

@@ -93,12 +93,12 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
   if (r.startup.length) {
     lines.push('## Start-up');
     lines.push('');
-    lines.push('| page | visit | network | CPU | ready to scan | bytes before | face check ready | bytes before | all bytes | requests |');
-    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| page | visit | network | CPU | ready to scan | bytes before | face check ready | bytes before | all bytes | requests | JS heap peak |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const s of r.startup) {
       const t = (x: number | undefined) => (x === undefined ? '—' : `${(x / 1000).toFixed(2)} s`);
       lines.push(
-        `| ${s.target} | ${s.visit} | ${s.network} | ${s.throttle}x | ${t(s.readyToScanMs)} | ${fmtBytes(s.bytesBeforeScanReady)} | ${t(s.faceReadyMs)} | ${fmtBytes(s.bytesBeforeFaceReady)} | ${fmtBytes(s.bytesTotal)} | ${s.requests} |`,
+        `| ${s.target} | ${s.visit} | ${s.network} | ${s.throttle}x | ${t(s.readyToScanMs)} | ${fmtBytes(s.bytesBeforeScanReady)} | ${t(s.faceReadyMs)} | ${fmtBytes(s.bytesBeforeFaceReady)} | ${fmtBytes(s.bytesTotal)} | ${s.requests} | ${fmtBytes(s.jsHeapPeak)} |`,
       );
     }
     const notes = [...new Set(r.startup.map((s) => s.note).filter((n) => n))];

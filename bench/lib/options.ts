@@ -67,7 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     stages,
     runs,
     warmup: 2,
-    stageBudgetMs: quick ? 10_000 : 45_000,
+    stageBudgetMs: quick ? 10_000 : 30_000,
     startup: has('--no-startup')
       ? []
       : quick

@@ -8,9 +8,13 @@ import { OUT, ROOT } from './prepare.ts';
 import type { PayloadResult } from './results.ts';
 import { quantiseStudy } from './quantise-study.ts';
 
-/** What the verify page loads before a face check: detector, landmarks, the default embedder, wasm (threaded SIMD). */
+/**
+ * What the engine loads before a face match: detector, landmarks, the default embedder, and the wasm runtime it picks
+ * (single-threaded SIMD: runtime/backend.ts turns threads off unless asked). The passive liveness models are listed
+ * apart (PASSIVE_MODELS), since a face match alone does not need them.
+ */
 export const FACE_CHECK_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
-export const FACE_CHECK_WASM = 'tfjs-backend-wasm-threaded-simd.wasm';
+export const FACE_CHECK_WASM = 'tfjs-backend-wasm-simd.wasm';
 
 const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
 
@@ -26,7 +30,8 @@ export function precache(siteDir = join(ROOT, 'dist/site')): { bytes: number; fi
   const sw = join(siteDir, 'sw.js');
   if (!existsSync(sw)) return undefined;
   const text = readFileSync(sw, 'utf8');
-  const urls = [...new Set([...text.matchAll(/url:\s*"([^"]+)"/g)].map((m) => m[1]!))];
+  // Workbox's injected manifest: [{"revision":...,"url":"..."}, ...] (quoted keys or not, depending on the minifier).
+  const urls = [...new Set([...text.matchAll(/"?url"?\s*:\s*"([^"]+)"/g)].map((m) => m[1]!))];
   if (urls.length === 0) return undefined;
   let bytes = 0;
   for (const u of urls) {

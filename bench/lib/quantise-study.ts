@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import jpeg from 'jpeg-js';
 import { initBackend } from '../../engine/index.ts';
-import { FACE_CHECK_MODELS } from './payload.ts';
+import { FACE_CHECK_MODELS, FACE_CHECK_WASM } from './payload.ts';
 import { OUT, fixturesDir } from './prepare.ts';
 import { quantiseUint8, type ModelJson } from './quantise.ts';
 import type { PayloadResult } from './results.ts';
@@ -101,7 +101,7 @@ export async function quantiseStudy(log: (s: string) => void, pairsPerKind = 25)
     models.set(id, { float: [json, shards.get(`${id}.bin`) ?? concatShards(json, shards)], q: [q.json, q.bin] });
   }
   // Files the study leaves as they are (the wasm runtime) count at their own size.
-  for (const f of readdirSync(src).filter((n) => n === 'tfjs-backend-wasm-threaded-simd.wasm')) {
+  for (const f of readdirSync(src).filter((n) => n === FACE_CHECK_WASM)) {
     const b = readFileSync(join(src, f));
     files.push({ file: f, bytes: b.length, gzip: gzipBytes(b), maxAbsError: 0 });
   }

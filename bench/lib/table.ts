@@ -133,7 +133,7 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
   lines.push('');
   if (p.quantised) {
     const drift = Object.entries(p.quantised.drift).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
-    lines.push(`uint8 weights: ${fmtBytes(p.faceModelBytes - p.quantised.bytes)} saved (${fmtBytes(sum(p.faceModels))} → ${fmtBytes(p.quantised.bytes)}). Drift against float on the bench frames: ${drift}. Accuracy check: ${p.quantised.accuracy}.`);
+    lines.push(`uint8 weights: ${fmtBytes(p.faceModelBytes - p.quantised.bytes)} saved (${fmtBytes(sum(p.faceModels))} → ${fmtBytes(p.quantised.bytes)}). Drift of the uint8 nets against float on lfw-dev crops: ${drift}. Accuracy check: ${p.quantised.accuracy}.`);
     lines.push('');
   }
   if (p.precacheBytes !== undefined) lines.push(`Service-worker precache: ${fmtBytes(p.precacheBytes)} in ${p.precacheFiles} files.`, '');

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const startup = options.startup.length ? await measureStartup(browser, options.startup, log) : { results: [], notes: [] };
     const payload = await measurePayload({ quantise: options.payload, pairsPerKind: options.quick ? 5 : 50, log });
     const partial = { stages: stageRun.stages, startup: startup.results, libraries: stageRun.libraries };
-    notes.push(...startup.notes);
+    notes.push(...stageRun.failures, ...startup.notes);
     notes.push(
       'CPU throttling is CDP Emulation.setCPUThrottlingRate on each page; Chromium refuses it for workers, so every library (eidkit included) is timed on the main thread. In start-up figures, work done inside workers is not slowed by the throttle.',
       `Peers' model bytes loaded at setup (bundle + wasm + models, as served): ${stageRun.libraries.map((l) => `${l.label} ${(l.setupBytes / 1e6).toFixed(2)} MB`).join(', ')}.`,

@@ -62,16 +62,20 @@ export interface StageRun {
   readonly libraries: readonly (PageInfo & { readonly setupBytes: number })[];
   readonly stages: StageResult[];
   readonly memory: MemoryResult[];
+  /** Libraries or stages that failed, in words (they go into the result's notes). */
+  readonly failures: string[];
 }
 
 export async function runStages(browser: Browser, base: string, plan: StagePlan, log: (s: string) => void): Promise<StageRun> {
   const open: OpenLibrary[] = [];
+  const failures: string[] = [];
   try {
     for (const id of plan.libraries) {
       try {
         open.push(await openLibrary(browser, base, id, log));
       } catch (e) {
         log(`  ✖ ${String(e)}`);
+        failures.push(`${id} could not be set up: ${String(e).split('\n')[0]}`);
       }
     }
     const samples = new Map<string, { ms: number[]; ok: number }>();
@@ -84,6 +88,7 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
         if (runners.length === 0) continue;
         const t0 = Date.now();
         const spent = new Map<LibraryId, number>();
+        const broken = new Set<LibraryId>();
         // One run per library per round, in rotating order: the libraries see the same machine load within seconds
         // of each other, which matters more than anything else on a shared machine.
         for (let round = 0; round < plan.runs; round++) {
@@ -91,11 +96,21 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
           for (const lib of order) {
             const key = `${lib.id}|${stage}|${throttle}`;
             const got = samples.get(key) ?? { ms: [], ok: 0 };
-            if (got.ms.length >= 3 && (spent.get(lib.id) ?? 0) > plan.stageBudgetMs) continue;
-            const batch: Batch = await lib.page.page.evaluate(
-              ([s, n, w, b]) => window.__bench!.run(s, n, w, b),
-              [stage, 1, round === 0 ? plan.warmup : 0, Number.MAX_SAFE_INTEGER] as const,
-            );
+            if (broken.has(lib.id) || (got.ms.length >= 3 && (spent.get(lib.id) ?? 0) > plan.stageBudgetMs)) continue;
+            let batch: Batch;
+            try {
+              batch = await lib.page.page.evaluate(
+                ([s, n, w, b]) => window.__bench!.run(s, n, w, b),
+                [stage, 1, round === 0 ? plan.warmup : 0, Number.MAX_SAFE_INTEGER] as const,
+              );
+            } catch (e) {
+              // A library that throws on a stage is reported, not allowed to end the whole run.
+              broken.add(lib.id);
+              const why = String(e).split('\n')[0];
+              failures.push(`${lib.info.label}, ${stage} at ${throttle}x threw: ${why}`);
+              log(`  ✖ ${lib.id} ${stage} ${throttle}x: ${why}`);
+              continue;
+            }
             got.ms.push(...batch.ms);
             got.ok += batch.ok;
             samples.set(key, got);
@@ -122,6 +137,7 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
       libraries: open.map((l) => ({ ...l.info, setupBytes: l.setupBytes })),
       stages,
       memory: [...memory].map(([library, m]) => ({ library, ...m })),
+      failures,
     };
   } finally {
     for (const l of open) await l.page.context.close().catch(() => undefined);

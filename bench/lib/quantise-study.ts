@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import jpeg from 'jpeg-js';
-import { initBackend } from '../../engine/index.ts';
+import { initBackend, manifest, type Manifest } from '../../engine/index.ts';
 import { FACE_CHECK_MODELS, FACE_CHECK_WASM } from './payload.ts';
 import { OUT, fixturesDir } from './prepare.ts';
 import { quantiseUint8, type ModelJson } from './quantise.ts';
@@ -100,6 +101,7 @@ export async function quantiseStudy(log: (s: string) => void, pairsPerKind = 25)
     files.push({ file: `${id}.bin`, bytes: q.bin.length, gzip: gzipBytes(q.bin), maxAbsError: q.maxAbsError });
     models.set(id, { float: [json, shards.get(`${id}.bin`) ?? concatShards(json, shards)], q: [q.json, q.bin] });
   }
+  writeFileSync(join(dst, 'manifest.json'), JSON.stringify(quantisedManifest(dst), null, 2) + '\n');
   // Files the study leaves as they are (the wasm runtime) count at their own size.
   for (const f of readdirSync(src).filter((n) => n === FACE_CHECK_WASM)) {
     const b = readFileSync(join(src, f));
@@ -159,6 +161,30 @@ export async function quantiseStudy(log: (s: string) => void, pairsPerKind = 25)
     accuracy:
       'pending — `npm run eval:faces` cannot load re-quantised weights yet (the loader accepts only the pinned hashes); ' +
       'the weights are in dist/bench/quantised/ for that run. Not adopted until it shows ≤ 0.5 point TAR@1e-3 lost',
+  };
+}
+
+/**
+ * The pinned manifest with the face-check models' entries re-pinned to the uint8 files, so a loader that takes a
+ * manifest (loadGraphModel's `from`) can verify and load them: what `eval:faces` needs for the accuracy check.
+ */
+function quantisedManifest(dir: string): Manifest & { about: string } {
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  return {
+    ...manifest,
+    about: `A copy of models/manifest.json in which ${FACE_CHECK_MODELS.join(', ')} are re-quantised to uint8 by bench/lib/quantise.ts (tensors of ≥ ${MIN_QUANTISED_ELEMENTS} weights), for accuracy evaluation only.`,
+    models: manifest.models.map((m) =>
+      (FACE_CHECK_MODELS as readonly string[]).includes(m.id)
+        ? {
+            ...m,
+            version: `${m.version}+uint8`,
+            files: m.files.map((f) => {
+              const b = readFileSync(join(dir, f.name));
+              return { ...f, sha256: sha(b), bytes: b.length };
+            }),
+          }
+        : m,
+    ),
   };
 }
 

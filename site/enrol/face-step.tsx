@@ -87,6 +87,7 @@ export function PhotosStep(props: { onBack: () => void; onDone: (p: EnrolPhotos)
         cardTemplate: portrait.template,
       });
     } catch (e) {
+      console.warn('card photo', e);
       const code = (e as { code?: string }).code ?? '';
       setError((t().face.errors as Record<string, string>)[code] ?? t().enrol.photoUnreadable);
     } finally {

@@ -411,6 +411,7 @@ const catalogue = {
     matchResult: (match: boolean, score: string, threshold: string) =>
       match ? `Card photo matches the live face (score ${score}, threshold ${threshold}).` : `Card photo does NOT match the live face (score ${score}, threshold ${threshold}). Check the person in front of you.`,
     livenessResult: (live: boolean, confidence: number) => (live ? `Liveness passed (confidence ${confidence} %).` : `Liveness FAILED (confidence ${confidence} %).`),
+    fixedChallenge: (actions: string) => `Warning: the phone ran a fixed testing challenge (${actions}), not a random one. Check the person in front of you.`,
     templateInfo: (model: string, version: string) => `Face template: ${model} ${version}`,
     requestMade: (at: string) => `Request made ${at}.`,
     issueDate: 'Issue date',
@@ -440,6 +441,7 @@ const catalogue = {
     modelsLoading: (loaded: string, total: string) => `Loading face models: ${loaded} of ${total}`,
     stepProgress: 'Progress of this step',
     step: (n: number, total: number, seconds: number) => `Step ${n} of ${total} · ${seconds} s left`,
+    fixedChallenge: (actions: string) => `Testing setting: the liveness challenge is fixed (${actions}), which is weaker than a random one.`,
     cancel: 'Cancel',
     guidance: {
       'do-blink': 'Blink slowly',

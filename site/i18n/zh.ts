@@ -410,6 +410,7 @@ export const zh: Messages = {
     matchResult: (match: boolean, score: string, threshold: string) =>
       match ? `证件照片与现场人脸一致（得分 ${score}，阈值 ${threshold}）。` : `证件照片与现场人脸不一致（得分 ${score}，阈值 ${threshold}）。请核对眼前的人。`,
     livenessResult: (live: boolean, confidence: number) => (live ? `活体检测通过（置信度 ${confidence}%）。` : `活体检测未通过（置信度 ${confidence}%）。`),
+    fixedChallenge: (actions: string) => `警告：手机运行的是固定的测试挑战（${actions}），不是随机挑战。请当面核对本人。`,
     templateInfo: (model: string, version: string) => `人脸模板：${model} ${version}`,
     requestMade: (at: string) => `请求生成于 ${at}。`,
     issueDate: '签发日期',
@@ -439,6 +440,7 @@ export const zh: Messages = {
     modelsLoading: (loaded: string, total: string) => `正在加载人脸模型：${loaded} / ${total}`,
     stepProgress: '本步骤进度',
     step: (n: number, total: number, seconds: number) => `第 ${n} / ${total} 步 · 剩余 ${seconds} 秒`,
+    fixedChallenge: (actions: string) => `测试设置：活体挑战动作已固定（${actions}），比随机动作更容易被攻破。`,
     cancel: '取消',
     guidance: {
       'do-blink': '请慢慢眨眼',

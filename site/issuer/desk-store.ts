@@ -28,6 +28,7 @@ import { makeTrustBundle, type TrustBundleFile } from '../lib/trust-bundle.ts';
 import { open as openBox, seal as sealBox, type PassphraseBox } from '../lib/passphrase-box.ts';
 
 const DAY = 86_400_000;
+const CLOCK_SKEW_MS = 3_600_000;
 /** Status list capacity: 2 bits per credential, so 65,536 credentials fit in 16 KB before compression. */
 const STATUS_LIST_SIZE = 65_536;
 /** Verifiers treat a status list older than this as stale ("status unknown"): re-publish at least this often. */
@@ -86,8 +87,10 @@ export function statusUri(a: Pick<Authority, 'id'>): string {
 /** A new issuing authority: IACA root, one document signer, a trust-list key, an empty status list. */
 export async function createAuthority(input: { id: string; name: string; country: string }, now = new Date()): Promise<Authority> {
   // Extractable so the desk can export them (encrypted); they are stored as CryptoKeys, never as clear bytes.
-  const iaca = await createIaca({ subject: { country: input.country, commonName: `${input.name} IACA`, organization: input.name }, extractable: true, notBefore: now });
-  const ds = await createDocumentSigner({ iaca, commonName: `${input.name} DS 1`, organization: input.name, extractable: true, notBefore: now, validDays: 3 * 365 });
+  // Valid from an hour ago, so a verifier whose clock runs a little behind does not see "not yet valid".
+  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  const iaca = await createIaca({ subject: { country: input.country, commonName: `${input.name} IACA`, organization: input.name }, extractable: true, notBefore });
+  const ds = await createDocumentSigner({ iaca, commonName: `${input.name} DS 1`, organization: input.name, extractable: true, notBefore, validDays: 3 * 365 });
   const trustKey = await createTrustListKey(`${input.id}-trust-1`, true);
   const authority: Authority = { ...input, iaca, ds, trustKey, trustListVersion: 1, createdAt: now.getTime() };
   const d = await db();
@@ -146,7 +149,8 @@ export async function publish(a: Authority, now = new Date()): Promise<{ bundle:
   const statusList = await signStatusList(
     s,
     { certificate: a.ds.certificate, signer: signerOf(a.ds) },
-    { issuedAt: new Date(now.getTime() - 60_000), expiresAt: new Date(now.getTime() + STATUS_LIST_VALID_DAYS * DAY) },
+    // A minute in the past for verifiers' clock skew, but never before the signer's certificate (verifiers refuse that).
+    { issuedAt: new Date(Math.max(now.getTime() - 60_000, parseCertificate(a.ds.certificate).notBefore)), expiresAt: new Date(now.getTime() + STATUS_LIST_VALID_DAYS * DAY) },
   );
   return { bundle: makeTrustBundle([a.trustKey.anchor], trustList, [statusList]), trustList, statusList };
 }

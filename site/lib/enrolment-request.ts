@@ -31,7 +31,13 @@ export interface RequestFace {
   readonly template: string;
   /** The ID card portrait compared with the live face. */
   readonly match?: { readonly similarity: number; readonly match: boolean; readonly threshold: number };
-  readonly liveness?: { readonly live: boolean; readonly confidence: number; readonly reasons: readonly string[] };
+  readonly liveness?: {
+    readonly live: boolean;
+    readonly confidence: number;
+    readonly reasons: readonly string[];
+    /** Set when the phone ran a fixed (testing) challenge instead of a random one: the desk shows a warning. */
+    readonly fixedChallenge?: readonly string[];
+  };
 }
 
 export interface EnrolmentRequestBody {

@@ -4,6 +4,7 @@ import { toQrFrames } from '../../engine/credential/index.ts';
 import { t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { REQUEST_TYPE, signRequest, type EnrolmentRequest, type EnrolmentRequestBody, type RequestFace, type RequestPerson } from '../lib/enrolment-request.ts';
+import { fixedChallenge } from '../lib/dev-settings.ts';
 import { checkPrcId, normalisePrcId, type PrcIdProblem } from '../lib/prc-id.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { QrCode } from '../ui/qr-code.tsx';
@@ -249,7 +250,12 @@ function RequestStep(props: { person: RequestPerson; photos: EnrolPhotos; face: 
             version: f.version,
             template: b64(f.template),
             ...(f.match ? { match: { similarity: f.match.similarity, match: f.match.match, threshold: f.match.threshold } } : {}),
-            liveness: { live: f.decision.live, confidence: f.decision.confidence, reasons: f.decision.reasons.map((r) => r.code) },
+            liveness: {
+              live: f.decision.live,
+              confidence: f.decision.confidence,
+              reasons: f.decision.reasons.map((r) => r.code),
+              ...(fixedChallenge() ? { fixedChallenge: [...fixedChallenge()!] } : {}),
+            },
           }
         : undefined;
       const base = {

@@ -373,7 +373,10 @@ function ReviewRequest(props: { authority: Authority; request: EnrolmentRequest;
             </Show>
             <Show when={f().liveness}>
               {(l) => (
-                <li classList={{ 'ok-text': l().live, 'warn-text': !l().live }}>{t().issuer.livenessResult(l().live, Math.round(l().confidence * 100))}</li>
+                <>
+                  <li classList={{ 'ok-text': l().live, 'warn-text': !l().live }}>{t().issuer.livenessResult(l().live, Math.round(l().confidence * 100))}</li>
+                  <Show when={l().fixedChallenge}>{(a) => <li class="warn-text">{t().issuer.fixedChallenge(a().join(', '))}</li>}</Show>
+                </>
               )}
             </Show>
             <li class="hint">{t().issuer.templateInfo(f().model, f().version)}</li>

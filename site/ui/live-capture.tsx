@@ -8,9 +8,16 @@ import {
   type LivenessProgress,
 } from '../../engine/liveness/index.ts';
 import { formatBytes, t } from '../i18n/i18n.ts';
+import { fixedChallenge } from '../lib/dev-settings.ts';
 import { faceEngine, faceModelProgress, passiveScorer } from '../lib/face.ts';
 
 export type CaptureFacing = 'user' | 'environment';
+
+/**
+ * With the fixed (testing) challenge, a recorded video drives the camera and performs its action only at one moment
+ * of its loop (the blink video: 0.5 s and 1.7 s of every 10 s); 30 s gives it three loops even on a slow machine.
+ */
+const FIXED_STEP_TIMEOUT_MS = 30_000;
 
 /**
  * A live face capture with the liveness challenge: a face oval to aim at, the current instruction in words, the
@@ -22,7 +29,9 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
   const [phase, setPhase] = createSignal<'idle' | 'preparing' | 'running' | 'error'>('idle');
   const [progress, setProgress] = createSignal<LivenessProgress>();
   const [error, setError] = createSignal<string>();
+  const [stats, setStats] = createSignal<{ frames: number; fps: number }>();
   let abort: AbortController | undefined;
+  const fixed = fixedChallenge();
   onCleanup(() => abort?.abort());
 
   const start = async () => {
@@ -39,7 +48,7 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
         stream,
         face,
         passive,
-        session: createLivenessSession(),
+        session: createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: FIXED_STEP_TIMEOUT_MS } } : {}),
         video,
         template: true,
         signal: abort.signal,
@@ -47,6 +56,7 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
       });
       video.srcObject = null;
       setPhase('idle');
+      setStats({ frames: result.analysedFrames, fps: result.fps });
       props.onResult(result);
     } catch (e) {
       video.srcObject = null;
@@ -66,7 +76,13 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
   const models = () => faceModelProgress();
 
   return (
-    <div class="live-capture" data-testid={props.testId ?? 'live-capture'} data-phase={phase()}>
+    <div
+      class="live-capture"
+      data-testid={props.testId ?? 'live-capture'}
+      data-phase={phase()}
+      data-frames={stats()?.frames}
+      data-fps={stats()?.fps.toFixed(1)}
+    >
       <div class="viewfinder face-viewfinder" classList={{ live: phase() === 'running', mirror: props.facing === 'user' }}>
         <video ref={video} muted playsinline aria-label={t().face.preview} />
         <Show when={phase() === 'running'}>
@@ -96,6 +112,13 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
             </div>
           )}
         </Show>
+      </Show>
+      <Show when={fixed}>
+        {(actions) => (
+          <p class="warn-text" data-testid="fixed-challenge">
+            {t().face.fixedChallenge(actions().map((a) => (t().face.actions as Record<string, string>)[a] ?? a).join(', '))}
+          </p>
+        )}
       </Show>
       <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
       <div class="actions">

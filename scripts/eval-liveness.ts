@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 // Liveness evaluation harness: runs the full on-device liveness check (face engine + passive models + session +
 // decideLiveness) on every MJPEG file of a manifest and prints ISO/IEC 30107-3 error rates.
 //
@@ -11,13 +10,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import jpeg from 'jpeg-js';
 import { createFaceEngine } from '../engine/face/index.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
 import { createPassiveScorer } from '../engine/liveness/passive.ts';
 import { createLivenessSession } from '../engine/liveness/session.ts';
-import { livenessFrame } from '../engine/liveness/from-face.ts';
-import { splitMjpeg, MJPEG_FPS } from '../engine/liveness/mjpeg.ts';
+import { analyseMjpeg } from '../engine/liveness/video.ts';
+import { MJPEG_FPS } from '../engine/liveness/mjpeg.ts';
 import { parseManifest, type ManifestEntry } from '../engine/liveness/manifest.ts';
 import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
 import type { LivenessDecision, LivenessSignals } from '../engine/liveness/decide.ts';
@@ -65,33 +63,33 @@ for (const e of entries) {
 }
 for (const group of groups.values()) {
   const { file, from, to } = group[0]!;
-  const frames = splitMjpeg(new Uint8Array(readFileSync(resolve(base, file))));
-  const first = Math.round((from ?? 0) * MJPEG_FPS);
-  const last = Math.min(frames.length, to !== undefined ? Math.round(to * MJPEG_FPS) : frames.length);
-  const count = Math.max(0, Math.ceil((last - first) / step));
+  const video = analyseMjpeg(new Uint8Array(readFileSync(resolve(base, file))), {
+    face: engine,
+    passive,
+    fps,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+  });
   const cache: LivenessFrame[] = [];
   let spentMs = 0;
-  const frameAt = async (k: number): Promise<LivenessFrame> => {
-    const cached = cache[k];
-    if (cached) return cached;
-    const began = performance.now();
-    const i = first + k * step;
-    const t = ((i - first) * 1000) / MJPEG_FPS;
-    const img = jpeg.decode(frames[i]!, { useTArray: true, formatAsRGBA: true });
-    const image = { data: img.data, width: img.width, height: img.height };
-    const embed = Math.floor(t / 1000) !== Math.floor((t - (step * 1000) / MJPEG_FPS) / 1000) || k === 0;
-    const analysis = await engine.analyse(image, { embed, maxAnalysed: 1 });
-    const box = analysis.faces[0]?.detection.box;
-    const frame = livenessFrame(t, analysis, box ? await passive.scoreFrame(image, box) : undefined);
-    cache[k] = frame;
-    spentMs += performance.now() - began;
-    return frame;
+  let ended = false;
+  const frameAt = async (k: number): Promise<LivenessFrame | undefined> => {
+    while (cache.length <= k && !ended) {
+      const began = performance.now();
+      const next = await video.next();
+      if (next.done) ended = true;
+      else cache.push(next.value);
+      spentMs += performance.now() - began;
+    }
+    return cache[k];
   };
   for (const entry of group) {
     const session = createLivenessSession({ challenge: entry.challenge ?? 'passive' });
     let analysed = 0;
-    for (let k = 0; k < count && !session.done; k++) {
-      session.push(await frameAt(k));
+    for (let k = 0; !session.done; k++) {
+      const frame = await frameAt(k);
+      if (!frame) break;
+      session.push(frame);
       analysed++;
     }
     const decision = session.decide();

@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 // Renders the liveness attack videos listed in test-fixtures/liveness/attacks.json from ../shared/fixtures photos and
 // videos into .cache/liveness/ (never committed: they show real people), plus .cache/liveness/manifest.json for
 // `npm run eval:liveness`. Pure JavaScript (jpeg-js, pngjs): no ffmpeg needed.

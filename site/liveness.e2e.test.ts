@@ -11,6 +11,12 @@ import { launch } from './e2e/harness.ts';
 import { makeAttackVideos } from '../scripts/make-attack-videos.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The site's production headers (vite.config.ts, scripts/serve.mjs): cross-origin isolated, so wasm may use threads. */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 const fakeCamera = (file: string): string[] => [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
@@ -43,8 +49,10 @@ describe.skipIf(!inject('fixturesPresent'))('liveness with the fake camera (need
       configFile: false,
       root: ROOT,
       logLevel: 'error',
-      server: { port: 0, strictPort: false, host: '127.0.0.1', fs: { allow: [ROOT] } },
-      optimizeDeps: { noDiscovery: true, include: [] },
+      server: { port: 0, strictPort: false, host: '127.0.0.1', fs: { allow: [ROOT] }, headers: isolationHeaders },
+      // Pre-bundle the page's CommonJS dependencies (tfjs, comlink ...) from the page itself, not every HTML file.
+      optimizeDeps: { entries: ['test-fixtures/liveness/capture-page.html', 'workers/face.worker.ts'] },
+      cacheDir: join(ROOT, '.cache/vite-liveness-e2e'),
     });
     await server.listen();
     const address = server.httpServer!.address();
@@ -64,9 +72,21 @@ describe.skipIf(!inject('fixturesPresent'))('liveness with the fake camera (need
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
     });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(url);
-    await page.waitForSelector('body[data-ready]');
-    const result = (await page.evaluate((c) => (window as unknown as { runCheck(c: string[]): Promise<CheckResult> }).runCheck(c), challenge)) as CheckResult;
+    await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 120_000 }).catch((e: unknown) => {
+      throw new Error(`capture page did not load: ${errors.join(' | ') || String(e)}`);
+    });
+    // Each action gets 30 s instead of the default 8: this shared 2-core machine sometimes analyses under 1 frame a
+    // second (the decision logic itself is tested at the default timing in Node).
+    const result = (await page.evaluate(
+      (c) => (window as unknown as { runCheck(c: string[], timing: object): Promise<CheckResult> }).runCheck(c, { stepTimeoutMs: 30_000 }),
+      challenge,
+    )) as CheckResult;
     await browser.close();
     return { result, foreign };
   }

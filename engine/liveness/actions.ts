@@ -4,23 +4,26 @@ import type { Action } from './types.ts';
 /**
  * Thresholds of the action detectors, chosen on ../shared/fixtures videos and our attack fixtures
  * (test-fixtures/liveness/attacks.json; numbers in site/docs/liveness.md):
- * - turns: the webcam-man video's deliberate turns reach 13-16 degrees of yaw from his neutral pose, while printed
- *   photos turned 35 degrees in depth move FaceMesh's yaw by at most 5 (the mesh sees a flat face, not a turned one);
+ * - turns: the webcam-man video's deliberate turns reach 12-17 degrees of yaw from his neutral pose (12 when he sits
+ *   far from the camera), while printed photos turned 35 degrees in depth move FaceMesh's yaw by at most 5 and tilted
+ *   ones its pitch by at most 7 (the mesh sees a flat face, not a turned one). 10 sits between; a photo that did reach
+ *   it would still have to pass the planar-motion test (planar.ts);
  * - look up: he looks up by 16-18 degrees; photos tilted 40 degrees move the mesh's pitch by at most 7;
  * - blink: the corrected eye opening (measures.ts) falls to 45-55 % of its open value in real blinks, and by no more
  *   than 16 % when a photo is tilted back;
  * - mouth: inner-lip opening over mouth width reaches 0.45 when he opens his mouth; a closed mouth is below 0.05.
  */
 export const ACTION_THRESHOLDS = {
-  turnDegrees: 12,
+  turnDegrees: 10,
   lookUpDegrees: 12,
   /** Eye opening must fall below this fraction of the open-eye baseline ... */
   blinkClosedRatio: 0.65,
-  /** ... and come back above this fraction of it ... */
+  /** ... and come back above this fraction of it (how long they stay shut does not matter: a photo cannot do either). */
   blinkOpenRatio: 0.85,
-  /** ... within this time (longer is eyes shut or looking down, not a blink). */
-  blinkMaxClosedMs: 2000,
-  /** Window of recent open-eye frames whose median is the baseline a blink is measured against. */
+  /**
+   * Window of recent open-eye frames whose median is the baseline a blink is measured against (at least the last
+   * BASELINE_MIN_FRAMES frames whatever their age, so a slow phone analysing 2 frames a second still has one).
+   */
   blinkBaselineMs: 600,
   mouthOpen: 0.3,
   /** Mouth opening must also exceed the neutral opening by this much (people who rest with lips apart). */
@@ -58,7 +61,7 @@ export function createActionDetector(
   thresholds: ActionThresholds = ACTION_THRESHOLDS,
   recent: readonly FaceMeasures[] = [],
 ): ActionDetector {
-  if (action === 'blink') return blinkDetector(thresholds, recent);
+  if (action === 'blink') return blinkDetector(neutral, thresholds, recent);
   const amount = (m: FaceMeasures): number => {
     switch (action) {
       // turn-left: the user's left, so the nose moves towards the image's right: yaw grows (see types.ts).
@@ -94,41 +97,32 @@ export function createActionDetector(
   };
 }
 
-function blinkDetector(th: ActionThresholds, recent: readonly FaceMeasures[]): ActionDetector {
-  // The open-eye baseline is the median of the last moment's frames, not a session-long value: the corrected eye
-  // opening still drifts a little with head pose, and a baseline from a second ago (head up, say) would otherwise
-  // make the re-opening unreachable.
+function blinkDetector(neutral: Neutral, th: ActionThresholds, recent: readonly FaceMeasures[]): ActionDetector {
+  // The open-eye baseline is the median of the last few frames, not a session-long value, because the corrected eye
+  // opening still drifts a little with head pose; but never below 90 % of the neutral opening, or eyes that close
+  // slowly (or a device that sees only a frame or two of a blink) would drag the baseline down with them.
   const window: { t: number; v: number }[] = recent.map((m) => ({ t: m.t, v: m.eyeOpen }));
-  let closedAt: number | undefined;
-  let closedBaseline = 0;
+  const floor = NEUTRAL_FLOOR * neutral.eyeOpen;
+  let closedBaseline: number | undefined;
   let progress = 0;
   let done = false;
   const baseline = (now: number): number => {
-    while (window.length > 0 && window[0]!.t < now - th.blinkBaselineMs) window.shift();
-    return window.length >= 2 ? median(window.map((w) => w.v)) : 0;
+    pruneRecent(window, now, th.blinkBaselineMs);
+    return Math.max(window.length >= 2 ? median(window.map((w) => w.v)) : 0, floor);
   };
   return {
     action: 'blink',
     push(m) {
       if (done) return true;
-      if (closedAt === undefined) {
+      if (closedBaseline === undefined) {
         const b = baseline(m.t);
         progress = b > 0 ? Math.max(0, Math.min(0.5, (1 - m.eyeOpen / b) / (1 - th.blinkClosedRatio) / 2)) : 0;
         if (b > 0 && m.eyeOpen < th.blinkClosedRatio * b) {
-          closedAt = m.t;
           closedBaseline = b;
           progress = 0.5;
         } else {
           window.push({ t: m.t, v: m.eyeOpen });
         }
-        return false;
-      }
-      if (m.t - closedAt > th.blinkMaxClosedMs) {
-        // Shut too long: not a blink. Start over from the current (closed) state.
-        closedAt = undefined;
-        window.length = 0;
-        window.push({ t: m.t, v: m.eyeOpen });
-        progress = 0;
         return false;
       }
       if (m.eyeOpen > th.blinkOpenRatio * closedBaseline) {
@@ -144,4 +138,15 @@ function blinkDetector(th: ActionThresholds, recent: readonly FaceMeasures[]): A
       return done;
     },
   };
+}
+
+/** The blink baseline never falls below this fraction of the neutral eye opening. */
+const NEUTRAL_FLOOR = 0.9;
+
+/** Frames a baseline window always keeps, however old (slow devices analyse few frames a second). */
+export const BASELINE_MIN_FRAMES = 3;
+
+/** Drops frames older than `ms` from the front of a time-ordered window, keeping at least BASELINE_MIN_FRAMES. */
+export function pruneRecent(window: { t: number }[], now: number, ms: number): void {
+  while (window.length > BASELINE_MIN_FRAMES && window[0]!.t < now - ms) window.shift();
 }

@@ -152,12 +152,28 @@ function playing(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Resolves on the next new video frame (requestVideoFrameCallback where there is one), so no frame is analysed twice. */
+/**
+ * Resolves on the next new video frame (requestVideoFrameCallback where there is one), so no frame is analysed twice;
+ * after FRAME_WAIT_MS at most, because a preview that is not being painted (a hidden tab, some headless setups)
+ * never calls back, and the loop must then still run on.
+ */
 function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
-  const v = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
-  if (typeof v.requestVideoFrameCallback === 'function') return new Promise((resolve) => v.requestVideoFrameCallback!(() => resolve()));
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const v = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number; cancelVideoFrameCallback?: (id: number) => void };
+  if (typeof v.requestVideoFrameCallback !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      v.cancelVideoFrameCallback?.(id);
+      resolve();
+    }, FRAME_WAIT_MS);
+    const id = v.requestVideoFrameCallback!(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
+
+/** Longest wait for a new camera frame before analysing the current one anyway. */
+const FRAME_WAIT_MS = 250;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { EidkitError } from '../errors.ts';
-import { ACTION_THRESHOLDS, createActionDetector, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
+import { ACTION_THRESHOLDS, createActionDetector, pruneRecent, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
 import { median, type FaceMeasures } from './measures.ts';
 import { seededRandom, secureSeed } from './random.ts';
 import { ACTIONS, type Action } from './types.ts';
@@ -185,7 +185,7 @@ export class ChallengeRunner {
   private keepRecent(m: FaceMeasures | undefined): void {
     if (!m) return;
     this.recent.push(m);
-    while (this.recent.length > 0 && this.recent[0]!.t < m.t - this.thresholds.blinkBaselineMs) this.recent.shift();
+    pruneRecent(this.recent, m.t, this.thresholds.blinkBaselineMs);
   }
 
   state(): ChallengeState {

@@ -1,4 +1,4 @@
-import { ACTION_THRESHOLDS, createActionDetector, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
+import { ACTION_THRESHOLDS, createActionDetector, pruneRecent, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
 import { CHALLENGE_TIMING, ChallengeRunner, guidance, planChallenge, type ChallengePlanOptions, type ChallengeState, type ChallengeTiming, type Guidance } from './challenge.ts';
 import { DEFAULT_POLICY, decideLiveness, type LivenessDecision, type LivenessPolicy, type LivenessSignals } from './decide.ts';
 import { measureFace, median, type FaceMeasures } from './measures.ts';
@@ -121,7 +121,7 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
       }
     }
     recent.push(m);
-    while (recent.length > 0 && recent[0]!.t < t - thresholds.blinkBaselineMs) recent.shift();
+    pruneRecent(recent, t, thresholds.blinkBaselineMs);
     mouthMin = Math.min(mouthMin, m.mouth);
     mouthMax = Math.max(mouthMax, m.mouth);
     if (face.passive) {

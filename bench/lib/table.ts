@@ -51,6 +51,13 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
       ? `**The machine was shared while this ran** (load above its ${r.machine.cpus} cores): absolute times are inflated and noisy. Compare libraries only within this run — they ran interleaved, batch by batch, on the same frames under the same throttling — and runs with each other only with care.`
       : 'The machine was mostly idle. Still compare libraries within one run: absolute times drift ±20 % between runs.',
   );
+  const cal = findStage(r, 'eidkit', 'calibration', r.throttles[0] ?? 1);
+  if (cal) {
+    lines.push('');
+    lines.push(
+      `CPU calibration (a fixed JS loop, ${r.throttles[0]}x): p50 ${fmtMs(cal.p50)} ms, p95 ${fmtMs(cal.p95)} ms, min ${fmtMs(cal.min)} ms — the spread is the machine's noise; compare it across runs in the history below.`,
+    );
+  }
   lines.push('');
 
   lines.push('## Targets');

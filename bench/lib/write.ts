@@ -39,12 +39,12 @@ export function renderHistory(runs: readonly BenchResult[]): string {
     '',
     `p50 ms at ${t}x CPU, one row per stored run (bench/results/*.json). Compare rows with care: the machine's load differs between runs (last column).`,
     '',
-    '| run | mode | QR decode | verify credential | detect | detect + landmarks + embed | full verify | face-api (SSD) detect + landmarks + embed | load (1 min) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| run | mode | CPU calibration | QR decode | verify credential | detect | detect + landmarks + embed | full verify | face-api (SSD) detect + landmarks + embed | load (1 min) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of runs) {
     lines.push(
-      `| ${r.date.slice(0, 16).replace('T', ' ')} ${r.commit.slice(0, 7)}${r.dirty ? '+' : ''} | ${r.mode} | ${p50(r, 'eidkit', 'qr-decode')} | ${p50(r, 'eidkit', 'credential-verify')} | ${p50(r, 'eidkit', 'detect')} | ${p50(r, 'eidkit', 'detect+landmarks+embed')} | ${p50(r, 'eidkit', 'full-verify')} | ${p50(r, 'face-api-ssd', 'detect+landmarks+embed')} | ${r.machine.loadBefore[0]?.toFixed(1) ?? '—'} |`,
+      `| ${r.date.slice(0, 16).replace('T', ' ')} ${r.commit.slice(0, 7)}${r.dirty ? '+' : ''} | ${r.mode} | ${p50(r, 'eidkit', 'calibration')} | ${p50(r, 'eidkit', 'qr-decode')} | ${p50(r, 'eidkit', 'credential-verify')} | ${p50(r, 'eidkit', 'detect')} | ${p50(r, 'eidkit', 'detect+landmarks+embed')} | ${p50(r, 'eidkit', 'full-verify')} | ${p50(r, 'face-api-ssd', 'detect+landmarks+embed')} | ${r.machine.loadBefore[0]?.toFixed(1) ?? '—'} |`,
     );
   }
   return lines.join('\n') + '\n';

@@ -14,7 +14,7 @@ import {
   type FrameInput,
 } from '../../engine/index.ts';
 import { CAMERA_LOOKS, describeLook, makeVerifierFixture, qrCameraFrame } from './credential-fixture.ts';
-import { installPage, loadFrames, singleThreadWasm, tfjsWasmBytes, type StageBody } from './runtime.ts';
+import { calibration, installPage, loadFrames, singleThreadWasm, tfjsWasmBytes, type StageBody } from './runtime.ts';
 import type { PageInfo, StageId } from './protocol.ts';
 
 /** ImageData is handed over as is; the in-process engine reads it without a copy (a worker engine would transfer it). */
@@ -41,6 +41,7 @@ installPage(async () => {
   const pending: Partial<Record<StageId, string>> = {};
   const facts: Record<string, string | number | boolean> = {};
   const bodies: Partial<Record<StageId, StageBody>> = {
+    calibration,
     'qr-decode': async (i) => reads(qrFrames[i % qrFrames.length]!),
     'credential-verify': async () => (await verifyPresentation(fixture.qrText, fixture.trust, [fixture.status], fixture.now)).verdict === 'valid',
     detect: async (i) => (await faces.detectFaces(face(i))).length > 0,

@@ -5,6 +5,7 @@
 
 /** Stages are cumulative pipelines where a library cannot run a step alone (landmarks need a detection first). */
 export const STAGES = [
+  'calibration',
   'qr-decode',
   'credential-verify',
   'detect',
@@ -16,6 +17,7 @@ export const STAGES = [
 export type StageId = (typeof STAGES)[number];
 
 export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
+  calibration: 'CPU calibration (fixed JS loop)',
   'qr-decode': 'QR decode (jsqr, 640x480)',
   'credential-verify': 'credential verification',
   detect: 'face detection',

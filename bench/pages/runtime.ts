@@ -120,3 +120,13 @@ export function tfjsWasmBytes(backend: unknown): number {
 export function singleThreadWasm(tf: { env(): { set(flag: string, value: boolean): void } }): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
+
+/**
+ * A fixed amount of plain JS work (no allocation, no wasm): its time tracks how much CPU the page really gets, so a
+ * run on a busy machine shows it, and runs can be compared through it.
+ */
+export const calibration: StageBody = async () => {
+  let x = 0;
+  for (let i = 1; i <= 5_000_000; i++) x += Math.sqrt(i) % 7;
+  return x > 0;
+};

@@ -32,7 +32,10 @@ export async function modelPrecacheEntries(manifestPath: string, models: readonl
   const manifest = JSON.parse(text) as ModelManifest;
   const missing = models.filter((id) => !manifest.models.some((m) => m.id === id));
   if (missing.length) throw new Error(`site/build/pwa.ts: models not in ${manifestPath}: ${missing.join(', ')}`);
-  const files = [...manifest.runtime.flatMap((r) => r.files), ...manifest.models.filter((m) => models.includes(m.id)).flatMap((m) => m.files)];
+  // The engine runs the single-threaded wasm build (SIMD, or plain where SIMD is missing) unless an integrator asks
+  // for threads, so the threaded binary is not precached.
+  const runtime = manifest.runtime.flatMap((r) => r.files).filter((f) => !f.name.includes('threaded'));
+  const files = [...runtime, ...manifest.models.filter((m) => models.includes(m.id)).flatMap((m) => m.files)];
   const entry = (f: ManifestFile) => ({
     url: `/models/${f.name}`,
     revision: f.sha256,

@@ -36,9 +36,9 @@ export function prefetchModels(base = '/models/'): Promise<void> {
   started ??= (async () => {
     try {
       const manifest = (await (await fetch(`${base}manifest.json`)).json()) as ManifestLike;
-      const simd = 'tfjs-backend-wasm-simd.wasm';
+      // The engine runs the single-threaded SIMD build unless asked for threads (engine/runtime/backend.ts).
       const files = [
-        ...manifest.runtime.flatMap((r) => r.files).filter((f) => f.name === (globalThis.crossOriginIsolated ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd)),
+        ...manifest.runtime.flatMap((r) => r.files).filter((f) => f.name === 'tfjs-backend-wasm-simd.wasm'),
         ...manifest.models.filter((m) => SITE_MODELS.includes(m.id)).flatMap((m) => m.files),
       ];
       const total = files.reduce((n, f) => n + f.bytes, 0);

@@ -30,6 +30,9 @@ export default function Verify() {
   const [frames, setFrames] = createSignal<{ received: number; total: number } | undefined>();
   const [challenge, setChallenge] = createSignal<{ challenge: Challenge; qrText: string } | undefined>();
   const [faceCheck, setFaceCheck] = createSignal(false);
+  // Start-up signals the benchmarks wait for (bench/): scanning usable; face check ready with no download left.
+  const [scanReady, setScanReady] = createSignal(false);
+  const [faceReady, setFaceReady] = createSignal(false);
   let assembler = new QrAssembler();
   let busy = false;
 
@@ -37,7 +40,17 @@ export default function Verify() {
     void loadTrust();
     // Scanning works now; the face models follow in the background (skipped when the user asked to save data).
     const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
-    if (!saveData) setTimeout(() => void prefetchModels(), 1500);
+    if (!saveData) {
+      setTimeout(() => {
+        void prefetchModels().then(async () => {
+          if (modelProgress().state !== 'done') return;
+          // Warm the face engine too (worker, wasm, detector), so "check the face" starts at once.
+          const { faceEngine } = await import('../lib/face.ts');
+          await faceEngine();
+          setFaceReady(true);
+        });
+      }, 1500);
+    }
   });
 
   const onText = async (text: string) => {
@@ -87,7 +100,7 @@ export default function Verify() {
   };
 
   return (
-    <section>
+    <section data-ready-scan={scanReady() ? '' : undefined} data-ready-face={faceReady() ? '' : undefined}>
       <PageHeading title={t().verify.title}>{t().verify.title}</PageHeading>
       <TrustPanel />
       <Switch>
@@ -102,7 +115,7 @@ export default function Verify() {
               </div>
             )}
           </Show>
-          <Scanner onText={(text) => void onText(text)} autoStart label={t().verify.scannerLabel} testId="verify-scanner">
+          <Scanner onText={(text) => void onText(text)} autoStart label={t().verify.scannerLabel} testId="verify-scanner" onReady={() => setScanReady(true)}>
             <Show when={frames()}>
               {(f) => (
                 <div class="frames" role="status">

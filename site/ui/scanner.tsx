@@ -6,7 +6,15 @@ import { CameraError, decodeImage, startQrCamera, warmQrWorker, type CameraError
  * A QR scanning panel: live rear camera (started at once when `autoStart`), torch where the camera has one, a photo
  * upload fallback and, for desks and integrators, a box to paste QR text. Every decoded text goes to `onText`.
  */
-export function Scanner(props: { onText: (text: string) => void; autoStart?: boolean; label: string; children?: JSX.Element; testId?: string }) {
+export function Scanner(props: {
+  onText: (text: string) => void;
+  autoStart?: boolean;
+  label: string;
+  children?: JSX.Element;
+  testId?: string;
+  /** Called once scanning is possible: the camera is live, or it failed and the photo upload is the way in. */
+  onReady?: () => void;
+}) {
   let video!: HTMLVideoElement;
   let camera: CameraScanner | undefined;
   const [running, setRunning] = createSignal(false);
@@ -27,6 +35,7 @@ export function Scanner(props: { onText: (text: string) => void; autoStart?: boo
     } catch (e) {
       setCameraError(e instanceof CameraError ? e.kind : 'failed');
     } finally {
+      props.onReady?.();
       setStarting(false);
     }
   };

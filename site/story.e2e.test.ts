@@ -206,8 +206,20 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
   test('another person in front of the camera → no match', async () => {
     const browser = await browserWith(join(fixtures, 'video/talking-glasses-512x480.mjpeg'));
     const page = await verifier(browser, 'verifier-other');
-    expect(await scanAndCheckFace(page, await qrFromWallet(), '11-verify-face-no-match')).toBe('no-match');
-  }, 600_000);
+    // A talking head sometimes moves while it is asked to blink, and liveness then (rightly) refuses it; a verifier
+    // tries again. Whatever happens, this face must never match the credential's.
+    const outcomes = [await scanAndCheckFace(page, await qrFromWallet(), '11-verify-face-no-match')];
+    while (outcomes.at(-1) === 'not-live' && outcomes.length < 3) {
+      await page.getByTestId('start-face').click();
+      const result = page.getByTestId('face-result');
+      await result.waitFor({ state: 'detached', timeout: 10_000 });
+      await result.waitFor({ timeout: FACE_TIMEOUT });
+      outcomes.push((await result.getAttribute('data-result'))!);
+      await shot(page, '11-verify-face-no-match');
+    }
+    expect(outcomes).not.toContain('match');
+    expect(outcomes.at(-1)).toBe('no-match');
+  }, 900_000);
 
   test('a still photo of the holder held to the camera → liveness failure', async () => {
     const browser = await browserWith(still);

@@ -145,6 +145,10 @@ export function FaceStep(props: { photos: EnrolPhotos; onBack: () => void; onDon
         facing="user"
         startLabel={decision() ? t().faceCheck.again : t().enrol.startFace}
         testId="enrol-capture"
+        onStart={() => {
+          setDecision(undefined);
+          setOutcome(undefined);
+        }}
         onResult={(r) => {
           setDecision(r.decision);
           setError(undefined);

@@ -24,7 +24,14 @@ const FIXED_STEP_TIMEOUT_MS = 30_000;
  * challenge's progress and time left, and the models' download progress while they load. Frames go from the camera
  * to the face worker and nowhere else; the camera stops when the check ends.
  */
-export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: LivenessCaptureResult) => void; startLabel: string; testId?: string }) {
+export function LiveCapture(props: {
+  facing: CaptureFacing;
+  onResult: (r: LivenessCaptureResult) => void;
+  /** A new capture begins: the previous result no longer applies. */
+  onStart?: () => void;
+  startLabel: string;
+  testId?: string;
+}) {
   let video!: HTMLVideoElement;
   const [phase, setPhase] = createSignal<'idle' | 'preparing' | 'running' | 'error'>('idle');
   const [progress, setProgress] = createSignal<LivenessProgress>();
@@ -35,6 +42,7 @@ export function LiveCapture(props: { facing: CaptureFacing; onResult: (r: Livene
   onCleanup(() => abort?.abort());
 
   const start = async () => {
+    props.onStart?.();
     setError(undefined);
     setPhase('preparing');
     abort = new AbortController();

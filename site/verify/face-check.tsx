@@ -26,6 +26,7 @@ export default function FaceCheck(props: { template: Uint8Array }) {
       <LiveCapture
         facing={facing()}
         startLabel={result() ? t().faceCheck.again : t().faceCheck.start}
+        onStart={() => setResult(undefined)}
         onResult={(r) => {
           if (!r.decision.live || !r.template) return setResult({ decision: r.decision });
           try {

@@ -48,10 +48,17 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     return context;
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
+  /**
+   * A phone-size screenshot (for the README), scrolled to `focus` when given. Only with EIDKIT_SCREENSHOTS set.
+   * Screens showing the fixture person's face (camera preview, card photos) go to the temp folder, never into the
+   * repository: the shared fixtures' images must not be copied into it.
+   */
+  async function shot(page: Page, name: string, focus?: string, showsFixtureFace = false): Promise<void> {
     if (!SHOTS) return;
     await mkdir(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, scale: 'css' });
+    const folder = showsFixtureFace ? dir : SHOTS;
+    if (focus) await page.getByTestId(focus).first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(folder, `${name}.png`), fullPage: false, scale: 'css' });
   }
 
   /** Clicks a download button and keeps the file, as the person would. */
@@ -139,11 +146,11 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
     await citizen.getByTestId('start-face').click();
     await citizen.getByTestId('guidance').waitFor({ timeout: FACE_TIMEOUT });
-    await shot(citizen, '03-enrol-face-capture');
+    await shot(citizen, '03-enrol-face-capture', undefined, true);
     const result = citizen.getByTestId('enrol-face-result');
     await result.waitFor({ timeout: FACE_TIMEOUT });
     expect(await result.getAttribute('data-result'), await result.textContent() ?? '').toBe('match');
-    await shot(citizen, '04-enrol-face-match');
+    await shot(citizen, '04-enrol-face-match', 'enrol-face-result');
     await citizen.getByTestId('face-next').click();
 
     await citizen.getByTestId('new-pin').fill(PIN);
@@ -151,7 +158,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.getByTestId('setup-pin').click();
     await citizen.getByTestId('make-request').click();
     await citizen.getByTestId('request-ready').waitFor({ timeout: 60_000 });
-    await shot(citizen, '05-enrol-request');
+    await shot(citizen, '05-enrol-request', 'request-step');
     requestFile = await downloadBy(citizen, 'download-request', 'request.json');
   }, 600_000);
 
@@ -169,10 +176,10 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await review.waitFor();
     expect(await review.textContent()).toContain('Signed by the applicant’s phone');
     expect(await desk.getByTestId('request-face').textContent()).toContain('Card photo matches the live face');
-    await shot(desk, '06-issuer-review');
+    await shot(desk, '06-issuer-review', 'request-review', true);
     await desk.getByTestId('issue').click();
     await desk.getByTestId('issued-result').waitFor();
-    await shot(desk, '07-issuer-issued');
+    await shot(desk, '07-issuer-issued', 'issued-result');
     credentialFile = await downloadBy(desk, 'download-credential', 'credential.eidkit-credential');
     trustFile = await downloadBy(desk, 'export-trust', 'verifier-trust.json');
     expect(JSON.parse(await readFile(trustFile, 'utf8')).type).toBe('eidkit-verifier-trust');
@@ -191,7 +198,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.getByTestId('show-qr').click();
     await citizen.getByTestId('presentation-qr').waitFor();
     expect(Number(await citizen.getByTestId('presentation-qr').getAttribute('data-version'))).toBeLessThanOrEqual(30);
-    await shot(citizen, '09-wallet-qr');
+    await shot(citizen, '09-wallet-qr', 'present');
   }, 120_000);
 
   test('a verifier scans it → valid, and the face of the same person → match', async () => {
@@ -239,7 +246,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     const failed = await page.locator('[data-outcome="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(failed).toContain('credential/digest-mismatch');
     expect(await page.getByTestId('disclosed').locator('[data-element="family_name"]').count()).toBe(0);
-    await shot(page, '13-verify-tampered');
+    await shot(page, '13-verify-tampered', 'report');
   }, 120_000);
 
   test('the verifier page, reloaded offline, still scans and verifies', async () => {
@@ -253,7 +260,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await writeFile(path, await qrFromWallet());
     await page.getByTestId('qr-upload').setInputFiles(path);
     await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
-    await shot(page, '14-verify-offline');
+    await shot(page, '14-verify-offline', 'report');
   }, 300_000);
 
   test('privacy: in every flow, only same-origin GETs of the site’s own files; nothing carried data', () => {

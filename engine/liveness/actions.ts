@@ -9,15 +9,15 @@ import type { Action } from './types.ts';
  *   ones its pitch by at most 7 (the mesh sees a flat face, not a turned one). 10 sits between; a photo that did reach
  *   it would still have to pass the planar-motion test (planar.ts);
  * - look up: he looks up by 16-18 degrees; photos tilted 40 degrees move the mesh's pitch by at most 7;
- * - blink: the corrected eye opening (measures.ts) falls to 45-55 % of its open value in real blinks, and by no more
- *   than 16 % when a photo is tilted back;
+ * - blink: the corrected eye opening (measures.ts) falls to 45-55 % of its open value in the blink video's blinks and to
+ *   ~68 % in the talking-glasses video's shallow ones, and by no more than 16 % (to 84 %) when a photo is tilted back;
  * - mouth: inner-lip opening over mouth width reaches 0.45 when he opens his mouth; a closed mouth is below 0.05.
  */
 export const ACTION_THRESHOLDS = {
   turnDegrees: 10,
   lookUpDegrees: 12,
   /** Eye opening must fall below this fraction of the open-eye baseline ... */
-  blinkClosedRatio: 0.65,
+  blinkClosedRatio: 0.7,
   /** ... and come back above this fraction of it (how long they stay shut does not matter: a photo cannot do either). */
   blinkOpenRatio: 0.85,
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { padMetrics, type EvaluatedEntry } from './evaluation.ts';
-import { parseManifest } from './manifest.ts';
+import { parseEvalManifest } from './manifest.ts';
 import type { LivenessDecision } from './decide.ts';
 import { isEidkitError } from '../errors.ts';
 
@@ -33,7 +33,7 @@ describe('APCER / BPCER', () => {
 describe('evaluation manifest', () => {
   test('accepts the documented form, including our optional segment', () => {
     expect(
-      parseManifest([
+      parseEvalManifest([
         { file: 'x.mjpeg', label: 'attack', attack: 'moved-photo', challenge: ['blink', 'turn-left'] },
         { file: 'y.mjpeg', label: 'bona-fide', from: 2, to: 9.5 },
       ]),
@@ -54,7 +54,7 @@ describe('evaluation manifest', () => {
     [[{ file: 'a', label: 'bona-fide', from: -1 }], '"from"'],
   ])('rejects %j (%s) with liveness/bad-manifest', (json, fragment) => {
     try {
-      parseManifest(json);
+      parseEvalManifest(json);
       expect.unreachable();
     } catch (e) {
       expect(isEidkitError(e, 'liveness/bad-manifest')).toBe(true);

@@ -1,9 +1,9 @@
 import type { LivenessDecision } from './decide.ts';
-import type { ManifestEntry } from './manifest.ts';
+import type { EvalManifestEntry } from './manifest.ts';
 
 /** One evaluated presentation. */
 export interface EvaluatedEntry {
-  readonly entry: ManifestEntry;
+  readonly entry: EvalManifestEntry;
   readonly decision: LivenessDecision;
 }
 

@@ -36,7 +36,7 @@ export { measureFace, type FaceMeasures } from './measures.ts';
 export { livenessFrame } from './from-face.ts';
 export { PASSIVE_CROP_SCALE, PASSIVE_MODELS, PassiveScorer, createPassiveScorer, type PassiveScorerOptions } from './passive.ts';
 export { MJPEG_FPS, joinMjpeg, splitMjpeg } from './mjpeg.ts';
-export { parseManifest, type ManifestEntry } from './manifest.ts';
+export { parseEvalManifest, type EvalManifestEntry } from './manifest.ts';
 export { padMetrics, type ErrorRate, type EvaluatedEntry, type PadMetrics } from './evaluation.ts';
 export { seededRandom, secureSeed, type Random } from './random.ts';
 export { openCamera, runLivenessCapture, type LivenessCaptureOptions, type LivenessCaptureResult } from './capture.ts';

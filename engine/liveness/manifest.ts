@@ -2,7 +2,7 @@ import { EidkitError } from '../errors.ts';
 import { ACTIONS, type Action, type AttackType } from './types.ts';
 
 /** One line of an evaluation manifest (`npm run eval:liveness -- --manifest m.json`). */
-export interface ManifestEntry {
+export interface EvalManifestEntry {
   /** MJPEG file, relative to the manifest. */
   readonly file: string;
   readonly label: 'bona-fide' | 'attack';
@@ -17,9 +17,9 @@ export interface ManifestEntry {
 const ATTACKS: readonly AttackType[] = ['print', 'screen', 'still', 'moved-photo', 'video-replay'];
 
 /** Validates a parsed manifest; every problem is reported with the entry's index so the file can be fixed. */
-export function parseManifest(json: unknown): ManifestEntry[] {
+export function parseEvalManifest(json: unknown): EvalManifestEntry[] {
   if (!Array.isArray(json)) throw bad('The manifest must be a JSON array of entries.');
-  return json.map((raw: unknown, i): ManifestEntry => {
+  return json.map((raw: unknown, i): EvalManifestEntry => {
     if (typeof raw !== 'object' || raw === null) throw bad(`Entry ${i} is not an object.`);
     const e = raw as Record<string, unknown>;
     if (typeof e.file !== 'string' || e.file === '') throw bad(`Entry ${i} has no "file".`);

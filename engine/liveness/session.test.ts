@@ -174,7 +174,7 @@ describe('decideLiveness', () => {
       [{ passive: { frames: 60, antispoof: 0.9, liveness: 0.3 } }, 'passive-spoof'],
       [{ planar: { frames: 5, residual: 0.01, maxPoseChange: 20 } }, 'planar-motion'],
       [{ identity: { frames: 4, minSimilarity: 0.1 } }, 'identity-changed'],
-      [{ challenge: { actions: ['blink', 'turn-left'], passed: true, completed: ['blink', 'turn-left'], unexpected: ['turn-right', 'look-up'] } }, 'unexpected-actions'],
+      [{ challenge: { actions: ['blink', 'turn-left'], passed: true, completed: ['blink', 'turn-left'], unexpected: ['turn-right', 'look-up', 'open-mouth'] } }, 'unexpected-actions'],
       [{ challenge: { actions: ['blink', 'turn-left'], passed: false, completed: ['blink'], failedAction: 'turn-left', unexpected: [] } }, 'challenge-failed'],
     ];
     for (const [patch, code] of cases) {
@@ -191,6 +191,8 @@ describe('decideLiveness', () => {
   test('the planar test needs enough frames to veto; a policy can change the operating point', () => {
     expect(decideLiveness({ ...base, planar: { frames: 1, residual: 0.001, maxPoseChange: 11 } }).live).toBe(true);
     expect(decideLiveness({ ...base, passive: { frames: 60, antispoof: 0.3, liveness: 0.95 } }).live).toBe(true);
+    // The same unexpected turn twice is one distinct action: tolerated.
+    expect(decideLiveness({ ...base, challenge: { ...base.challenge!, unexpected: ['turn-right', 'turn-right'] } }).live).toBe(true);
     expect(decideLiveness({ ...base, passive: { frames: 60, antispoof: 0.3, liveness: 0.95 } }, { ...DEFAULT_POLICY, passiveAntispoofMin: 0.4 }).reasons[0]!.code).toBe('passive-spoof');
   });
 

@@ -16,7 +16,7 @@ import { createPassiveScorer } from '../engine/liveness/passive.ts';
 import { createLivenessSession } from '../engine/liveness/session.ts';
 import { analyseMjpeg } from '../engine/liveness/video.ts';
 import { MJPEG_FPS } from '../engine/liveness/mjpeg.ts';
-import { parseManifest, type ManifestEntry } from '../engine/liveness/manifest.ts';
+import { parseEvalManifest, type EvalManifestEntry } from '../engine/liveness/manifest.ts';
 import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
 import type { LivenessDecision, LivenessSignals } from '../engine/liveness/decide.ts';
 import type { LivenessFrame } from '../engine/liveness/types.ts';
@@ -35,7 +35,7 @@ if (!values.manifest) {
 }
 const manifestPath = resolve(values.manifest);
 const base = dirname(manifestPath);
-const entries = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))).filter((e) => !values.only || e.file.includes(values.only));
+const entries = parseEvalManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))).filter((e) => !values.only || e.file.includes(values.only));
 const fps = Number(values.fps);
 const step = Math.max(1, Math.round(MJPEG_FPS / fps));
 
@@ -56,7 +56,7 @@ console.log(`eval:liveness ${entries.length} entries, analysing ${(MJPEG_FPS / s
 // Entries on the same file and segment (an attack judged passively and with a challenge) share one analysis of
 // each frame: the face engine's output does not depend on the session. Embeddings are taken on the first analysed
 // frame of every second, the cadence a live session asks for.
-const groups = new Map<string, ManifestEntry[]>();
+const groups = new Map<string, EvalManifestEntry[]>();
 for (const e of entries) {
   const key = `${e.file}|${e.from ?? ''}|${e.to ?? ''}`;
   groups.set(key, [...(groups.get(key) ?? []), e]);

@@ -24,7 +24,7 @@ import type { RgbaImage } from '../engine/runtime/frame.ts';
 import { invert, project, squareToQuad, type Homography } from '../engine/liveness/homography.ts';
 import { joinMjpeg, splitMjpeg } from '../engine/liveness/mjpeg.ts';
 import { seededRandom, type Random } from '../engine/liveness/random.ts';
-import type { ManifestEntry } from '../engine/liveness/manifest.ts';
+import type { EvalManifestEntry } from '../engine/liveness/manifest.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -331,7 +331,7 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
     },
   };
   mkdirSync(options.out, { recursive: true });
-  const manifest: ManifestEntry[] = [];
+  const manifest: EvalManifestEntry[] = [];
   try {
     for (const recipe of recipes.attacks) {
       const file = `${recipe.name}.mjpeg`;
@@ -341,9 +341,9 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
         writeFileSync(join(options.out, file), bytes);
         options.log?.(`${file}: ${frames.length} frames, ${(bytes.length / 1024).toFixed(0)} KB`);
       }
-      manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'] });
+      manifest.push({ file, label: 'attack', attack: recipe.attack as EvalManifestEntry['attack'] });
       for (const challenge of recipe.challenges) {
-        manifest.push({ file, label: 'attack', attack: recipe.attack as ManifestEntry['attack'], challenge: challenge as ManifestEntry['challenge'] });
+        manifest.push({ file, label: 'attack', attack: recipe.attack as EvalManifestEntry['attack'], challenge: challenge as EvalManifestEntry['challenge'] });
       }
     }
   } finally {
@@ -353,7 +353,7 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
     manifest.push({
       file: relative(options.out, join(options.fixtures, b.file)),
       label: 'bona-fide',
-      ...(b.challenge ? { challenge: b.challenge as ManifestEntry['challenge'] } : {}),
+      ...(b.challenge ? { challenge: b.challenge as EvalManifestEntry['challenge'] } : {}),
       ...(b.from !== undefined ? { from: b.from } : {}),
       ...(b.to !== undefined ? { to: b.to } : {}),
     });

@@ -36,6 +36,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
   const loadBefore = loadavg();
+  // The tree as measured: recorded now, since other work may be committed while the run goes on.
+  const commit = git(['rev-parse', 'HEAD']) || 'unknown';
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']).length > 0;
   const log = (s: string) => console.log(s);
   const notes: string[] = [];
 
@@ -65,13 +68,14 @@ async function main(): Promise<void> {
     notes.push(...stageRun.failures, ...startup.notes);
     notes.push(
       'CPU throttling is CDP Emulation.setCPUThrottlingRate on each page; Chromium refuses it for workers, so every library (eidkit included) is timed on the main thread. In start-up figures, work done inside workers is not slowed by the throttle.',
+      "Start-up network profiles are applied by a shaped link in front of the server (one shared downlink, +RTT per response) rather than CDP's Network.emulateNetworkConditions, which does not reach the service worker's fetches in this Chromium (measured: 400 kB fetched by a service worker in 29 ms under Slow 4G emulation); the site's service worker precaches while /verify starts, and that traffic must share the link.",
       `Peers' model bytes loaded at setup (bundle + wasm + models, as served): ${stageRun.libraries.map((l) => `${l.label} ${(l.setupBytes / 1e6).toFixed(2)} MB`).join(', ')}.`,
     );
     result = {
       schema: RESULT_SCHEMA,
       date: new Date(started).toISOString(),
-      commit: git(['rev-parse', 'HEAD']) || 'unknown',
-      dirty: git(['status', '--porcelain', '--untracked-files=no']).length > 0,
+      commit,
+      dirty,
       mode: options.quick ? 'quick' : 'full',
       durationSeconds: Math.round((Date.now() - started) / 1000),
       machine: {

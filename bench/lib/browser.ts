@@ -17,6 +17,7 @@ export const CHROMIUM_ARGS = [
   '--use-fake-device-for-media-stream',
 ];
 
+/** Network profiles for start-up, applied by the shaped link in link.ts (CDP emulation misses service workers). */
 export interface NetworkProfile {
   readonly id: 'none' | 'slow-4g';
   readonly label: string;
@@ -46,7 +47,6 @@ export interface Throttled {
   readonly page: Page;
   readonly cdp: CDPSession;
   setCpu(rate: number): Promise<void>;
-  setNetwork(profile: NetworkProfile): Promise<void>;
 }
 
 /** A fresh context and page (own cache, own service worker scope) with a CDP session for throttling. */
@@ -62,12 +62,5 @@ export async function openThrottled(browser: Browser, viewport = { width: 360, h
     // Applies to this page's renderer main thread only: CDP refuses it for workers in this Chromium, which is why the
     // stage timings run every library on the main thread.
     setCpu: async (rate) => void (await cdp.send('Emulation.setCPUThrottlingRate', { rate })),
-    setNetwork: async (p) =>
-      void (await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: p.latency,
-        downloadThroughput: p.download,
-        uploadThroughput: p.upload,
-      })),
   };
 }

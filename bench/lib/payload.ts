@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { manifest, modelEntry } from '../../engine/index.ts';
-import { OUT, ROOT } from './prepare.ts';
+import { OUT, SITE_OUT } from './prepare.ts';
 import type { PayloadResult } from './results.ts';
 import { quantiseStudy } from './quantise-study.ts';
 
@@ -26,7 +26,7 @@ export function faceCheckFiles(): { file: string; path: string }[] {
 }
 
 /** Files the site's Workbox service worker precaches, read from the injected manifest in dist/site/sw.js. */
-export function precache(siteDir = join(ROOT, 'dist/site')): { bytes: number; files: number } | undefined {
+export function precache(siteDir = SITE_OUT): { bytes: number; files: number } | undefined {
   const sw = join(siteDir, 'sw.js');
   if (!existsSync(sw)) return undefined;
   const text = readFileSync(sw, 'utf8');

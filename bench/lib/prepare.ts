@@ -4,6 +4,7 @@
 import { build } from 'vite';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
 import { copyModels } from '../../engine/node.ts';
 import { splitMjpeg } from '../../engine/liveness/mjpeg.ts';
 
@@ -69,7 +70,23 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
   link(join(packageDir('@vladmandic/face-api'), 'model'), join(OUT, 'peers/face-api/model'));
   link(join(packageDir('@vladmandic/human'), 'models'), join(OUT, 'peers/human/models'));
   link(join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'), join(OUT, 'peers/tfjs-wasm'));
+  await buildSite(log);
   return { dir: OUT, ...writeFrames() };
+}
+
+/** The site as a verifier gets it, built from this tree into dist/bench/site: the start-up runs measure exactly the
+ * code under test, and a concurrent `npm test` rebuilding dist/site cannot pull the files away mid-run. */
+export const SITE_OUT = join(OUT, 'site');
+
+async function buildSite(log: (s: string) => void): Promise<void> {
+  log('building the site (vite, the project config) into dist/bench/site');
+  const code = await new Promise<number>((ok, fail) => {
+    const child = spawn(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn', '--outDir', SITE_OUT, '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' });
+    child.once('error', fail);
+    child.once('exit', (c) => ok(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`site build failed (exit ${code})`);
+  await copyModels(join(SITE_OUT, 'models'));
 }
 
 function writeFrames(): { frames: number; framesMissing?: string } {

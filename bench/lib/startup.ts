@@ -1,5 +1,6 @@
 // Start-up: a cold first visit (empty cache, fresh context) to "ready to scan" and to "face check ready", with the
-// bytes transferred before each; then the same visit again offline, served by the service worker. Readiness is read
+// bytes transferred before each; then the same visit again offline, served by the service worker. The network profile
+// is applied by a shaped link (link.ts) that the service worker's precache traffic also crosses. Readiness is read
 // from DOM signals the page sets (data-ready-scan, data-ready-face; see site/docs/benchmarks.md), timed in the page.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,10 +8,11 @@ import type { Browser, Request } from 'playwright-core';
 // @ts-expect-error: plain ESM script without types
 import { serve } from '../../scripts/serve.mjs';
 import { NETWORK, openThrottled, type Throttled } from './browser.ts';
-import { OUT, ROOT } from './prepare.ts';
+import { slowLink } from './link.ts';
+import { OUT, SITE_OUT } from './prepare.ts';
 import type { StartupResult } from './results.ts';
 
-const SITE = join(ROOT, 'dist/site');
+const SITE = SITE_OUT;
 const SIGNALS = { scan: '[data-ready-scan]', face: '[data-ready-face]' } as const;
 /**
  * Until the verify page sets the agreed signals, what it already shows stands in for them: the scanner's camera
@@ -141,12 +143,14 @@ export async function measureStartup(browser: Browser, profiles: readonly (reado
     try {
       for (const [throttle, network] of profiles) {
         const t = await openThrottled(browser);
+        // The network profile is a shaped link in front of the server (link.ts), not CDP emulation, so the service
+        // worker's traffic shares the same slow downlink as the page's.
+        const link = await slowLink(server.url, NETWORK[network]);
         try {
           await t.context.addInitScript(OBSERVER);
           await t.setCpu(throttle);
-          await t.setNetwork(NETWORK[network]);
           const done = record(t);
-          const v = await visit(t, new URL(target.path, server.url).href, FACE_TIMEOUT_MS);
+          const v = await visit(t, new URL(target.path, link.url).href, FACE_TIMEOUT_MS);
           await new Promise((r) => setTimeout(r, 500));
           const before = (m: Mark | undefined) => (m ? done.filter((d) => d.end <= m.epoch && !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0) : undefined);
           const base = { target: target.name, throttle, network } as const;
@@ -161,9 +165,10 @@ export async function measureStartup(browser: Browser, profiles: readonly (reado
             ...(v.face ? {} : { note: `${target.name}: face check not ready within ${FACE_TIMEOUT_MS / 1000} s` }),
           });
           log(`  start-up ${target.name} ${throttle}x ${network}: scan ${v.scan ? (v.scan.at / 1000).toFixed(2) : '—'} s, face ${v.face ? (v.face.at / 1000).toFixed(2) : '—'} s`);
-          if (target.offline) results.push(await repeatOffline(t, new URL(target.path, server.url).href, base));
+          if (target.offline) results.push(await repeatOffline(t, new URL(target.path, link.url).href, base));
         } finally {
           await t.context.close();
+          await link.close();
         }
       }
     } finally {

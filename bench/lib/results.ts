@@ -39,7 +39,19 @@ export interface StartupResult {
   readonly bytesTotal: number;
   readonly requests: number;
   readonly jsHeapPeak?: number;
+  /** Cold visits: every response that crossed the link (bytes as carried), in the order they finished. */
+  readonly transfers?: readonly StartupTransfer[];
   readonly note?: string;
+}
+
+export interface StartupTransfer {
+  readonly path: string;
+  readonly bytes: number;
+  /** ms from the page's navigation start to the last byte. */
+  readonly endMs: number;
+  /** The service worker's own fetches (its precache) or the page's (and its dedicated workers'). */
+  readonly by: 'page' | 'service-worker';
+  readonly encoding?: string;
 }
 
 export interface PayloadResult {

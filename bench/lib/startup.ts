@@ -8,9 +8,9 @@ import type { Browser, Request } from 'playwright-core';
 // @ts-expect-error: plain ESM script without types
 import { serve } from '../../scripts/serve.mjs';
 import { NETWORK, openThrottled, type Throttled } from './browser.ts';
-import { slowLink } from './link.ts';
+import { slowLink, type Link } from './link.ts';
 import { OUT, SITE_OUT } from './prepare.ts';
-import type { StartupResult } from './results.ts';
+import type { StartupResult, StartupTransfer } from './results.ts';
 
 const SITE = SITE_OUT;
 const SIGNALS = { scan: '[data-ready-scan]', face: '[data-ready-face]' } as const;
@@ -63,6 +63,10 @@ interface Finished {
   readonly end: number;
   readonly bytes: number;
   readonly fromServiceWorker: boolean;
+  /** Path and query, to pair the request with what crossed the link. */
+  readonly path: string;
+  /** Issued by the service worker itself (its precache), not by the page or its dedicated workers. */
+  readonly byServiceWorker: boolean;
 }
 
 function record(t: Throttled): Finished[] {
@@ -72,14 +76,31 @@ function record(t: Throttled): Finished[] {
       const sizes = await req.sizes().catch(() => undefined);
       const timing = req.timing();
       const response = await req.response().catch(() => null);
+      const url = new URL(req.url());
       done.push({
         end: timing.startTime + (timing.responseEnd >= 0 ? timing.responseEnd : 0),
         bytes: sizes ? Math.max(0, sizes.responseBodySize) + Math.max(0, sizes.responseHeadersSize) : 0,
         fromServiceWorker: response?.fromServiceWorker() ?? false,
+        path: url.pathname + url.search,
+        byServiceWorker: req.serviceWorker() !== null,
       });
     })();
   });
   return done;
+}
+
+/**
+ * What crossed the shaped link, in the order it finished, each response labelled with who asked for it (the service
+ * worker's own fetches, or the page and its workers), ms from the page's navigation start.
+ */
+function transfersOf(link: Link, done: readonly Finished[], timeOrigin: number): StartupTransfer[] {
+  const unused = [...done];
+  return link.transfers.map((x) => {
+    const i = unused.findIndex((d) => d.path === x.path && !d.fromServiceWorker);
+    const by = i >= 0 && unused[i]!.byServiceWorker ? 'service-worker' : 'page';
+    if (i >= 0) unused.splice(i, 1);
+    return { path: x.path, bytes: x.bytes, endMs: Math.round(x.end - timeOrigin), by, ...(x.encoding ? { encoding: x.encoding } : {}) };
+  });
 }
 
 async function visit(t: Throttled, url: string, timeoutMs: number): Promise<{ scan?: Mark; face?: Mark; heapPeak: number }> {
@@ -152,16 +173,21 @@ export async function measureStartup(browser: Browser, profiles: readonly (reado
           const done = record(t);
           const v = await visit(t, new URL(target.path, link.url).href, FACE_TIMEOUT_MS);
           await new Promise((r) => setTimeout(r, 500));
-          const before = (m: Mark | undefined) => (m ? done.filter((d) => d.end <= m.epoch && !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0) : undefined);
+          // Bytes are counted where the radio would count them: on the link, which every request crosses (page,
+          // dedicated workers and the service worker's precache alike).
+          const timeOrigin = v.scan ? v.scan.epoch - v.scan.at : v.face ? v.face.epoch - v.face.at : Number.NaN;
+          const transfers = transfersOf(link, done, Number.isFinite(timeOrigin) ? timeOrigin : 0);
+          const before = (m: Mark | undefined) => (m ? link.transfers.filter((x) => x.end <= m.epoch).reduce((n, x) => n + x.bytes, 0) : undefined);
           const base = { target: target.name, throttle, network } as const;
           results.push({
             ...base,
             visit: 'cold',
             ...(v.scan ? { readyToScanMs: v.scan.at, bytesBeforeScanReady: before(v.scan)! } : {}),
             ...(v.face ? { faceReadyMs: v.face.at, bytesBeforeFaceReady: before(v.face)! } : {}),
-            bytesTotal: done.filter((d) => !d.fromServiceWorker).reduce((n, d) => n + d.bytes, 0),
-            requests: done.length,
+            bytesTotal: link.transfers.reduce((n, x) => n + x.bytes, 0),
+            requests: link.transfers.length,
             jsHeapPeak: v.heapPeak,
+            transfers,
             ...(v.face ? {} : { note: `${target.name}: face check not ready within ${FACE_TIMEOUT_MS / 1000} s` }),
           });
           log(`  start-up ${target.name} ${throttle}x ${network}: scan ${v.scan ? (v.scan.at / 1000).toFixed(2) : '—'} s, face ${v.face ? (v.face.at / 1000).toFixed(2) : '—'} s`);

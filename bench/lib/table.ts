@@ -1,6 +1,6 @@
 // Renders one run as Markdown (bench/results/latest.md; site/docs/benchmarks.md embeds the same text).
 import { STAGES, STAGE_LABELS, type LibraryId } from '../pages/protocol.ts';
-import type { BenchResult, StageResult } from './results.ts';
+import type { BenchResult, StageResult, StartupResult } from './results.ts';
 import { findStage } from './results.ts';
 
 const LIB_ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
@@ -111,6 +111,7 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
     const notes = [...new Set(r.startup.map((s) => s.note).filter((n) => n))];
     if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
     lines.push('');
+    for (const s of r.startup) if (s.visit === 'cold' && s.transfers?.length && s.target.startsWith('site')) lines.push(...transferLines(s), '');
   }
 
   if (r.memory.length) {
@@ -161,4 +162,27 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** What crossed the link on a cold visit, phase by phase (before ready-to-scan, then to face-check ready), by file. */
+function transferLines(s: StartupResult): string[] {
+  const phases = [
+    { label: 'before ready to scan', until: s.readyToScanMs ?? Infinity },
+    { label: 'then to face check ready', until: s.faceReadyMs ?? Infinity },
+    { label: 'after face check ready', until: Infinity },
+  ];
+  const out = [`**What crossed the link: ${s.target}, cold, ${s.network}, ${s.throttle}x CPU** (bytes as carried, headers included; "sw" = fetched by the service worker itself)`, ''];
+  let from = -Infinity;
+  for (const p of phases) {
+    const xs = (s.transfers ?? []).filter((x) => x.endMs > from && x.endMs <= p.until);
+    from = p.until;
+    if (!xs.length) continue;
+    const sum = (f: (x: (typeof xs)[number]) => boolean) => xs.filter(f).reduce((n, x) => n + x.bytes, 0);
+    const items = [...xs]
+      .sort((a, b) => b.bytes - a.bytes)
+      .map((x) => `${x.path.replace(/\?.*$/, '').replace(/^\/(assets|models)\//, '')}${x.by === 'service-worker' ? ' (sw)' : ''}${x.encoding ? ` [${x.encoding}]` : ''} ${fmtBytes(x.bytes)}`);
+    const shown = items.slice(0, 12).join(', ') + (items.length > 12 ? `, ${items.length - 12} more` : '');
+    out.push(`- ${p.label}: ${xs.length} responses, ${fmtBytes(sum(() => true))} (page ${fmtBytes(sum((x) => x.by === 'page'))}, service worker ${fmtBytes(sum((x) => x.by === 'service-worker'))}): ${shown}`);
+  }
+  return out;
 }

@@ -29,6 +29,9 @@ export const chromiumArgs = [
   '--disable-quic',
 ];
 
+// The QR reader's deep imports (engine/credential/zxing.ts), so only ZXing's QR reader is pre-bundled.
+const zxingQr = ['@zxing/library/cjs/core/common/HybridBinarizer.js', '@zxing/library/cjs/core/common/GridSamplerInstance.js', '@zxing/library/cjs/core/common/PerspectiveTransform.js', '@zxing/library/cjs/core/RGBLuminanceSource.js', '@zxing/library/cjs/core/DecodeHintType.js', '@zxing/library/cjs/core/ResultPoint.js', '@zxing/library/cjs/core/qrcode/detector/FinderPatternFinder.js', '@zxing/library/cjs/core/qrcode/detector/Detector.js', '@zxing/library/cjs/core/qrcode/decoder/Decoder.js', '@zxing/library/cjs/core/qrcode/decoder/Version.js'];
+
 export default defineConfig({
   root: resolve(root, 'site'),
   publicDir: resolve(root, 'site/public'),
@@ -65,7 +68,7 @@ export default defineConfig({
         extends: true,
         server: { headers: isolationHeaders, fs: { allow: [root, fixtures] } },
         // Pre-bundled up front so the first test that reaches them does not make Vite reload the page mid-run.
-        optimizeDeps: { include: ['fflate', 'jsqr', 'qrcode', 'idb', 'cbor-x', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'] },
+        optimizeDeps: { include: ['fflate', 'qrcode', 'idb', 'cbor-x', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', ...zxingQr] },
         test: {
           name: 'browser',
           root,

@@ -26,7 +26,7 @@ async function pngOf(text: string): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-/** Decodes a PNG the way the verify page does with an uploaded photo: bitmap → canvas → pixels → jsQR. */
+/** Decodes a PNG the way the verify page does with an uploaded photo: bitmap → canvas → pixels → QR reader. */
 async function readPng(png: Blob): Promise<string | undefined> {
   const bitmap = await createImageBitmap(png);
   const canvas = new OffscreenCanvas(640, 480);
@@ -34,14 +34,14 @@ async function readPng(png: Blob): Promise<string | undefined> {
   ctx.fillStyle = '#b0a090';
   ctx.fillRect(0, 0, 640, 480);
   // Shown in a 640x480 camera-sized frame at whole-pixel offsets. (Found while writing this: at 3 px per module on a
-  // grey background, a half-pixel offset's smoothing already defeats jsQR — camera decoding needs its own bench.)
+  // grey background, a half-pixel offset's smoothing defeated jsQR, the reader used then — camera decoding has its own bench.)
   ctx.drawImage(bitmap, Math.floor((640 - bitmap.width) / 2), Math.floor((480 - bitmap.height) / 2));
   const px = ctx.getImageData(0, 0, 640, 480);
   return decodeQrRgba(px.data, 640, 480);
 }
 
 describe('credentials in Chromium', () => {
-  it('issues, presents with a non-extractable WebCrypto device key, renders a QR PNG, reads it back with jsQR and verifies', async () => {
+  it('issues, presents with a non-extractable WebCrypto device key, renders a QR PNG, reads it back and verifies', async () => {
     const now = new Date();
     const issuer = await createTestIssuer({ now });
     const device = await generateP256KeyPair(false);

@@ -1,11 +1,11 @@
 /**
  * QR images: encoding with the maintained `qrcode` package (forced to alphanumeric mode for eidkit texts) and decoding
- * with jsQR. Both work on plain RGBA pixels so they run in Node, in a page and in a worker alike; turning pixels into a
+ * with ZXing's QR reader behind our own size-retrying detector step (qr-reader.ts). Both work on plain RGBA pixels so they run in Node, in a page and in a worker alike; turning pixels into a
  * PNG or a canvas is left to the edges (CLI: pngjs; browser: canvas).
  */
 import QRCode from 'qrcode';
-import jsQR from 'jsqr';
 import { EidkitError } from '../errors.ts';
+import { luminanceOf, readQrLuminance } from './qr-reader.ts';
 
 export interface QrMatrix {
   readonly version: number;
@@ -58,6 +58,7 @@ export function renderQrRgba(m: QrMatrix, scale = 4, margin = 4): RgbaImage {
 /** Finds and decodes one QR code in RGBA pixels; undefined when there is none readable. */
 export function decodeQrRgba(data: Uint8ClampedArray, width: number, height: number): string | undefined {
   if (data.length !== width * height * 4) throw new EidkitError('credential/bad-image', 'RGBA data does not match the image size.');
-  const hit = jsQR(data, width, height, { inversionAttempts: 'attemptBoth' });
-  return hit?.data || undefined;
+  // Dark-on-light only: an eidkit code is always rendered so, and a light-on-dark retry would double the cost of every
+  // unreadable camera frame.
+  return readQrLuminance(luminanceOf(data, width, height), width, height) || undefined;
 }

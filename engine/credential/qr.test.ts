@@ -64,6 +64,45 @@ function cameraFrame(text: string, modulePx: number): { data: Uint8ClampedArray;
   return { data, width: W, height: H };
 }
 
+/**
+ * A hand-held camera's view of a QR: the code `heightShare` of a 640x480 frame's height, rotated `deg` about the
+ * centre, resampled bilinearly (lens blur of module edges), at camera contrast (black ~28, white ~222) with sensor noise.
+ */
+function handHeldFrame(text: string, deg: number, noise: number, seed: number, heightShare = 0.94): { data: Uint8ClampedArray; width: number; height: number } {
+  const m = qrMatrix(text);
+  const W = 640;
+  const H = 480;
+  const side = m.size + 8;
+  const dark = (r: number, c: number) => r >= 4 && c >= 4 && r < m.size + 4 && c < m.size + 4 && m.modules[(r - 4) * m.size + c - 4] === 1;
+  const px = Math.floor(H * heightShare);
+  const cos = Math.cos((deg * Math.PI) / 180);
+  const sin = Math.sin((deg * Math.PI) / 180);
+  const data = new Uint8ClampedArray(W * H * 4);
+  let s = seed >>> 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let v = 107 + (56 * (x + y)) / (W + H); // a textured table behind the phone
+      const dx = x + 0.5 - W / 2;
+      const dy = y + 0.5 - H / 2;
+      const u = ((cos * dx + sin * dy) / px + 0.5) * side - 0.5;
+      const w = ((-sin * dx + cos * dy) / px + 0.5) * side - 0.5;
+      if (u >= -0.5 && w >= -0.5 && u < side - 0.5 && w < side - 0.5) {
+        const c0 = Math.floor(u);
+        const r0 = Math.floor(w);
+        const fx = u - c0;
+        const fy = w - r0;
+        const at = (r: number, c: number) => (dark(r, c) ? 0 : 255);
+        v = (at(r0, c0) * (1 - fx) + at(r0, c0 + 1) * fx) * (1 - fy) + (at(r0 + 1, c0) * (1 - fx) + at(r0 + 1, c0 + 1) * fx) * fy;
+      }
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const o = (y * W + x) * 4;
+      data[o] = data[o + 1] = data[o + 2] = 28 + v * 0.76 + ((s >>> 24) / 255 - 0.5) * noise;
+      data[o + 3] = 255;
+    }
+  }
+  return { data, width: W, height: H };
+}
+
 describe('QR transport', () => {
   it('the v1 dictionary is frozen (it is part of the wire format)', async () => {
     expect(QR_DICTIONARY_V1.length).toBeGreaterThan(1000);
@@ -81,7 +120,7 @@ describe('QR transport', () => {
     expect(bad('3')).toBe(true); // hex "3": no sentinel
   });
 
-  it('default presentation fits one QR of version ≤ 30 at level M, and jsQR reads it from a 640x480 frame', async () => {
+  it('default presentation fits one QR of version ≤ 30 at level M, and the reader reads it from a 640x480 frame', async () => {
     const p = await present(DISCLOSURE_PRESETS.default);
     const text = toQrText(p.bytes);
     const m = qrMatrix(text, 'M');
@@ -94,6 +133,42 @@ describe('QR transport', () => {
     const report = await verifyPresentation(text, issuer.trust, [issuer.status], now);
     expect(report.checks.filter((c) => c.outcome !== 'pass')).toEqual([]);
     expect(report.verdict).toBe('valid');
+  });
+
+  it('reads the default presentation from hand-held 640x480 frames (rotated, blurred, noisy, ~3.3 px per module)', async () => {
+    const text = toQrText((await present(DISCLOSURE_PRESETS.default)).bytes);
+    // At this pitch one module-size estimate often misjudges the symbol size by ±4 modules; the reader tries the
+    // neighbouring sizes.
+    const looks = [
+      [1, 8],
+      [2, 16],
+      [3, 16],
+      [4, 24],
+      [6, 24],
+    ] as const;
+    const read = looks.map(([deg, noise], k) => {
+      const f = handHeldFrame(text, deg, noise, k + 1);
+      return decodeQrRgba(f.data, f.width, f.height) === text;
+    });
+    expect(read.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('unreadable pixels give undefined; pixels that do not match the size are a typed error', () => {
+    const blank = new Uint8ClampedArray(640 * 480 * 4).fill(200);
+    expect(decodeQrRgba(blank, 640, 480)).toBeUndefined();
+    const noise = new Uint8ClampedArray(320 * 240 * 4).map((_, i) => (Math.imul(i + 1, 2654435761) >>> 24) & 0xff);
+    expect(decodeQrRgba(noise, 320, 240)).toBeUndefined();
+    // A code cut in half: finder patterns present, the rest missing.
+    const img = renderQrRgba(qrMatrix('EID1:' + '1234567890'.repeat(30)), 3);
+    const half = img.data.slice(0, img.width * 4 * Math.floor(img.height / 2));
+    expect(decodeQrRgba(half, img.width, Math.floor(img.height / 2))).toBeUndefined();
+    let err: unknown;
+    try {
+      decodeQrRgba(blank, 641, 480);
+    } catch (e) {
+      err = e;
+    }
+    expect(isEidkitError(err, 'credential/bad-image')).toBe(true);
   });
 
   it('age over 18 only is far smaller (≤ version 25)', async () => {

@@ -4,7 +4,7 @@ import { initBackend } from '../runtime/backend.ts';
 import { loadGraphModel, readVerifiedFiles } from '../runtime/load-model.ts';
 import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
-import { frameSize, frameToTensor, type FrameInput } from '../runtime/frame.ts';
+import { framePixels, frameSize, frameToTensor, pixelsToFloatTensor, type FrameInput } from '../runtime/frame.ts';
 import { EidkitError } from '../errors.ts';
 import { BlazeFaceDetector, type DetectOptions } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
@@ -47,7 +47,8 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
   const withFrame = async <T>(frame: FrameInput, run: (rgb: tf.Tensor3D, scale: number, size: { width: number; height: number }) => Promise<T>): Promise<T> => {
     await backend();
     const size = frameSize(frame);
-    const rgb = await frameToTensor(frame);
+    const px = framePixels(frame);
+    const rgb = px ? pixelsToFloatTensor(px) : await frameToTensor(frame);
     try {
       return await run(rgb, size.width / rgb.shape[1], size);
     } finally {
@@ -71,6 +72,9 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     async detectFaces(frame: FrameInput, detectOptions?: DetectOptions): Promise<DetectedFace[]> {
       await backend();
       const d = await detector();
+      // Camera-sized frames skip the frame tensor: the detector resamples its 256 px input from the pixels.
+      const px = framePixels(frame);
+      if (px) return d.detectRgba(px, detectOptions);
       return withFrame(frame, async (rgb, scale) => (await d.detect(rgb, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));
     },
     analyse,

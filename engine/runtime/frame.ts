@@ -26,21 +26,30 @@ function isVideoFrame(input: FrameInput): input is VideoFrame {
   return typeof VideoFrame !== 'undefined' && input instanceof VideoFrame;
 }
 
-/**
- * Turns a frame into an int32 RGB tensor [h, w, 3]. Frames wider than `maxSide` are downscaled first (in the browser
- * by createImageBitmap, which is cheap), so a huge photo never becomes a huge tensor.
- */
-export async function frameToTensor(input: FrameInput, maxSide = 1280): Promise<tf.Tensor3D> {
+/** Frames with a longer side beyond this are downscaled before any model runs. */
+export const FRAME_MAX_SIDE = 1280;
+
+/** The frame's size, after the checks every frame gets (typed errors for empty, huge and short pixel buffers). */
+export function checkFrame(input: FrameInput): { width: number; height: number } {
   const { width, height } = frameSize(input);
   if (!(width > 0 && height > 0)) throw new EidkitError('face/empty-image', 'The image is empty (zero width or height).', { width, height });
   if (width * height > MAX_FRAME_PIXELS) {
     throw new EidkitError('face/image-too-large', `The image is too large (${width}x${height}); use at most ${MAX_FRAME_PIXELS / 1e6} megapixels.`, { width, height });
   }
+  if (isRgba(input) && input.data.length < width * height * 4) {
+    throw new EidkitError('face/bad-pixels', `Pixel buffer holds ${input.data.length} bytes, expected ${width * height * 4} (RGBA).`);
+  }
+  return { width, height };
+}
+
+/**
+ * Turns a frame into an int32 RGB tensor [h, w, 3]. Frames wider than `maxSide` are downscaled first (in the browser
+ * by createImageBitmap, which is cheap), so a huge photo never becomes a huge tensor.
+ */
+export async function frameToTensor(input: FrameInput, maxSide = FRAME_MAX_SIDE): Promise<tf.Tensor3D> {
+  const { width, height } = checkFrame(input);
   const scale = Math.min(1, maxSide / Math.max(width, height));
   if (isRgba(input)) {
-    if (input.data.length < width * height * 4) {
-      throw new EidkitError('face/bad-pixels', `Pixel buffer holds ${input.data.length} bytes, expected ${width * height * 4} (RGBA).`);
-    }
     const data = input.data instanceof Uint8Array ? input.data : new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
     const t = tf.browser.fromPixels({ data, width, height }, 3);
     return scale === 1 ? t : downscale(t, scale);
@@ -57,6 +66,46 @@ export async function frameToTensor(input: FrameInput, maxSide = 1280): Promise<
   }
 }
 
+let readback: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } | undefined;
+
+/**
+ * The frame's RGBA pixels when it needs no downscaling, or undefined (a larger frame goes through frameToTensor).
+ * Bitmaps and canvases are read back through one reused 2D canvas, exactly as tf.browser.fromPixels reads them, so
+ * results do not change; video frames keep frameToTensor's path.
+ */
+export function framePixels(input: FrameInput, maxSide = FRAME_MAX_SIDE): RgbaImage | undefined {
+  const { width, height } = checkFrame(input);
+  if (Math.max(width, height) > maxSide) return undefined;
+  if (isRgba(input)) return input;
+  const drawable = (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) || (typeof OffscreenCanvas !== 'undefined' && input instanceof OffscreenCanvas);
+  if (!drawable) return undefined;
+  if (!readback || readback.canvas.width !== width || readback.canvas.height !== height) {
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return undefined;
+    readback = { canvas, ctx };
+  }
+  readback.ctx.clearRect(0, 0, width, height);
+  readback.ctx.drawImage(input as ImageBitmap | OffscreenCanvas, 0, 0);
+  return readback.ctx.getImageData(0, 0, width, height);
+}
+
+/**
+ * RGBA pixels as a float32 [h, w, 3] tensor in one pass: the models work in float, and building the int32 tensor
+ * fromPixels makes and then casting it copies the whole frame twice.
+ */
+export function pixelsToFloatTensor(px: RgbaImage): tf.Tensor3D {
+  const { width, height, data } = px;
+  const n = width * height;
+  const out = new Float32Array(n * 3);
+  for (let i = 0, p = 0, o = 0; i < n; i++, p += 4) {
+    out[o++] = data[p]!;
+    out[o++] = data[p + 1]!;
+    out[o++] = data[p + 2]!;
+  }
+  return tf.tensor3d(out, [height, width, 3], 'float32');
+}
+
 function downscale(t: tf.Tensor3D, scale: number): tf.Tensor3D {
   const [height, width] = t.shape;
   const size: [number, number] = [Math.max(1, Math.round(height * scale)), Math.max(1, Math.round(width * scale))];
@@ -65,6 +114,6 @@ function downscale(t: tf.Tensor3D, scale: number): tf.Tensor3D {
   return out;
 }
 
-function isRgba(input: FrameInput): input is RgbaImage | ImageData {
+export function isRgba(input: FrameInput): input is RgbaImage | ImageData {
   return 'data' in input;
 }

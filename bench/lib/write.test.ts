@@ -107,7 +107,7 @@ describe('bench result writer', () => {
     expect(md).toContain('| bytes transferred in all to face-check ready | 9.00 MB | ≤ 4 MB | **MISS** |');
     // Stage rows: p50 / p95, failed runs marked, and the peer / eidkit ratio.
     expect(md).toContain('| detection + landmarks + embedding | 310 / 320 | 1000 / 1100 | 3.23x |');
-    expect(md).toContain('| QR decode (jsqr, 640x480) | 110 / 130 (3/4 ok) | — | — |');
+    expect(md).toContain('| QR decode (640x480) | 110 / 130 (3/4 ok) | — | — |');
     expect(md).toContain('- eidkit, liveness-frame: no public API yet');
     expect(md).toContain('  - face-api (SSD) configured <like this>');
     // History lists both runs, oldest first.

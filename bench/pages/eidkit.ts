@@ -51,7 +51,7 @@ installPage(async () => {
   };
   if ('error' in enrolled) pending['full-verify'] = `enrolment failed in the engine: ${enrolled.error}`;
   else if (!enrolled.template) pending['full-verify'] = 'no enrolment template: the enrolment frames failed the quality gates';
-  else if (!qrFrame) pending['full-verify'] = 'jsQR read none of the QR frames';
+  else if (!qrFrame) pending['full-verify'] = 'the QR reader read none of the QR frames';
   else {
     const frame = qrFrame;
     const probe = await faces.template(face(0));
@@ -100,7 +100,7 @@ installPage(async () => {
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
       `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (refined twice) + ${'faceres'} 224 px embedding`,
       'detect = detectFaces(); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ maxAnalysed: 1 }) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...))',
-      `QR: jsQR via decodeQrRgba (inversionAttempts attemptBoth) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones jsQR reads is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
+      `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],
     backend: ready.backend,
     threads: ready.threads,
@@ -114,7 +114,7 @@ installPage(async () => {
       qrVersion: fixture.matrix.version,
       qrTextChars: fixture.qrText.length,
       qrModulePx: Number(((Math.floor(480 * 0.94)) / (fixture.matrix.size + 8)).toFixed(2)),
-      jsqrReadability: CAMERA_LOOKS.map((l, k) => `${describeLook(l)}: ${readable[k] ? 'read' : 'NOT read'}`).join('; '),
+      qrReadability: CAMERA_LOOKS.map((l, k) => `${describeLook(l)}: ${readable[k] ? 'read' : 'NOT read'}`).join('; '),
       presentationBytes: fixture.presentationBytes,
       enrolmentFramesUsed: enrolled.used.length,
       templateBytes: enrolled.template?.length ?? 0,

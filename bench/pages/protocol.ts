@@ -18,7 +18,7 @@ export type StageId = (typeof STAGES)[number];
 
 export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
   calibration: 'CPU calibration (fixed JS loop)',
-  'qr-decode': 'QR decode (jsqr, 640x480)',
+  'qr-decode': 'QR decode (640x480)',
   'credential-verify': 'credential verification',
   detect: 'face detection',
   'detect+landmarks': 'detection + landmarks',

@@ -1,5 +1,7 @@
 // A small static server for the built site: cross-origin isolation headers (COOP/COEP) so wasm threads work, a strict
-// Content-Security-Policy, and SPA fallback to index.html. Used by `npm start`, the e2e tests and the benchmarks.
+// Content-Security-Policy, SPA fallback to index.html, the build's precompressed copies (<file>.br / <file>.gz, from
+// scripts/lib/precompress.mjs) to clients that accept them, and ETags so a revalidation costs no body.
+// Used by `npm start`, the e2e tests and the benchmarks.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -49,6 +51,20 @@ export const SECURITY_HEADERS = {
   'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
+/** Encodings the client accepts, in our order of preference (brotli, then gzip); `q=0` means refused. */
+export function acceptedEncodings(header) {
+  const accepted = new Map();
+  for (const part of String(header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name) accepted.set(name, q ? Number(q.slice(2)) : 1);
+  }
+  const ok = (e) => (accepted.get(e) ?? accepted.get('*') ?? 0) > 0;
+  return ['br', 'gzip'].filter(ok);
+}
+
+const SUFFIX = { br: '.br', gzip: '.gz' };
+
 /**
  * Serves `root` on 127.0.0.1. `port` 0 picks a free port. Resolves to { url, port, close }.
  */
@@ -74,11 +90,48 @@ export async function serve({ root, port = 0, host = '127.0.0.1' }) {
           return;
         }
         path = join(base, 'index.html');
+        info = await stat(path);
       }
-      const body = await readFile(path);
       const type = TYPES[extname(path)] ?? 'application/octet-stream';
       const cache = path.endsWith('index.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=3600';
-      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': cache, ...SECURITY_HEADERS });
+      // The precompressed copy the client accepts, if the build wrote one.
+      let encoding;
+      let file = path;
+      let size = info.size;
+      let mtime = info.mtimeMs;
+      const compressedExists = [];
+      for (const e of ['br', 'gzip']) {
+        const c = await stat(path + SUFFIX[e]).catch(() => undefined);
+        // A copy older than its file is stale (the file changed after the build): never serve it.
+        if (c?.isFile() && c.mtimeMs >= info.mtimeMs) compressedExists.push([e, c]);
+      }
+      for (const e of acceptedEncodings(req.headers['accept-encoding'])) {
+        const hit = compressedExists.find(([name]) => name === e);
+        if (hit) {
+          encoding = e;
+          file = path + SUFFIX[e];
+          size = hit[1].size;
+          mtime = hit[1].mtimeMs;
+          break;
+        }
+      }
+      const etag = `"${info.size.toString(16)}-${Math.round(info.mtimeMs).toString(16)}${encoding ? `-${encoding}` : ''}"`;
+      const headers = {
+        'Content-Type': type,
+        'Cache-Control': cache,
+        ETag: etag,
+        'Last-Modified': new Date(mtime).toUTCString(),
+        ...(compressedExists.length ? { Vary: 'Accept-Encoding' } : {}),
+        ...(encoding ? { 'Content-Encoding': encoding } : {}),
+        ...SECURITY_HEADERS,
+      };
+      const inm = req.headers['if-none-match'];
+      if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, 'Content-Length': size });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e));

@@ -75,4 +75,14 @@ export async function buildSite() {
   log('building the site (dist/site)');
   await runOrExit('vite build', bin('vite'), ['build', '--logLevel', 'warn']);
   await prepareModels('dist/site/models');
+  await compressSite(join(ROOT, 'dist/site'));
+}
+
+/** Brotli and gzip copies beside the built files, for hosts (and scripts/serve.mjs) that serve them. */
+export async function compressSite(dir) {
+  log(`precompressing ${dir} (brotli, gzip)`);
+  const { precompress } = await import('./precompress.mjs');
+  const t = await precompress(dir);
+  const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+  console.log(`  ${t.files} files, ${mb(t.bytes)} → brotli ${mb(t.brotli)}, gzip ${mb(t.gzip)}`);
 }

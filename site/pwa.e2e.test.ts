@@ -90,15 +90,23 @@ test('after the first visit every page, the wasm runtime and the models load off
     await page.locator('h1').waitFor();
     expect(await page.locator('h1').count(), path).toBe(1);
   }
-  // Every model file and runtime the face engine may load is precached.
+  // Every model file the face engine loads is precached, with the one wasm runtime this browser's tfjs picks (SIMD
+  // here) and not the others.
   const modelFiles: string[] = await page.evaluate(async () => {
     const m = await (await fetch('/models/manifest.json')).json();
-    return m.runtime.flatMap((r: { files: { name: string }[] }) => r.files.map((f) => f.name)).filter((n: string) => !n.includes('threaded'));
+    return m.models.filter((x: { optional?: boolean }) => x.optional !== true).flatMap((x: { files: { name: string }[] }) => x.files.map((f) => f.name));
   });
-  for (const name of [...modelFiles, 'blazeface.bin', 'facemesh.bin', 'faceres.bin', 'antispoof.bin', 'liveness.bin']) {
+  expect(modelFiles.length).toBeGreaterThanOrEqual(10);
+  for (const name of ['tfjs-backend-wasm-simd.wasm', ...modelFiles]) {
     const ok = await page.evaluate(async (n) => (await fetch(`/models/${n}`)).ok, name);
     expect(ok, name).toBe(true);
   }
+  const cachedWasm = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const key of await caches.keys()) for (const req of await (await caches.open(key)).keys()) urls.push(new URL(req.url).pathname);
+    return urls.filter((u) => u.endsWith('.wasm')).sort();
+  });
+  expect(cachedWasm).toEqual(['/models/tfjs-backend-wasm-simd.wasm']);
   expect(failed).toEqual([]);
   // Offline, so anything that answered came from the service worker, not the network.
   expect(responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url())).toEqual([]);

@@ -14,6 +14,7 @@ import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAnd
 import { NavigationRoute, registerRoute, setDefaultHandler } from 'workbox-routing';
 import { NetworkFirst, NetworkOnly } from 'workbox-strategies';
 import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS } from './pwa/headers.ts';
+import { unusedWasmFiles } from './pwa/wasm-variant.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -36,10 +37,28 @@ function withIsolation(response: Response): Response {
 
 const isolation = { handlerWillRespond: async ({ response }: { response: Response }) => withIsolation(response) };
 
+/**
+ * Workbox fetches revisioned precache entries with `cache: 'reload'`, which skips the HTTP cache: every model the
+ * verify page has just downloaded would cross the network a second time. 'no-cache' revalidates instead (a 304 with
+ * no body when the host sends ETag / Last-Modified, as scripts/serve.mjs does), and the entry's Subresource Integrity
+ * still refuses a stale or tampered copy.
+ */
+const revalidate = {
+  requestWillFetch: async ({ request }: { request: Request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
+};
+
+// Only the wasm binary this browser's tfjs will pick is precached (SIMD or plain; never the threaded build).
+const entryUrl = (e: PrecacheEntry | string): string => (typeof e === 'string' ? e : e.url);
+const fileName = (e: PrecacheEntry | string): string => entryUrl(e).slice(entryUrl(e).lastIndexOf('/') + 1);
+// workbox-build injects the list where the manifest placeholder appears, which must be exactly once.
+const injected = self.__WB_MANIFEST;
+const unused = new Set(unusedWasmFiles(injected.map(fileName).filter((n) => n.endsWith('.wasm'))));
+const manifest = injected.filter((e) => !unused.has(fileName(e)));
+
 // First install takes control at once (so a static host's first visit can reload into isolation); updates wait.
 clientsClaim();
-addPlugins([isolation]);
-precacheAndRoute(self.__WB_MANIFEST);
+addPlugins([isolation, revalidate]);
+precacheAndRoute(manifest);
 cleanupOutdatedCaches();
 
 // Files opened directly (a model, the manifest) are not pages; everything else is a client-side route.

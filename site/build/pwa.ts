@@ -10,9 +10,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
-import { SITE_MODELS } from '../pwa/models.ts';
-
-export { SITE_MODELS };
+import { siteModels } from '../pwa/models.ts';
 
 /** Largest file precached from the build output; models are listed separately and are far larger than Workbox's 2 MiB. */
 const MAX_PRECACHE_BYTES = 32 * 1024 * 1024;
@@ -24,16 +22,17 @@ interface ManifestFile {
 }
 interface ModelManifest {
   readonly runtime: readonly { readonly id: string; readonly files: readonly ManifestFile[] }[];
-  readonly models: readonly { readonly id: string; readonly files: readonly ManifestFile[] }[];
+  readonly models: readonly { readonly id: string; readonly optional?: boolean; readonly files: readonly ManifestFile[] }[];
 }
 
-export async function modelPrecacheEntries(manifestPath: string, models: readonly string[] = SITE_MODELS) {
+export async function modelPrecacheEntries(manifestPath: string, only?: readonly string[]) {
   const text = await readFile(manifestPath, 'utf8');
   const manifest = JSON.parse(text) as ModelManifest;
+  const models = only ?? siteModels(manifest.models).map((m) => m.id);
   const missing = models.filter((id) => !manifest.models.some((m) => m.id === id));
   if (missing.length) throw new Error(`site/build/pwa.ts: models not in ${manifestPath}: ${missing.join(', ')}`);
   // The engine runs the single-threaded wasm build (SIMD, or plain where SIMD is missing) unless an integrator asks
-  // for threads, so the threaded binary is not precached.
+  // for threads, so the threaded binary is not listed; sw.ts drops the one of the other two this browser will not use.
   const runtime = manifest.runtime.flatMap((r) => r.files).filter((f) => !f.name.includes('threaded'));
   const files = [...runtime, ...manifest.models.filter((m) => models.includes(m.id)).flatMap((m) => m.files)];
   const entry = (f: ManifestFile) => ({

@@ -4,7 +4,8 @@
  * still reads and hash-checks them itself when it loads. Same-origin only, and nothing is sent but the file names.
  */
 import { createSignal } from 'solid-js';
-import { SITE_MODELS } from '../pwa/models.ts';
+import { siteModels } from '../pwa/models.ts';
+import { wasmRuntimeFile } from '../pwa/wasm-variant.ts';
 
 export interface ModelProgress {
   readonly loaded: number;
@@ -17,7 +18,7 @@ export { progress as modelProgress };
 
 interface ManifestLike {
   readonly runtime: readonly { readonly files: readonly { readonly name: string; readonly bytes: number }[] }[];
-  readonly models: readonly { readonly id: string; readonly files: readonly { readonly name: string; readonly bytes: number }[] }[];
+  readonly models: readonly { readonly id: string; readonly optional?: boolean; readonly files: readonly { readonly name: string; readonly bytes: number }[] }[];
 }
 
 async function readAll(url: string, onChunk: (n: number) => void): Promise<void> {
@@ -36,10 +37,11 @@ export function prefetchModels(base = '/models/'): Promise<void> {
   started ??= (async () => {
     try {
       const manifest = (await (await fetch(`${base}manifest.json`)).json()) as ManifestLike;
-      // The engine runs the single-threaded SIMD build unless asked for threads (engine/runtime/backend.ts).
+      // The one wasm binary tfjs will load in this browser (single-threaded; SIMD where supported).
+      const wasm = wasmRuntimeFile();
       const files = [
-        ...manifest.runtime.flatMap((r) => r.files).filter((f) => f.name === 'tfjs-backend-wasm-simd.wasm'),
-        ...manifest.models.filter((m) => SITE_MODELS.includes(m.id)).flatMap((m) => m.files),
+        ...manifest.runtime.flatMap((r) => r.files).filter((f) => f.name === wasm),
+        ...siteModels(manifest.models).flatMap((m) => m.files),
       ];
       const total = files.reduce((n, f) => n + f.bytes, 0);
       let loaded = 0;

@@ -14,9 +14,13 @@ function qrWorker(): Comlink.Remote<QrWorkerApi> {
   return remote;
 }
 
-/** Starts the QR worker early (it is small), so the first frame does not wait for it. */
-export function warmQrWorker(): void {
-  qrWorker();
+/**
+ * Starts the QR worker early (it is small), so the first frame does not wait for it. Resolves once the worker has
+ * loaded its script and answers (a property read over comlink: a round trip, no decode), so "ready to scan" means
+ * frames can be decoded, not only that the preview shows.
+ */
+export function warmQrWorker(): Promise<void> {
+  return Promise.resolve((qrWorker() as unknown as { ready: unknown }).ready).then(() => undefined);
 }
 
 async function decodeBitmap(bitmap: ImageBitmap): Promise<string | null> {

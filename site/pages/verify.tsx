@@ -1,4 +1,4 @@
-import { createSignal, lazy, Match, onMount, Show, Suspense, Switch } from 'solid-js';
+import { createSignal, lazy, Match, onCleanup, onMount, Show, Suspense, Switch } from 'solid-js';
 import {
   createChallenge,
   emptyTrustList,
@@ -9,6 +9,7 @@ import {
 } from '../../engine/credential/index.ts';
 import { formatBytes, t } from '../i18n/i18n.ts';
 import { modelProgress, prefetchModels } from '../lib/model-prefetch.ts';
+import { releaseServiceWorker } from '../pwa/register.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { QrCode } from '../ui/qr-code.tsx';
 import { ReportView } from '../ui/report-view.tsx';
@@ -18,6 +19,12 @@ import { loadTrust, trust } from '../verify/trust-store.ts';
 
 // The face check (face engine, liveness, camera loop) is its own chunk, loaded only when asked for.
 const FaceCheck = lazy(() => import('../verify/face-check.tsx'));
+
+/** After the browser's current work (first frames, decoding), not in the middle of it. */
+const idle = (f: () => void): void => {
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(() => f(), { timeout: 1000 });
+  else setTimeout(f, 200);
+};
 
 type Phase =
   | { readonly kind: 'scan' }
@@ -38,20 +45,38 @@ export default function Verify() {
 
   onMount(() => {
     void loadTrust();
-    // Scanning works now; the face models follow in the background (skipped when the user asked to save data).
+    // A camera prompt left unanswered must not hold the face check (and the offline app) back for ever.
+    const late = setTimeout(() => warmFaceCheck(), 10_000);
+    onCleanup(() => clearTimeout(late));
+  });
+  // Leaving the page before its downloads finish must not leave the app without its service worker.
+  onCleanup(releaseServiceWorker);
+
+  // Once scanning works, the face check follows in the background: models and the wasm runtime (with progress), then
+  // the face engine warmed (worker, wasm, models), so "check the face" starts at once. Skipped when the user asked to
+  // save data. Only then may the service worker precache the rest of the app (it revalidates what is already here).
+  let warming = false;
+  const warmFaceCheck = () => {
+    if (warming) return;
+    warming = true;
     const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
-    if (!saveData) {
-      setTimeout(() => {
-        void prefetchModels().then(async () => {
+    if (saveData) return void idle(releaseServiceWorker);
+    idle(() => {
+      void prefetchModels()
+        .then(async () => {
           if (modelProgress().state !== 'done') return;
-          // Warm the face engine too (worker, wasm, detector), so "check the face" starts at once.
           const { faceEngine } = await import('../lib/face.ts');
           await faceEngine();
           setFaceReady(true);
-        });
-      }, 1500);
-    }
-  });
+        })
+        .catch((e: unknown) => console.warn('face check warm-up failed', e))
+        .finally(releaseServiceWorker);
+    });
+  };
+  const onScanReady = () => {
+    setScanReady(true);
+    warmFaceCheck();
+  };
 
   const onText = async (text: string) => {
     if (busy || phase().kind !== 'scan') return;
@@ -115,7 +140,7 @@ export default function Verify() {
               </div>
             )}
           </Show>
-          <Scanner onText={(text) => void onText(text)} autoStart label={t().verify.scannerLabel} testId="verify-scanner" onReady={() => setScanReady(true)}>
+          <Scanner onText={(text) => void onText(text)} autoStart label={t().verify.scannerLabel} testId="verify-scanner" onReady={onScanReady}>
             <Show when={frames()}>
               {(f) => (
                 <div class="frames" role="status">

@@ -1,7 +1,9 @@
 /**
  * Registers the service worker (production builds only) through workbox-window and exposes two signals the layout
  * shows: an update is waiting, or the app has just become available offline. The worker is registered after the
- * page has loaded, so its precaching never competes with what the verifier needs to start scanning.
+ * page has loaded, and on a page that asks for it (the verify page: `deferred`) only once that page releases it, so
+ * its precaching (the whole app, ~10 MB with the models) never shares a slow link with what the verifier needs to
+ * start scanning and then to check a face. The precache then revalidates what the page already downloaded (sw.ts).
  */
 import { createSignal } from 'solid-js';
 
@@ -22,7 +24,14 @@ export function dismissOfflineReady(): void {
   setOfflineReady(false);
 }
 
-export function registerServiceWorker(): void {
+let release: (() => void) | undefined;
+const released = new Promise<void>((r) => (release = r));
+/** Lets a deferred registration go ahead (idempotent). The verify page calls it once its own downloads are done. */
+export function releaseServiceWorker(): void {
+  release?.();
+}
+
+export function registerServiceWorker(options: { deferred?: boolean } = {}): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const start = async () => {
     const { Workbox } = await import('workbox-window');
@@ -48,7 +57,10 @@ export function registerServiceWorker(): void {
     });
     await wb.register();
   };
-  const go = () => void start().catch((e: unknown) => console.warn('service worker registration failed', e));
+  const go = () => {
+    const when = options.deferred ? released : Promise.resolve();
+    void when.then(start).catch((e: unknown) => console.warn('service worker registration failed', e));
+  };
   if (document.readyState === 'complete') go();
   else addEventListener('load', go, { once: true });
 }

@@ -24,7 +24,8 @@ export function Scanner(props: {
   const [uploadMessage, setUploadMessage] = createSignal<string | undefined>();
   const [pasted, setPasted] = createSignal('');
 
-  const start = async () => {
+  /** `worker`: resolves once the QR worker answers; ready is signalled only when frames can also be decoded. */
+  const start = async (worker?: Promise<unknown>) => {
     if (running() || starting()) return;
     setStarting(true);
     setCameraError(undefined);
@@ -35,8 +36,9 @@ export function Scanner(props: {
     } catch (e) {
       setCameraError(e instanceof CameraError ? e.kind : 'failed');
     } finally {
-      props.onReady?.();
       setStarting(false);
+      await worker;
+      props.onReady?.();
     }
   };
   const stop = () => {
@@ -46,8 +48,8 @@ export function Scanner(props: {
     setTorch(undefined);
   };
   onMount(() => {
-    warmQrWorker();
-    if (props.autoStart) void start();
+    const worker = warmQrWorker().catch(() => undefined);
+    if (props.autoStart) void start(worker);
   });
   onCleanup(stop);
 

@@ -27,8 +27,13 @@ const PROXIES = {
 const FACE_TIMEOUT_MS = 180_000;
 const SCAN_TIMEOUT_MS = 60_000;
 
-/** Runs in the page before its own scripts: notes when each signal first appears, in page time and epoch ms. */
-const OBSERVER = `(() => {
+/**
+ * Runs in the page before its own scripts: notes when each signal first appears, in page time and epoch ms. The
+ * stand-ins (PROXIES) count only for a page that does not set the agreed signals: the verify page's model prefetch
+ * finishing is not its face engine being ready.
+ */
+const observer = (useProxies: boolean): string => `(() => {
+  const useProxies = ${useProxies};
   const marks = (window.__readyMarks = {});
   const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : 0);
   const signals = ${JSON.stringify(SIGNALS)};
@@ -44,7 +49,7 @@ const OBSERVER = `(() => {
     for (const k of Object.keys(signals)) {
       if (marks[k]) continue;
       const agreed = document.querySelector(signals[k]) !== null;
-      if (agreed || proxyHit[k]()) marks[k] = { at: performance.now(), epoch: performance.timeOrigin + performance.now(), heap: heap(), proxy: !agreed };
+      if (agreed || (useProxies && proxyHit[k]())) marks[k] = { at: performance.now(), epoch: performance.timeOrigin + performance.now(), heap: heap(), proxy: !agreed };
     }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
@@ -125,7 +130,7 @@ export async function siteSignalsReady(browser: Browser): Promise<'agreed' | 'pr
   const server = (await serve({ root: SITE, port: 0 })) as { url: string; close(): Promise<void> };
   const t = await openThrottled(browser);
   try {
-    await t.context.addInitScript(OBSERVER);
+    await t.context.addInitScript(observer(true));
     await t.page.goto(new URL('verify', server.url).href);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
@@ -147,16 +152,16 @@ export interface StartupRun {
 
 export async function measureStartup(browser: Browser, profiles: readonly (readonly [number, 'none' | 'slow-4g'])[], log: (s: string) => void): Promise<StartupRun> {
   const notes: string[] = [];
-  const targets: { name: string; root: string; path: string; offline: boolean }[] = [];
+  const targets: { name: string; root: string; path: string; offline: boolean; proxies: boolean }[] = [];
   const siteReady = await siteSignalsReady(browser);
-  if (siteReady) targets.push({ name: 'site /verify', root: SITE, path: 'verify', offline: true });
+  if (siteReady) targets.push({ name: 'site /verify', root: SITE, path: 'verify', offline: true, proxies: siteReady === 'proxy' });
   if (siteReady === 'proxy') {
     notes.push(
       "The site's verify page does not set data-ready-scan / data-ready-face yet; its start-up rows use what it shows instead: ready to scan = the scanner's camera preview playing (Chromium's fake camera), face check ready = its model prefetch reporting done (all face-check bytes cached; the engine's compile after that is not included).",
     );
   }
   if (!siteReady) notes.push("Start-up on the site is pending: the built site's verify page does not set data-ready-scan / data-ready-face yet. The rows below are the stand-in bench page (engine + models only, no site UI, in-process engine), a lower bound for the site.");
-  targets.push({ name: 'stand-in (engine only)', root: OUT, path: 'coldstart.html', offline: false });
+  targets.push({ name: 'stand-in (engine only)', root: OUT, path: 'coldstart.html', offline: false, proxies: false });
 
   const results: StartupResult[] = [];
   for (const target of targets) {
@@ -168,7 +173,7 @@ export async function measureStartup(browser: Browser, profiles: readonly (reado
         // worker's traffic shares the same slow downlink as the page's.
         const link = await slowLink(server.url, NETWORK[network]);
         try {
-          await t.context.addInitScript(OBSERVER);
+          await t.context.addInitScript(observer(target.proxies));
           await t.setCpu(throttle);
           const done = record(t);
           const v = await visit(t, new URL(target.path, link.url).href, FACE_TIMEOUT_MS);

@@ -122,7 +122,7 @@ function downscale(img: Rgba, f: number): Rgba {
 }
 
 /** Reads the QR code in a photo or screenshot. Big phone photos are also tried at lower resolution (faster, and
- * jsQR copes better when a module is a few pixels wide). */
+ * the finder-pattern search copes better when a module is a few pixels wide). */
 export function decodeQrImage(bytes: Uint8Array, name: string): string {
   const img = readImage(bytes, name);
   for (const f of [1, 2, 4]) {

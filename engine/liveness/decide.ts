@@ -94,6 +94,15 @@ export interface LivenessPolicy {
   readonly maxJumps: number;
 }
 
+/**
+ * The passive models a policy needs scored: `liveness` when passiveLivenessMin is set, `antispoof` when
+ * passiveAntispoofMin is. An app can download and run only these (createPassiveScorer's `antispoof` option); a
+ * score that was not computed is NaN, and a policy asking for it then fails closed.
+ */
+export function passiveModelsFor(policy: Pick<LivenessPolicy, 'passiveLivenessMin' | 'passiveAntispoofMin'> = DEFAULT_POLICY): ('antispoof' | 'liveness')[] {
+  return [...(policy.passiveAntispoofMin > 0 ? (['antispoof'] as const) : []), ...(policy.passiveLivenessMin > 0 ? (['liveness'] as const) : [])];
+}
+
 export const DEFAULT_POLICY: LivenessPolicy = {
   maxUnexpectedActions: 2,
   planarMinDegrees: 10,
@@ -206,11 +215,12 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
   if (s) {
     if (policy.passiveLivenessMin > 0) {
       scores.passiveLiveness = thresholdScore(s.liveness, policy.passiveLivenessMin);
-      if (s.liveness < policy.passiveLivenessMin) reasons.push({ code: 'passive-spoof', message: 'This looks like a screen or a print.' });
+      // `!(x >= min)`: a score that was not computed (NaN) fails closed.
+      if (!(s.liveness >= policy.passiveLivenessMin)) reasons.push({ code: 'passive-spoof', message: 'This looks like a screen or a print.' });
     }
     if (policy.passiveAntispoofMin > 0) {
       scores.passiveAntispoof = thresholdScore(s.antispoof, policy.passiveAntispoofMin);
-      if (s.antispoof < policy.passiveAntispoofMin && !reasons.some((r) => r.code === 'passive-spoof')) {
+      if (!(s.antispoof >= policy.passiveAntispoofMin) && !reasons.some((r) => r.code === 'passive-spoof')) {
         reasons.push({ code: 'passive-spoof', message: 'This looks like a screen or a print.' });
       }
     }

@@ -18,6 +18,7 @@ export {
 export {
   DEFAULT_POLICY,
   decideLiveness,
+  passiveModelsFor,
   type ActivitySignal,
   type ChallengeSignal,
   type IdentitySignal,

@@ -23,8 +23,9 @@ export const PASSIVE_CROP_SCALE = 1.5;
  * signal among several, never alone.
  */
 export class PassiveScorer {
+  /** `antispoof` undefined: not loaded (the policy does not use it); its score is then NaN. */
   constructor(
-    private readonly antispoof: GraphModel,
+    private readonly antispoof: GraphModel | undefined,
     private readonly liveness: GraphModel,
   ) {}
 
@@ -39,15 +40,15 @@ export class PassiveScorer {
     const [a, l] = tf.tidy(() => {
       const image = tf.expandDims(tf.div(tf.cast(rgb, 'float32'), 255), 0) as tf.Tensor4D;
       const crop = (size: number): tf.Tensor4D => tf.image.cropAndResize(image, [region], [0], [size, size], 'bilinear', 0);
-      return [this.antispoof.execute(crop(128)) as tf.Tensor, this.liveness.execute(crop(32)) as tf.Tensor];
+      return [this.antispoof ? (this.antispoof.execute(crop(128)) as tf.Tensor) : undefined, this.liveness.execute(crop(32)) as tf.Tensor] as const;
     });
     try {
-      const [as, lv] = await Promise.all([a.data(), l.data()]);
+      const [as, lv] = await Promise.all([a?.data(), l.data()]);
       // liveness outputs two softmax probabilities; human reports the first as its "live" score, and so do we
       // (the manifest's [fake, real] reading was checked against the fixtures: see site/docs/liveness.md).
-      return { antispoof: as[0]!, liveness: lv[0]! };
+      return { antispoof: as ? as[0]! : Number.NaN, liveness: lv[0]! };
     } finally {
-      a.dispose();
+      a?.dispose();
       l.dispose();
     }
   }
@@ -63,7 +64,7 @@ export class PassiveScorer {
   }
 
   dispose(): void {
-    this.antispoof.dispose();
+    this.antispoof?.dispose();
     this.liveness.dispose();
   }
 }
@@ -73,13 +74,20 @@ export interface PassiveScorerOptions {
   readonly models: string | ModelSource;
   readonly backend?: BackendOptions;
   readonly onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Load and run the antispoof model too (default true). The default policy does not use its score
+   * (passiveAntispoofMin 0; passiveModelsFor() says which models a policy needs): an app can skip its download
+   * (0.85 MB) and its per-frame cost. Its score is then NaN, and a policy that asks for it fails closed.
+   */
+  readonly antispoof?: boolean;
 }
 
-/** Loads both passive models (hash-checked, from the pinned manifest) in the current realm. */
+/** Loads the passive models (hash-checked, from the pinned manifest) in the current realm. */
 export async function createPassiveScorer(options: PassiveScorerOptions): Promise<PassiveScorer> {
   const source = typeof options.models === 'string' ? urlSource(options.models) : options.models;
   const wasmBase = typeof options.models === 'string' ? options.models : undefined;
   await initBackend({ ...(wasmBase ? { wasmBase } : {}), ...options.backend });
-  const [antispoof, liveness] = await Promise.all(PASSIVE_MODELS.map((id) => loadGraphModel(id, source, options.onProgress)));
-  return new PassiveScorer(antispoof!, liveness!);
+  const ids = PASSIVE_MODELS.filter((id) => id !== 'antispoof' || options.antispoof !== false);
+  const models = new Map(await Promise.all(ids.map(async (id) => [id, await loadGraphModel(id, source, options.onProgress)] as const)));
+  return new PassiveScorer(models.get('antispoof'), models.get('liveness')!);
 }

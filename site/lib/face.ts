@@ -5,6 +5,7 @@
 import { createSignal } from 'solid-js';
 import { createFaceEngine, type FaceEngine } from '../../engine/face/index.ts';
 import { createPassiveScorer, type PassiveScorer } from '../../engine/liveness/index.ts';
+import { SITE_RUNS_ANTISPOOF } from '../pwa/models.ts';
 
 export const MODELS_URL = '/models/';
 
@@ -31,7 +32,7 @@ export function faceEngine(): Promise<FaceEngine> {
 }
 
 export function passiveScorer(): Promise<PassiveScorer> {
-  passive ??= createPassiveScorer({ models: MODELS_URL, onProgress: track });
+  passive ??= createPassiveScorer({ models: MODELS_URL, onProgress: track, antispoof: SITE_RUNS_ANTISPOOF });
   passive.catch(() => (passive = undefined));
   return passive;
 }

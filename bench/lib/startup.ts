@@ -132,13 +132,15 @@ export async function siteSignalsReady(browser: Browser): Promise<'agreed' | 'pr
   try {
     await t.context.addInitScript(observer(true));
     await t.page.goto(new URL('verify', server.url).href);
+    // The agreed attribute may come after the stand-in (the preview plays before the QR worker answers): wait for it.
     const deadline = Date.now() + 30_000;
+    let proxy = false;
     while (Date.now() < deadline) {
-      const scan = await t.page.evaluate(() => (window as unknown as { __readyMarks: Record<string, Mark> }).__readyMarks.scan).catch(() => undefined);
-      if (scan) return scan.proxy ? 'proxy' : 'agreed';
+      if (await t.page.locator(SIGNALS.scan).count().catch(() => 0)) return 'agreed';
+      proxy ||= (await t.page.evaluate(() => (window as unknown as { __readyMarks: Record<string, Mark> }).__readyMarks.scan).catch(() => undefined)) !== undefined;
       await new Promise((r) => setTimeout(r, 250));
     }
-    return undefined;
+    return proxy ? 'proxy' : undefined;
   } finally {
     await t.context.close();
     await server.close();

@@ -34,7 +34,7 @@ export {
   type DecodedTemplate,
   type TemplateHeader,
 } from './template.ts';
-export { compareTemplates, FAR_1E3, FAR_1E4, type Match, type OperatingPoint } from './match.ts';
+export { compareTemplates, thresholdFor, FAR_1E3, FAR_1E4, type Match, type OperatingPoint } from './match.ts';
 export type { EmbedderId } from './embedders.ts';
 export { imageFromBytes, sniffImage } from './decode.ts';
 

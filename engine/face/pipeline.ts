@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlazeFaceDetector, DetectOptions } from './blazeface.ts';
-import { FaceMeshModel, meshCropFor, meshCropFromMesh, type Mesh } from './facemesh.ts';
-import { EMBEDDERS, type Embedder } from './embedders.ts';
+import { FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
+import { zoomedTemplate, type Embedder } from './embedders.ts';
 import { invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
 import { eyeAspectRatio, fivePoints, interEyeDistance } from './landmarks.ts';
 import { headPose, type HeadPose } from './pose.ts';
@@ -24,7 +24,7 @@ export interface FaceAnalysis {
   /** Face centre (mean of the five alignment points), in source pixels. */
   readonly centre: Point;
   readonly image: FaceImageStats;
-  /** The aligned crop -> image map the embedding was (or would be) computed on. */
+  /** Crop -> image map of the embedding's aligned crop (of the quality-stats crop when no embedding was asked). */
   readonly alignment: Affine;
   /** L2-normalised float embedding, when requested. */
   readonly embedding?: Float32Array;
@@ -88,19 +88,20 @@ export async function analyseFrame(rgb: tf.Tensor3D, models: PipelineModels, opt
         const second = await models.mesh.run(image, meshCropFromMesh(m.mesh));
         if (second.faceScore >= m.faceScore * 0.9) m = second;
       }
-      const template = embedder?.spec.template ?? DEFAULT_TEMPLATE;
-      const size = embedder?.spec.size ?? 224;
-      const alignment = alignmentFor(m.mesh, template, size);
-      const crop = warpCrop(image, alignment, size);
+      const statsAlignment = alignmentFor(m.mesh, STATS_TEMPLATE, STATS_CROP);
+      const stats = await measureStats(image, statsAlignment);
+      let alignment = statsAlignment;
       let embedding: Float32Array | undefined;
-      let stats: FaceImageStats;
-      try {
-        const small = tf.tidy(() => tf.squeeze(tf.image.resizeBilinear(crop, [STATS_SIZE, STATS_SIZE], true)));
-        stats = faceImageStats((await small.data()) as Float32Array, STATS_SIZE);
-        small.dispose();
-        if (embedder) embedding = l2normalise(await embedder.embed(crop));
-      } finally {
-        crop.dispose();
+      if (embedder) {
+        alignment = embedder.spec.meshAlignment
+          ? meshAlignmentFor(m.mesh, embedder.spec.meshAlignment.indices, embedder.spec.meshAlignment.points, embedder.spec.size)
+          : alignmentFor(m.mesh, embedder.spec.template, embedder.spec.size);
+        const crop = warpCrop(image, alignment, embedder.spec.size);
+        try {
+          embedding = l2normalise(await embedder.embed(crop));
+        } finally {
+          crop.dispose();
+        }
       }
       faces.push(describe(detection, m.mesh, m.faceScore, stats, alignment, embedding));
     }
@@ -110,14 +111,39 @@ export async function analyseFrame(rgb: tf.Tensor3D, models: PipelineModels, opt
   }
 }
 
-/** Template used for quality stats when no embedder is loaded: the same geometry as the default embedder's. */
-const DEFAULT_TEMPLATE = EMBEDDERS.faceres.template;
+/**
+ * The photometric quality stats (brightness, contrast, blur) are measured on one fixed crop whatever the embedding
+ * model: a loose 224 crop (ArcFace's five points shrunk by 1.5, showing brow to chin and cheek to cheek) box-filtered
+ * to 112. The gate thresholds in quality.ts were calibrated on exactly this crop, so they must not move when the
+ * embedding model (and its own crop) changes.
+ */
+const STATS_TEMPLATE = zoomedTemplate(1.5);
+const STATS_CROP = 224;
+
+async function measureStats(image: tf.Tensor4D, alignment: Affine): Promise<FaceImageStats> {
+  const small = tf.tidy(() => {
+    const crop = warpCrop(image, alignment, STATS_CROP);
+    return tf.squeeze(tf.image.resizeBilinear(crop, [STATS_SIZE, STATS_SIZE], true));
+  });
+  try {
+    return faceImageStats((await small.data()) as Float32Array, STATS_SIZE);
+  } finally {
+    small.dispose();
+  }
+}
 
 /** The crop -> image map that puts the face's five points onto `template` in a size x size crop. */
 export function alignmentFor(mesh: Mesh, template: readonly Point[], size: number): Affine {
   const p = fivePoints(mesh);
   const from = [p.rightEye, p.leftEye, p.noseTip, p.mouthRight, p.mouthLeft];
   const to = template.map(([x, y]) => [x * size, y * size] as Point);
+  return invert(similarityFit(from, to));
+}
+
+/** The crop -> image map that fits the given mesh points onto `points` (fractions of the side) in a size x size crop. */
+export function meshAlignmentFor(mesh: Mesh, indices: readonly number[], points: readonly Point[], size: number): Affine {
+  const from = indices.map((i) => point(mesh, i));
+  const to = points.map(([x, y]) => [x * size, y * size] as Point);
   return invert(similarityFit(from, to));
 }
 

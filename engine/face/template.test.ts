@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { createTemplate, decodeTemplate, fuseEmbeddings, templateSimilarity, TEMPLATE_HEADER_BYTES, TEMPLATE_MAX_BYTES } from './template.ts';
+import {
+  createTemplate,
+  decodeTemplate,
+  DEFAULT_EMBEDDER,
+  fuseEmbeddings,
+  MODEL_CODES,
+  NO_PROJECTION,
+  templateSimilarity,
+  TEMPLATE_HEADER_BYTES,
+  TEMPLATE_MAX_BYTES,
+} from './template.ts';
 import { compareTemplates, FAR_1E3, FAR_1E4 } from './match.ts';
 import { shippedProjection } from './projection.ts';
 import { isEidkitError } from '../errors.ts';
@@ -8,18 +18,22 @@ import { seededRandom } from '../../scripts/eval/metrics.ts';
 const rnd = seededRandom(3);
 const gaussian = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
 /** A plausible faceres embedding: the projection's mean plus a random direction (faceres outputs are non-negative). */
-function embedding(): Float32Array {
+function faceresEmbedding(): Float32Array {
   const p = shippedProjection('faceres')!;
   return Float32Array.from(p.mean, (m) => Math.max(0, m + 0.03 * gaussian()));
 }
 function noisy(v: Float32Array, amount: number): Float32Array {
   return v.map((x) => Math.max(0, x + amount * gaussian()));
 }
+/** A dlib-like descriptor: 128 signed numbers of about ±0.1, the scale dlib's ResNet emits. */
+function dlibEmbedding(): Float32Array {
+  return Float32Array.from({ length: 128 }, () => 0.1 * gaussian());
+}
 const rejects = (f: () => unknown, code: string) => expect(f).toThrow(expect.objectContaining({ code }));
 
-describe('face template format', () => {
+describe('face template format (faceres: projected by its PCA)', () => {
   test('fits the 256-byte budget with the versioned header', () => {
-    const t = createTemplate(embedding(), 'faceres');
+    const t = createTemplate(faceresEmbedding(), 'faceres');
     expect(t.length).toBeLessThanOrEqual(TEMPLATE_MAX_BYTES);
     const d = decodeTemplate(t);
     expect(d).toMatchObject({ format: 1, model: 'faceres', modelVersion: 1, transform: shippedProjection('faceres')!.id, frames: 1 });
@@ -28,20 +42,20 @@ describe('face template format', () => {
   });
 
   test('a template matches itself and a slightly noisy copy, not a different face', () => {
-    const e = embedding();
+    const e = faceresEmbedding();
     const t = createTemplate(e, 'faceres');
     expect(templateSimilarity(t, t)).toBeCloseTo(1, 6);
     expect(compareTemplates(t, createTemplate(noisy(e, 0.002), 'faceres')).match).toBe(true);
-    const other = compareTemplates(t, createTemplate(embedding(), 'faceres'));
+    const other = compareTemplates(t, createTemplate(faceresEmbedding(), 'faceres'));
     expect(other.match).toBe(false);
     expect(other.operatingPoint).toBe(FAR_1E3.name);
-    expect(FAR_1E4.threshold).toBeGreaterThan(FAR_1E3.threshold);
+    expect(FAR_1E4.thresholds.faceres!).toBeGreaterThan(FAR_1E3.thresholds.faceres!);
   });
 
   test('templates of another model or transform version are refused, not compared', () => {
-    const t = createTemplate(embedding(), 'faceres');
+    const t = createTemplate(faceresEmbedding(), 'faceres');
     const otherModel = Uint8Array.from(t);
-    otherModel[3] = 3; // dlib
+    otherModel[3] = MODEL_CODES.dlib;
     rejects(() => compareTemplates(t, otherModel), 'face/template-mismatch');
     const otherTransform = Uint8Array.from(t);
     otherTransform[6] = t[6]! + 1;
@@ -54,7 +68,7 @@ describe('face template format', () => {
   });
 
   test('bytes that are not a template are typed errors', () => {
-    const t = createTemplate(embedding(), 'faceres');
+    const t = createTemplate(faceresEmbedding(), 'faceres');
     rejects(() => decodeTemplate(new Uint8Array(0)), 'face/bad-template');
     rejects(() => decodeTemplate(t.subarray(0, t.length - 1)), 'face/bad-template');
     rejects(() => decodeTemplate(new TextEncoder().encode('FTxxxxxxxxxxxxxxxxxxx')), 'face/template-version');
@@ -71,12 +85,51 @@ describe('face template format', () => {
   });
 
   test('fusing several noisy frames lands closer to the face than the frames do', () => {
-    const clean = embedding();
+    const clean = faceresEmbedding();
     const frames = [0, 1, 2, 3, 4].map(() => noisy(clean, 0.02));
     const ref = createTemplate(clean, 'faceres');
     const single = frames.map((f) => templateSimilarity(ref, createTemplate(f, 'faceres')));
     const fused = createTemplate(fuseEmbeddings(frames), 'faceres', frames.length);
     expect(decodeTemplate(fused).frames).toBe(5);
     expect(templateSimilarity(ref, fused)).toBeGreaterThan(Math.max(...single));
+  });
+});
+
+describe('face template format (dlib, the default: no projection)', () => {
+  test('140 bytes, transform 0, the unit descriptor in int8', () => {
+    expect(DEFAULT_EMBEDDER).toBe('dlib');
+    const e = dlibEmbedding();
+    const t = createTemplate(e, 'dlib');
+    expect(t.length).toBe(TEMPLATE_HEADER_BYTES + 128);
+    expect(decodeTemplate(t)).toMatchObject({ format: 1, model: 'dlib', modelVersion: 1, transform: NO_PROJECTION, dims: 128, frames: 1 });
+    // int8 rounding moves the angle by far less than the distance between operating points
+    const n = Math.hypot(...e);
+    const q = decodeTemplate(t).vector;
+    const qn = Math.hypot(...q);
+    let cos = 0;
+    for (let i = 0; i < 128; i++) cos += (e[i]! / n) * (q[i]! / qn);
+    expect(cos).toBeGreaterThan(0.9999);
+  });
+
+  test('matches a slightly noisy copy at the dlib threshold, not another descriptor; stricter point is stricter', () => {
+    const e = dlibEmbedding();
+    const t = createTemplate(e, 'dlib');
+    const near = compareTemplates(t, createTemplate(e.map((x) => x + 0.01 * gaussian()), 'dlib'));
+    expect(near).toMatchObject({ match: true, threshold: FAR_1E3.thresholds.dlib });
+    expect(compareTemplates(t, createTemplate(dlibEmbedding(), 'dlib')).match).toBe(false);
+    expect(FAR_1E4.thresholds.dlib!).toBeGreaterThan(FAR_1E3.thresholds.dlib!);
+  });
+
+  test('a dlib template and a faceres template are refused, not compared', () => {
+    rejects(() => compareTemplates(createTemplate(dlibEmbedding(), 'dlib'), createTemplate(faceresEmbedding(), 'faceres')), 'face/template-mismatch');
+  });
+
+  test('a model with neither a small embedding nor a projection cannot make a template', () => {
+    rejects(() => createTemplate(faceresEmbedding(), 'faceres-deep'), 'face/no-projection');
+  });
+
+  test('an operating point without a threshold for the model is refused', () => {
+    const t = createTemplate(dlibEmbedding(), 'dlib');
+    rejects(() => compareTemplates(t, t, { name: 'faceres only', far: 1e-3, thresholds: { faceres: 0.5 } }), 'face/no-operating-point');
   });
 });

@@ -1,13 +1,13 @@
 import { EidkitError } from '../errors.ts';
 import type { EmbedderId } from './embedders.ts';
-import { projectEmbedding, shippedProjection, type Projection } from './projection.ts';
+import { projectEmbedding, shippedProjection } from './projection.ts';
 import { l2normalise } from './pipeline.ts';
 
 /**
  * The embedding network templates are made with, chosen by measurement on lfw-dev (site/docs/face.md,
  * "Choosing the embedding model").
  */
-export const DEFAULT_EMBEDDER: EmbedderId = 'faceres';
+export const DEFAULT_EMBEDDER: EmbedderId = 'dlib';
 
 /**
  * Binary face template, format 1 (little-endian, 12-byte header + one signed byte per dimension):
@@ -25,7 +25,8 @@ export const DEFAULT_EMBEDDER: EmbedderId = 'faceres';
  * | 12 | d | projected, L2-normalised embedding x 127 / max|x|, rounded to int8 |
  *
  * Only angles matter for matching (cosine), so each template is quantised with its own scale and the scale is not
- * stored. With the shipped projection d = 128, 140 bytes in all.
+ * stored. The default model (dlib, 128-d) needs no projection (transform 0): 140 bytes in all. faceres's 1024-d
+ * embedding goes through its shipped PCA to 128 (transform 1), also 140 bytes.
  */
 export const TEMPLATE_FORMAT = 1;
 export const TEMPLATE_HEADER_BYTES = 12;
@@ -49,17 +50,25 @@ export interface DecodedTemplate extends TemplateHeader {
   readonly vector: Int8Array;
 }
 
-export function projectionFor(model: EmbedderId): Projection {
-  const p = shippedProjection(model);
-  if (!p) throw new EidkitError('face/no-projection', `No template projection is shipped for the ${model} embedding model.`, { model });
-  return p;
+/**
+ * Transform 0: no projection, the L2-normalised embedding itself. For dlib a mean-centred PCA, even at full rank,
+ * costs 10 points of TAR@1e-3 (its descriptor space is not centred; site/docs/face.md), so its templates are unprojected.
+ */
+export const NO_PROJECTION = 0;
+
+/** The transform id templates of `model` carry: its shipped projection's, or NO_PROJECTION. */
+export function transformFor(model: EmbedderId): number {
+  return shippedProjection(model)?.id ?? NO_PROJECTION;
 }
 
 /** Template bytes from a float embedding of `model` (as the pipeline returns it). */
 export function createTemplate(embedding: Float32Array, model: EmbedderId, frames = 1): Uint8Array {
-  const projection = projectionFor(model);
-  const v = projectEmbedding(embedding, projection);
+  const projection = shippedProjection(model);
+  const v = projection ? projectEmbedding(embedding, projection) : l2normalise(embedding);
   const dims = v.length;
+  if (TEMPLATE_HEADER_BYTES + dims > TEMPLATE_MAX_BYTES) {
+    throw new EidkitError('face/no-projection', `The ${model} embedding (${dims} numbers) needs a projection to fit a template, and none is shipped.`, { model, dims });
+  }
   const out = new Uint8Array(TEMPLATE_HEADER_BYTES + dims);
   const view = new DataView(out.buffer);
   out[0] = MAGIC[0];
@@ -67,7 +76,7 @@ export function createTemplate(embedding: Float32Array, model: EmbedderId, frame
   out[2] = TEMPLATE_FORMAT;
   out[3] = MODEL_CODES[model];
   view.setUint16(4, MODEL_VERSIONS[model], true);
-  view.setUint16(6, projection.id, true);
+  view.setUint16(6, projection?.id ?? NO_PROJECTION, true);
   out[8] = dims;
   out[9] = Math.max(1, Math.min(255, frames));
   let max = 0;
@@ -130,8 +139,7 @@ function assertComparable(a: TemplateHeader, b: TemplateHeader): void {
       { a: { model: a.model, modelVersion: a.modelVersion, transform: a.transform }, b: { model: b.model, modelVersion: b.modelVersion, transform: b.transform } },
     );
   }
-  const local = shippedProjection(a.model);
-  if (a.modelVersion !== MODEL_VERSIONS[a.model] || !local || a.transform !== local.id) {
+  if (a.modelVersion !== MODEL_VERSIONS[a.model] || a.transform !== transformFor(a.model)) {
     throw new EidkitError(
       'face/template-mismatch',
       `These face templates (${a.model} v${a.modelVersion}, transform ${a.transform}) were made by a model version this engine does not run, so their scores are not calibrated here.`,

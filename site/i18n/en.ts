@@ -484,6 +484,7 @@ const catalogue = {
       'face/template-mismatch': 'This face template was made by another face model version and cannot be compared.',
       'face/template-version': 'This face template comes from a face model this site does not know.',
       'face/no-face-on-card': 'No face found on the ID card photo. Take the photo again, flat and sharp, with the portrait visible.',
+      'face/no-operating-point': 'This face template was made by a face model this site has no match threshold for.',
       'face/bad-template': 'The face template in the credential is damaged.',
     },
   },

@@ -483,6 +483,7 @@ export const zh: Messages = {
       'face/template-mismatch': '此人脸模板由其他版本的人脸模型生成，无法比对。',
       'face/template-version': '此人脸模板来自本网站不认识的人脸模型。',
       'face/no-face-on-card': '身份证照片上没有找到人脸。请重新拍摄，保持平整清晰，照片部分完整可见。',
+      'face/no-operating-point': '本网站没有此人脸模板所用模型的比对阈值。',
       'face/bad-template': '凭证中的人脸模板已损坏。',
     },
   },

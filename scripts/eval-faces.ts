@@ -23,6 +23,7 @@ import type { FaceAnalysis } from '../engine/face/pipeline.ts';
 import { auc, eer, foldAccuracy, tarAtFar } from './eval/metrics.ts';
 import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eval/datasets.ts';
 import { decodeFile } from './eval/images.ts';
+import { floatsFromBase64 } from './eval/cache.ts';
 import { faceApiPeer, PEER_NAME, peerScore, type PeerEmbedder } from './eval/face-api-peer.ts';
 
 export interface Args {
@@ -183,7 +184,7 @@ async function runOurs(args: Args, root: string, images: readonly string[], log:
     n++;
     const hit = cache[image];
     if (hit) {
-      vectors.set(image, hit.e ? new Float32Array(Buffer.from(hit.e, 'base64').buffer.slice(0)) : undefined);
+      vectors.set(image, hit.e ? floatsFromBase64(hit.e) : undefined);
       ms += hit.ms;
       timed++;
       if (hit.m) dump[image] = hit.m;
@@ -255,7 +256,7 @@ export async function runPeer(args: Args, root: string, images: readonly string[
     n++;
     const hit = cache[image];
     if (hit) {
-      vectors.set(image, hit.e ? new Float32Array(Buffer.from(hit.e, 'base64').buffer.slice(0)) : undefined);
+      vectors.set(image, hit.e ? floatsFromBase64(hit.e) : undefined);
       ms += hit.ms;
       continue;
     }

@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pca, type Pca } from './eval/pca.ts';
 import { identityOf, readPairs } from './eval/datasets.ts';
 import { tarAtFar } from './eval/metrics.ts';
+import { floatsFromBase64 } from './eval/cache.ts';
 import { createTemplate, templateSimilarity } from '../engine/face/template.ts';
 
 const argv = process.argv.slice(2);
@@ -38,7 +39,7 @@ const images = [...foldOf.keys()].sort();
 const emb = new Map<string, Float32Array>();
 for (const im of images) {
   const e = cache[im]?.e;
-  if (e) emb.set(im, normalise(new Float32Array(Buffer.from(e, 'base64').buffer.slice(0))));
+  if (e) emb.set(im, normalise(floatsFromBase64(e)));
 }
 const learnable = images.filter((i) => emb.has(i));
 process.stderr.write(`${emb.size}/${images.length} images have embeddings\n`);
@@ -101,6 +102,15 @@ if (argv.includes('--study')) {
   const full = pca(learnable.map((i) => emb.get(i)!), kMax);
   const float = allPairs(images, (i) => emb.get(i));
   console.log(`float ${emb.get(learnable[0]!)!.length}-d: TAR@1e-3 ${fmt(float.t3)} TAR@1e-4 ${fmt(float.t4)} (allPairs, ${images.length} images)`);
+  // No projection at all: the normalised embedding rounded to int8, for models already small enough.
+  const raw = allPairs(images, (i) => {
+    const v = emb.get(i);
+    if (!v) return undefined;
+    let max = 0;
+    for (const x of v) max = Math.max(max, Math.abs(x));
+    return v.map((x) => Math.round((x * 127) / max));
+  });
+  console.log(`no projection, int8: TAR@1e-3 ${fmt(raw.t3)} TAR@1e-4 ${fmt(raw.t4)}`);
   // per-fold PCA learned without that fold
   const folds = [...new Set(foldOf.values())].sort();
   const heldOut = new Map<number, Pca>();

@@ -15,7 +15,7 @@ const base: LivenessSignals = {
   activity: { blinks: 1, mouthRange: 0.05 },
   planar: { frames: 5, residual: 0.05, maxPoseChange: 18 },
   passive: { frames: 60, antispoof: Number.NaN, liveness: 0.95 },
-  identity: { frames: 4, minSimilarity: 0.9 },
+  identity: { frames: 4, minSimilarity: 0.96 },
 };
 
 describe('passiveModelsFor', () => {

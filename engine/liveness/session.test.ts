@@ -33,7 +33,8 @@ function performer(moves: Action[], base: SyntheticPose = {}, seconds = 1.2 + mo
   });
 }
 
-const samePerson = (t: number) => embeddingOf(1, 0.3, Math.round(t));
+// Frame-to-frame noise of about what the default embedder shows within one session (cosine ≈ 0.97).
+const samePerson = (t: number) => embeddingOf(1, 0.15, Math.round(t));
 
 describe('liveness session (active)', () => {
   test('a real person doing the asked actions is live, with every signal reported', () => {
@@ -46,7 +47,7 @@ describe('liveness session (active)', () => {
     expect(s.planar.frames).toBeGreaterThan(0);
     expect(s.planar.residual).toBeGreaterThan(DEFAULT_POLICY.planarMaxResidual);
     expect(s.identity!.frames).toBeGreaterThanOrEqual(2);
-    expect(s.identity!.minSimilarity).toBeGreaterThan(0.8);
+    expect(s.identity!.minSimilarity).toBeGreaterThan(DEFAULT_POLICY.identityMinSimilarity);
     expect(decision.scores).toMatchObject({ challenge: 1, planar: expect.any(Number), identity: expect.any(Number) });
     expect(decision.confidence).toBeGreaterThan(0.5);
     expect(session.done).toBe(true);
@@ -77,7 +78,7 @@ describe('liveness session (active)', () => {
   test('a face swapped in after the challenge is caught by identity continuity', () => {
     const session = createLivenessSession({ challenge: ['open-mouth', 'look-up'] });
     const frames = performer(['open-mouth', 'look-up']);
-    const decision = feed(session, frames, (t) => (t < 1500 ? embeddingOf(1, 0.3, 1) : embeddingOf(2, 0.3, 2)));
+    const decision = feed(session, frames, (t) => (t < 1500 ? embeddingOf(1, 0.15, 1) : embeddingOf(2, 0.15, 2)));
     expect(session.signals().challenge!.passed).toBe(true);
     expect(decision.live).toBe(false);
     expect(decision.reasons.map((r) => r.code)).toEqual(['identity-changed']);
@@ -157,7 +158,7 @@ describe('decideLiveness', () => {
     activity: { blinks: 1, mouthRange: 0.05 },
     planar: { frames: 5, residual: 0.05, maxPoseChange: 18 },
     passive: { frames: 60, antispoof: 0.5, liveness: 0.95 },
-    identity: { frames: 4, minSimilarity: 0.9 },
+    identity: { frames: 4, minSimilarity: 0.96 },
   };
 
   test('live when every signal agrees; confidence is the weakest score', () => {

@@ -9,6 +9,7 @@ import { packageSource } from '../runtime/node-source.ts';
 import { createPassiveScorer, type PassiveScorer } from './passive.ts';
 import { createLivenessSession, type LivenessSessionOptions } from './session.ts';
 import { analyseMjpeg } from './video.ts';
+import { DEFAULT_POLICY } from './decide.ts';
 import { makeAttackVideos } from '../../scripts/make-attack-videos.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,7 +45,7 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     expect(decision.live).toBe(true);
     expect(signals.challenge?.completed).toEqual(['blink', 'blink']);
     expect(signals.passive!.frames).toBeGreaterThan(10);
-    expect(signals.identity!.minSimilarity).toBeGreaterThan(0.7);
+    expect(signals.identity!.minSimilarity).toBeGreaterThan(DEFAULT_POLICY.identityMinSimilarity);
   });
 
   test('a real head turning right then left passes, and its landmark motion is far from planar', async () => {

@@ -57,7 +57,7 @@ export default defineConfig({
           name: 'node',
           root,
           environment: 'node',
-          include: ['engine/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'workers/**/*.test.ts'],
+          include: ['engine/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
           provide: { fixtures, fixturesPresent: existsSync(fixtures) },
           testTimeout: 120_000,

@@ -17,7 +17,7 @@ import { runStages } from './lib/stages.ts';
 import { measureStartup } from './lib/startup.ts';
 import { measurePayload } from './lib/payload.ts';
 import { evaluateTargets } from './lib/targets.ts';
-import { updateDocs, writeResults } from './lib/write.ts';
+import { updateDocs, updateReadme, writeResults } from './lib/write.ts';
 import { RESULT_SCHEMA, type BenchResult } from './lib/results.ts';
 
 function git(args: string[]): string {
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   const written = writeResults(join(ROOT, options.outDir), result);
   if (!options.quick) {
     updateDocs(join(ROOT, 'site/docs/benchmarks.md'), result);
-    log('updated the results section of site/docs/benchmarks.md');
+    updateReadme(join(ROOT, 'README.md'), result);
+    log('updated the results sections of site/docs/benchmarks.md and README.md');
   }
   log(`\nwrote ${relative(ROOT, written.json)}, ${relative(ROOT, written.markdown)}, ${relative(ROOT, written.chart)} in ${result.durationSeconds} s`);
   for (const t of result.targets) log(`  ${t.status.padEnd(7)} ${t.label}: ${t.value} (goal ${t.goal})${t.note ? ` — ${t.note}` : ''}`);

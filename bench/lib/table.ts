@@ -62,12 +62,7 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
 
   lines.push('## Targets');
   lines.push('');
-  lines.push('| goal | measured | target | result |');
-  lines.push('|---|---|---|---|');
-  for (const t of r.targets) {
-    const status = t.status === 'PASS' ? '**PASS**' : t.status === 'MISS' ? '**MISS**' : 'pending';
-    lines.push(`| ${t.label}${t.note ? ` — ${t.note}` : ''} | ${t.value} | ${t.goal} | ${status} |`);
-  }
+  lines.push(...renderTargets(r));
   lines.push('');
 
   lines.push('## Latency by stage (p50 / p95 ms)');
@@ -185,4 +180,14 @@ function transferLines(s: StartupResult): string[] {
     out.push(`- ${p.label}: ${xs.length} responses, ${fmtBytes(sum(() => true))} (page ${fmtBytes(sum((x) => x.by === 'page'))}, service worker ${fmtBytes(sum((x) => x.by === 'service-worker'))}): ${shown}`);
   }
   return out;
+}
+
+/** The goals table: each target, what this run measured, and PASS / MISS / pending in plain sight. */
+export function renderTargets(r: Pick<BenchResult, 'targets'>): string[] {
+  const lines = ['| goal | measured | target | result |', '|---|---|---|---|'];
+  for (const t of r.targets) {
+    const status = t.status === 'PASS' ? '**PASS**' : t.status === 'MISS' ? '**MISS**' : 'pending';
+    lines.push(`| ${t.label}${t.note ? ` — ${t.note}` : ''} | ${t.value} | ${t.goal} | ${status} |`);
+  }
+  return lines;
 }

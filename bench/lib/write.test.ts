@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeResults, readHistory, spliceDocs, docsSection, DOC_START, DOC_END } from './write.ts';
+import { writeResults, readHistory, spliceDocs, docsSection, readmeSection, DOC_START, DOC_END, README_START, README_END } from './write.ts';
 import { evaluateTargets } from './targets.ts';
 import { summarise, percentile } from './stats.ts';
 import { resultFileName, RESULT_SCHEMA, type BenchResult, type StageResult } from './results.ts';
@@ -137,5 +137,19 @@ describe('bench result writer', () => {
     // Idempotent: a second splice replaces the section instead of growing the page.
     expect(spliceDocs(once, docsSection(run))).toBe(once);
     expect(() => spliceDocs('# no markers', 'x')).toThrow(/markers/);
+  });
+
+  it('gives the README the goals table and the chart between its own markers', () => {
+    const run = synthetic('2025-01-01T10:00:00.000Z', [200, 210, 220]);
+    const readme = `# eidkit\n\n${README_START}\n${README_END}\n\n## Next\n`;
+    const once = spliceDocs(readme, readmeSection(run), README_START, README_END);
+    expect(once).toContain('| goal | measured | target | result |');
+    for (const t of run.targets) expect(once).toContain(`| ${t.label}`);
+    expect(once).toContain('](bench/results/latest.svg)');
+    expect(once).toContain('commit ' + run.commit.slice(0, 7));
+    expect(once.endsWith(`${README_END}\n\n## Next\n`)).toBe(true);
+    expect(spliceDocs(once, readmeSection(run), README_START, README_END)).toBe(once);
+    // The docs page's markers are not the README's.
+    expect(() => spliceDocs(readme, 'x')).toThrow(/markers/);
   });
 });

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResult } from './results.ts';
 import { RESULT_SCHEMA, findStage, resultFileName } from './results.ts';
-import { renderMarkdown, fmtMs } from './table.ts';
+import { renderMarkdown, renderTargets, fmtMs } from './table.ts';
 import { renderChart } from './chart.ts';
 import { TARGET_THROTTLE } from './targets.ts';
 
@@ -68,11 +68,30 @@ export function docsSection(result: BenchResult): string {
 }
 
 /** Replaces what lies between the markers in `doc` (the page keeps its hand-written part). */
-export function spliceDocs(doc: string, section: string): string {
-  const a = doc.indexOf(DOC_START);
-  const b = doc.indexOf(DOC_END);
-  if (a < 0 || b < a) throw new Error(`the benchmarks page lacks the ${DOC_START} / ${DOC_END} markers`);
-  return `${doc.slice(0, a + DOC_START.length)}\n${section}\n${doc.slice(b)}`;
+export function spliceDocs(doc: string, section: string, start = DOC_START, end = DOC_END): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`the page lacks the ${start} / ${end} markers`);
+  return `${doc.slice(0, a + start.length)}\n${section}\n${doc.slice(b)}`;
+}
+
+export const README_START = '<!-- bench:readme:start -->';
+export const README_END = '<!-- bench:readme:end -->';
+
+/** The README's results block: the run's goals table and the chart, linking to the full tables. */
+export function readmeSection(result: BenchResult): string {
+  const load = result.machine.loadBefore[0]?.toFixed(1) ?? '?';
+  return [
+    `Latest ${result.mode} run: ${result.date.slice(0, 10)}, commit ${result.commit.slice(0, 7)}${result.dirty ? ' (with uncommitted work)' : ''}, Chromium ${result.machine.chromium}, ${result.machine.cpus} cores, load ${load} at the start. Every stage, peer ratio and start-up figure: [bench/results/latest.md](bench/results/latest.md).`,
+    '',
+    ...renderTargets(result),
+    '',
+    '![latency by stage and CPU throttle, eidkit beside face-api.js and Human](bench/results/latest.svg)',
+  ].join('\n');
+}
+
+export function updateReadme(path: string, result: BenchResult): void {
+  writeFileSync(path, spliceDocs(readFileSync(path, 'utf8'), readmeSection(result), README_START, README_END));
 }
 
 export function updateDocs(path: string, result: BenchResult): void {

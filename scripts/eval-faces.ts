@@ -246,13 +246,14 @@ function asTemplates(float: SystemResult, model: EmbedderId): SystemResult {
 }
 
 export async function runPeer(args: Args, root: string, images: readonly string[], log: (s: string) => void): Promise<SystemResult & { name: string }> {
-  const cachePath = join('.cache', 'eval-faces', `peer-face-api-${root.replace(/[^a-z0-9]+/gi, '_')}.json`);
-  const cache: CacheFile = args.cache && existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as CacheFile) : {};
+  const base = `peer-face-api-${root.replace(/[^a-z0-9]+/gi, '_')}`;
+  const cachePath = join('.cache', 'eval-faces', `${base}${args.reverseShard ? `.${args.reverseShard}` : ''}.json`);
+  const cache: CacheFile = args.cache ? readCaches(base) : {};
   let peer: PeerEmbedder | undefined;
   const vectors: Vectors = new Map();
   let ms = 0;
   let n = 0;
-  for (const image of images) {
+  for (const image of args.reverseShard ? [...images].reverse() : images) {
     n++;
     const hit = cache[image];
     if (hit) {

@@ -21,23 +21,40 @@ export interface DetectOptions {
  */
 export const DETECT_DEFAULTS: Required<DetectOptions> = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 20, padding: 0.1 };
 
-export class BlazeFaceDetector {
-  private readonly anchors = generateAnchors(BLAZEFACE_INPUT);
+/**
+ * The two BlazeFace variants eidkit ships: MediaPipe's full-range (back-camera) model at 256 px, the default for
+ * analysis and templates (face accuracy was measured with it), and the short-range (front-camera, selfie) model at
+ * 128 px, about a fifth of the compute, for a live preview that only needs "is there a face and where". Both emit
+ * the same 896 anchors (16x16x2 then 8x8x6) and row layout, scaled to their input size.
+ */
+export type DetectorId = 'full-range' | 'short-range';
+export const DETECTORS: Readonly<Record<DetectorId, { readonly modelId: string; readonly inputSize: number }>> = {
+  'full-range': { modelId: 'blazeface', inputSize: BLAZEFACE_INPUT },
+  'short-range': { modelId: 'blazeface-front', inputSize: 128 },
+};
 
-  constructor(private readonly model: GraphModel) {}
+export class BlazeFaceDetector {
+  private readonly anchors: Float32Array;
+
+  constructor(
+    private readonly model: GraphModel,
+    private readonly size: number = BLAZEFACE_INPUT,
+  ) {
+    this.anchors = generateAnchors(size);
+  }
 
   /** `rgb` is an int32 or float [h, w, 3] tensor with 0..255 values; it is not disposed. */
   async detect(rgb: tf.Tensor3D, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const o = { ...DETECT_DEFAULTS, ...options };
     const [height, width] = rgb.shape;
-    const lb = letterbox(width, height, o.padding);
+    const lb = letterbox(width, height, o.padding, this.size);
     const input = tf.tidy(() => {
       const resized = tf.image.resizeBilinear(rgb, [lb.contentHeight, lb.contentWidth]);
       const normalised = tf.sub(tf.div(resized, 127.5), 1);
       // Padding after normalising fills the border with 0, mid-grey in the model's [-1, 1] range: a neutral border.
       const padded = tf.pad(normalised, [
-        [lb.offsetY, BLAZEFACE_INPUT - lb.contentHeight - lb.offsetY],
-        [lb.offsetX, BLAZEFACE_INPUT - lb.contentWidth - lb.offsetX],
+        [lb.offsetY, this.size - lb.contentHeight - lb.offsetY],
+        [lb.offsetX, this.size - lb.contentWidth - lb.offsetX],
         [0, 0],
       ]);
       return tf.expandDims(padded, 0) as tf.Tensor4D;
@@ -53,17 +70,18 @@ export class BlazeFaceDetector {
    */
   async detectRgba(px: RgbaImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const o = { ...DETECT_DEFAULTS, ...options };
-    const lb = letterbox(px.width, px.height, o.padding);
-    const input = tf.tensor4d(letterboxedInput(px, lb), [1, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3]);
+    const lb = letterbox(px.width, px.height, o.padding, this.size);
+    const input = tf.tensor4d(letterboxedInput(px, lb, this.size), [1, this.size, this.size, 3]);
     return this.run(input, lb, o);
   }
 
-  /** Runs the model on a [1, 256, 256, 3] input (disposed here) and decodes its boxes into source pixels. */
+  /** Runs the model on a [1, size, size, 3] input (disposed here) and decodes its boxes into source pixels. */
   private async run(input: tf.Tensor4D, lb: Letterbox, o: Required<DetectOptions>): Promise<DetectedFace[]> {
     const outputs = this.model.execute(input) as tf.Tensor[];
     input.dispose();
     const rows = tf.tidy(() => {
-      // The converted graph has no output signature: order the four outputs by size (human does the same).
+      // Neither converted graph names its outputs usefully: order the four by size (human does the same); both
+      // variants have the same four shapes.
       const [s384, s512, r384, r512] = [...outputs].sort((a, b) => a.size - b.size) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const grid512 = tf.concat([s512, r512], 2);
       const grid384 = tf.concat([s384, r384], 2);

@@ -2,7 +2,7 @@ import type { BackendOptions, BackendReport } from '../runtime/backend.ts';
 import type { LoadProgress } from '../runtime/load-model.ts';
 import type { ModelSource } from '../runtime/model-source.ts';
 import type { FrameInput } from '../runtime/frame.ts';
-import type { DetectOptions } from './blazeface.ts';
+import type { DetectOptions, DetectorId } from './blazeface.ts';
 import type { DetectedFace } from './types.ts';
 import type { AnalyseOptions, FrameFaces } from './pipeline.ts';
 import type { QualityPolicy, QualityReport } from './quality.ts';
@@ -25,6 +25,15 @@ export interface FaceEngineOptions {
    * of different networks never compare.
    */
   readonly embedder?: EmbedderId;
+}
+
+export interface DetectFacesOptions extends DetectOptions {
+  /**
+   * Which BlazeFace: 'full-range' (default; 256 px, finds faces down to about 3 % of the frame width, the detector
+   * analyse() and templates use) or 'short-range' (128 px, about 4x cheaper, for a live preview; it needs the face
+   * to be a selfie-distance face, see site/docs/face.md). Its model loads on first use.
+   */
+  readonly detector?: DetectorId;
 }
 
 export interface AnalyseFrameOptions extends AnalyseOptions {
@@ -76,7 +85,7 @@ export interface FaceEngine {
    * Finds faces in a frame. In a worker-hosted engine the frame is transferred, not copied: the caller's
    * ImageBitmap / VideoFrame / pixel buffer is unusable afterwards.
    */
-  detectFaces(frame: FrameInput, options?: DetectOptions): Promise<DetectedFace[]>;
+  detectFaces(frame: FrameInput, options?: DetectFacesOptions): Promise<DetectedFace[]>;
   /**
    * Detection, FaceMesh landmarks, head pose, eye openness, photometric stats and the quality verdict; with
    * `embed: true` also each analysed face's L2-normalised embedding (liveness uses it for identity continuity).

@@ -5,6 +5,7 @@ import { createWorkerFaceEngine } from './worker-engine.ts';
 
 export type {
   AnalyseFrameOptions,
+  DetectFacesOptions,
   EnrolOptions,
   EnrolmentResult,
   FaceEngine,
@@ -15,7 +16,7 @@ export type {
   TemplateResult,
 } from './engine.ts';
 export type { Box, DetectedFace, FaceKeypoints, Point } from './types.ts';
-export { DETECT_DEFAULTS, type DetectOptions } from './blazeface.ts';
+export { DETECT_DEFAULTS, DETECTORS, type DetectOptions, type DetectorId } from './blazeface.ts';
 export type { AnalyseOptions, FaceAnalysis, FrameFaces } from './pipeline.ts';
 export { RETRY_PADDING } from './pipeline.ts';
 export type { HeadPose } from './pose.ts';

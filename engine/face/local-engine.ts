@@ -6,13 +6,13 @@ import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
 import { framePixels, frameSize, frameToTensor, pixelsToFloatTensor, type FrameInput } from '../runtime/frame.ts';
 import { EidkitError } from '../errors.ts';
-import { BlazeFaceDetector, type DetectOptions } from './blazeface.ts';
+import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
 import { EMBEDDERS, dlibEmbedder, faceResEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
 import { analyseFrame, scaleDetection, scaleFrameFaces } from './pipeline.ts';
 import { judgeQuality, LIVE_CAPTURE_POLICY } from './quality.ts';
 import { DEFAULT_EMBEDDER, createTemplate, fuseEmbeddings } from './template.ts';
-import type { AnalyseFrameOptions, EnrolmentResult, FaceEngine, FaceEngineInfo, FaceEngineOptions, FrameAnalysis } from './engine.ts';
+import type { AnalyseFrameOptions, DetectFacesOptions, EnrolmentResult, FaceEngine, FaceEngineInfo, FaceEngineOptions, FrameAnalysis } from './engine.ts';
 import type { DetectedFace } from './types.ts';
 
 /** The face engine in the current realm: a worker (see workers/face.worker.ts), a page, or Node. */
@@ -32,7 +32,11 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     return m;
   };
   const graph = (id: string): Promise<GraphModel> => once(id, () => loadGraphModel(id, source, options.onProgress));
-  const detector = (): Promise<BlazeFaceDetector> => once('detector', async () => new BlazeFaceDetector(await graph('blazeface')));
+  const detector = (id: DetectorId = 'full-range'): Promise<BlazeFaceDetector> => {
+    const spec = DETECTORS[id];
+    if (!spec) return Promise.reject(new EidkitError('face/unknown-detector', `Unknown face detector '${String(id)}'.`, { detector: String(id) }));
+    return once(`detector:${id}`, async () => new BlazeFaceDetector(await graph(spec.modelId), spec.inputSize));
+  };
   const mesh = (): Promise<FaceMeshModel> => once('mesh', async () => new FaceMeshModel(await graph('facemesh')));
   const embedder = (): Promise<Embedder> =>
     once('embedder', async () => {
@@ -67,12 +71,12 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     async ready() {
       const report = await backend();
       await Promise.all([detector(), mesh()]);
-      return { ...report, host, models: [...loaded.keys()].filter((k) => !['detector', 'mesh', 'embedder'].includes(k)) };
+      return { ...report, host, models: [...loaded.keys()].filter((k) => !k.startsWith('detector:') && !['mesh', 'embedder'].includes(k)) };
     },
-    async detectFaces(frame: FrameInput, detectOptions?: DetectOptions): Promise<DetectedFace[]> {
+    async detectFaces(frame: FrameInput, detectOptions: DetectFacesOptions = {}): Promise<DetectedFace[]> {
       await backend();
-      const d = await detector();
-      // Camera-sized frames skip the frame tensor: the detector resamples its 256 px input from the pixels.
+      const d = await detector(detectOptions.detector);
+      // Camera-sized frames skip the frame tensor: the detector resamples its 256 / 128 px input from the pixels.
       const px = framePixels(frame);
       if (px) return d.detectRgba(px, detectOptions);
       return withFrame(frame, async (rgb, scale) => (await d.detect(rgb, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));

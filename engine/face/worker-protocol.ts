@@ -1,8 +1,7 @@
 import type { BackendOptions } from '../runtime/backend.ts';
 import type { LoadProgress } from '../runtime/load-model.ts';
 import type { FrameInput } from '../runtime/frame.ts';
-import type { DetectOptions } from './blazeface.ts';
-import type { AnalyseFrameOptions, EnrolOptions, EnrolmentResult, FaceEngineInfo, FrameAnalysis, TemplateResult } from './engine.ts';
+import type { AnalyseFrameOptions, DetectFacesOptions, EnrolOptions, EnrolmentResult, FaceEngineInfo, FrameAnalysis, TemplateResult } from './engine.ts';
 import type { EmbedderId } from './embedders.ts';
 import type { DetectedFace } from './types.ts';
 
@@ -10,7 +9,7 @@ import type { DetectedFace } from './types.ts';
 export interface FaceWorkerApi {
   init(options: { models: string; backend?: BackendOptions; embedder?: EmbedderId }, onProgress?: (p: LoadProgress) => void): Promise<void>;
   ready(): Promise<FaceEngineInfo>;
-  detectFaces(frame: FrameInput, options?: DetectOptions): Promise<DetectedFace[]>;
+  detectFaces(frame: FrameInput, options?: DetectFacesOptions): Promise<DetectedFace[]>;
   analyse(frame: FrameInput, options?: AnalyseFrameOptions): Promise<FrameAnalysis>;
   template(frame: FrameInput, options?: AnalyseFrameOptions): Promise<TemplateResult>;
   enrol(frames: FrameInput[], options?: EnrolOptions): Promise<EnrolmentResult>;

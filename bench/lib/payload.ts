@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { manifest, modelEntry } from '../../engine/index.ts';
+import { DEFAULT_EMBEDDER, manifest, modelEntry } from '../../engine/index.ts';
+import { EMBEDDERS } from '../../engine/face/embedders.ts';
 import { OUT, SITE_OUT } from './prepare.ts';
 import type { PayloadResult } from './results.ts';
 import { quantiseStudy } from './quantise-study.ts';
@@ -13,7 +14,13 @@ import { quantiseStudy } from './quantise-study.ts';
  * (single-threaded SIMD: runtime/backend.ts turns threads off unless asked). The passive liveness models are listed
  * apart (PASSIVE_MODELS), since a face match alone does not need them.
  */
-export const FACE_CHECK_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
+export const FACE_CHECK_MODELS: readonly string[] = ['blazeface', 'facemesh', EMBEDDERS[DEFAULT_EMBEDDER].modelId];
+
+/**
+ * Graph models the uint8 study re-quantises. The default embedder's weights (dlib's, face-api's format) are uint8
+ * already, so the study's embedding row is faceres, the float candidate it would replace.
+ */
+export const QUANTISE_STUDY_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
 export const FACE_CHECK_WASM = 'tfjs-backend-wasm-simd.wasm';
 
 const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;

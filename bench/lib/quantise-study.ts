@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import jpeg from 'jpeg-js';
 import { initBackend, manifest, type Manifest } from '../../engine/index.ts';
-import { FACE_CHECK_MODELS, FACE_CHECK_WASM } from './payload.ts';
+import { QUANTISE_STUDY_MODELS, FACE_CHECK_WASM } from './payload.ts';
 import { OUT, fixturesDir } from './prepare.ts';
 import { quantiseUint8, type ModelJson } from './quantise.ts';
 import type { PayloadResult } from './results.ts';
@@ -90,7 +90,7 @@ export async function quantiseStudy(log: (s: string) => void, pairsPerKind = 25)
   mkdirSync(dst, { recursive: true });
   const files: { file: string; bytes: number; gzip: number; maxAbsError: number }[] = [];
   const models = new Map<string, { float: [ModelJson, Uint8Array]; q: [ModelJson, Uint8Array] }>();
-  for (const id of FACE_CHECK_MODELS) {
+  for (const id of QUANTISE_STUDY_MODELS) {
     const json = JSON.parse(readFileSync(join(src, `${id}.json`), 'utf8')) as ModelJson;
     const shards = new Map(json.weightsManifest.flatMap((g) => g.paths).map((p) => [p, new Uint8Array(readFileSync(join(src, p)))] as const));
     const q = quantiseUint8(json, shards, `${id}.bin`, { minElements: MIN_QUANTISED_ELEMENTS });
@@ -172,9 +172,9 @@ function quantisedManifest(dir: string): Manifest & { about: string } {
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   return {
     ...manifest,
-    about: `A copy of models/manifest.json in which ${FACE_CHECK_MODELS.join(', ')} are re-quantised to uint8 by bench/lib/quantise.ts (tensors of ≥ ${MIN_QUANTISED_ELEMENTS} weights), for accuracy evaluation only.`,
+    about: `A copy of models/manifest.json in which ${QUANTISE_STUDY_MODELS.join(', ')} are re-quantised to uint8 by bench/lib/quantise.ts (tensors of ≥ ${MIN_QUANTISED_ELEMENTS} weights), for accuracy evaluation only.`,
     models: manifest.models.map((m) =>
-      (FACE_CHECK_MODELS as readonly string[]).includes(m.id)
+      (QUANTISE_STUDY_MODELS as readonly string[]).includes(m.id)
         ? {
             ...m,
             version: `${m.version}+uint8`,

@@ -48,6 +48,15 @@ export interface LivenessCaptureOptions {
   readonly maxFps?: number;
   /** A <video> already showing the stream (a preview); else a hidden one is made. */
   readonly video?: HTMLVideoElement;
+  /**
+   * While no face is being tracked, probe each frame with the cheap short-range detector first and run the full
+   * analysis only once it sees a face (default true). An empty camera then costs about a quarter of the compute per
+   * frame, and the face is picked up sooner on a slow phone. Once a face is tracked every frame is analysed as
+   * before, so the challenge, identity and passive signals see exactly the same frames. The probe misses faces under
+   * about a tenth of the frame width (site/docs/face.md): such a face, far too small to pass the quality gates, is
+   * reported as no face until it comes closer.
+   */
+  readonly probeWhenNoFace?: boolean;
   /** Called after every analysed frame, for guidance and a progress ring. */
   readonly onProgress?: (progress: LivenessProgress) => void;
   /** Also return a face template taken from a frame of this session (identity-checked against the session). */
@@ -62,8 +71,9 @@ export interface LivenessCaptureResult {
   readonly signals: LivenessSignals;
   /** Template of a frame from this very session (when asked and the frame passed face quality gates). */
   readonly template?: Uint8Array;
+  /** Frames the session judged, including those the no-face probe settled without a full analysis. */
   readonly analysedFrames: number;
-  /** Analysed frames per second the device sustained. */
+  /** Judged frames per second the device sustained. */
   readonly fps: number;
 }
 
@@ -79,6 +89,7 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
   const video = options.video ?? hiddenVideo(stream);
   const ownVideo = video !== options.video;
   let analysed = 0;
+  let tracking = false;
   let template: Uint8Array | undefined;
   const started = performance.now();
   try {
@@ -92,17 +103,31 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
       await nextVideoFrame(video);
       lastGrab = performance.now();
       const t = lastGrab - started;
+      if (!tracking && (options.probeWhenNoFace ?? true)) {
+        // A worker-hosted engine takes the bitmap it is given, so the probe gets its own grab of the same frame.
+        const probe = await createImageBitmap(video);
+        const seen = await face.detectFaces(probe, { detector: 'short-range', maxFaces: 1 }).finally(() => probe.close());
+        if (seen.length === 0) {
+          const progress = session.push({ t, faceCount: 0 });
+          options.onProgress?.(progress);
+          analysed++;
+          continue;
+        }
+      }
       const frame = await createImageBitmap(video);
       const forPassive = passive && t - lastPassive >= passiveEvery ? await createImageBitmap(video) : undefined;
       let scores: PassiveScores | undefined;
       try {
         const analysis = await face.analyse(frame, { embed: session.wantsEmbedding(t), maxAnalysed: 1 });
         const box = analysis.faces[0]?.detection.box;
+        tracking = box !== undefined;
         if (forPassive && box) {
           scores = await passive!.scoreFrame(forPassive, box);
           lastPassive = t;
         }
-        options.onProgress?.(session.push(livenessFrame(t, analysis, scores)));
+        // Pushed outside the optional call: `onProgress?.(session.push(...))` skips the push without a listener.
+        const progress = session.push(livenessFrame(t, analysis, scores));
+        options.onProgress?.(progress);
         analysed++;
       } finally {
         // A worker-hosted engine took `frame` (closing a transferred bitmap is a no-op); an in-process one did not.

@@ -53,8 +53,8 @@ export interface LivenessCaptureOptions {
    * analysis only once it sees a face (default true). An empty camera then costs about a quarter of the compute per
    * frame, and the face is picked up sooner on a slow phone. Once a face is tracked every frame is analysed as
    * before, so the challenge, identity and passive signals see exactly the same frames. The probe misses faces under
-   * about a tenth of the frame width (site/docs/face.md): such a face, far too small to pass the quality gates, is
-   * reported as no face until it comes closer.
+   * about a tenth of the frame's longer side (site/docs/face.md); the smallest of those that would still pass the
+   * live quality gate (8.5-10 %) are reported as no face until they come closer.
    */
   readonly probeWhenNoFace?: boolean;
   /** Called after every analysed frame, for guidance and a progress ring. */

@@ -9,7 +9,7 @@
  * Research options: --model faceres|faceres-deep|dlib (embedding network), --representation template|float
  * (compare the shipped int8 template, or the raw float embedding by cosine), --cache (reuse embeddings under
  * .cache/eval-faces/, keyed by model and file), --max-pairs-per-fold N (a quick subset), --folds 1,2 (only those
- * folds of the pairs file), --reverse-shard <name> (a second process filling the cache from the end), --dump <file> (per-image
+ * folds of the pairs file), --reverse-shard <name> (a second process filling the caches, ours and the peer's, from the end), --dump <file> (per-image
  * measurements, for calibrating the quality gates). Speed is measured in-process in Node here; phone figures live
  * in bench/.
  */

@@ -9,10 +9,12 @@ import {
   createLivenessSession,
   createPassiveScorer,
   decodeQrRgba,
+  DEFAULT_EMBEDDER,
   livenessFrame,
   verifyPresentation,
   type FrameInput,
 } from '../../engine/index.ts';
+import { EMBEDDERS } from '../../engine/face/embedders.ts';
 import { CAMERA_LOOKS, describeLook, makeVerifierFixture, qrCameraFrame } from './credential-fixture.ts';
 import { calibration, installPage, loadFrames, singleThreadWasm, tfjsWasmBytes, type StageBody } from './runtime.ts';
 import type { PageInfo, StageId } from './protocol.ts';
@@ -29,7 +31,7 @@ installPage(async () => {
   // The credential carries the template enrolled from other frames of the same person.
   // (A failure here — a face-engine work in progress — must not cost the stages that do not need the template.)
   const enrolled = await faces.enrol(frames.enrol.map(copy)).catch((e: unknown) => ({ template: undefined, used: [] as number[], error: String(e) }));
-  const fixture = await makeVerifierFixture(enrolled.template ? { model: 'faceres', version: '1', data: enrolled.template } : undefined);
+  const fixture = await makeVerifierFixture(enrolled.template ? { model: DEFAULT_EMBEDDER, version: '1', data: enrolled.template } : undefined);
   const qrFrames = CAMERA_LOOKS.map((look, k) => qrCameraFrame(fixture.matrix, look, k + 1));
   const reads = (f: ImageData): boolean => decodeQrRgba(f.data, f.width, f.height) === fixture.qrText;
   const readable = qrFrames.map(reads);
@@ -101,7 +103,7 @@ installPage(async () => {
     version: '0.1.0',
     config: [
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
-      `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (refined twice) + ${'faceres'} 224 px embedding`,
+      `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (refined twice) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
       'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ maxAnalysed: 1 }) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...))',
       `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],

@@ -63,7 +63,11 @@ async function main(): Promise<void> {
       log,
     );
     const startup = options.startup.length ? await measureStartup(browser, options.startup, log) : { results: [], notes: [] };
-    const payload = await measurePayload({ quantise: options.payload, pairsPerKind: options.quick ? 5 : 50, log });
+    // A failed payload study must not cost the stage and start-up figures already measured.
+    const payload = await measurePayload({ quantise: options.payload, pairsPerKind: options.quick ? 5 : 50, log }).catch((e: unknown) => {
+      notes.push(`Payload not measured: ${e instanceof Error ? e.message : String(e)}`);
+      return { faceModels: [], faceModelBytes: 0 };
+    });
     const partial = { stages: stageRun.stages, startup: startup.results, libraries: stageRun.libraries };
     notes.push(...stageRun.failures, ...startup.notes);
     notes.push(

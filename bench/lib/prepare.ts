@@ -68,7 +68,8 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
     },
   });
   log('copying hash-checked eidkit models into dist/bench/models');
-  await copyModels(join(OUT, 'models'));
+  // Optional entries too: the uint8 study re-quantises faceres, an evaluation candidate the site does not load.
+  await copyModels(join(OUT, 'models'), undefined, undefined, { includeOptional: true });
   link(join(packageDir('@vladmandic/face-api'), 'model'), join(OUT, 'peers/face-api/model'));
   link(join(packageDir('@vladmandic/human'), 'models'), join(OUT, 'peers/human/models'));
   link(join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'), join(OUT, 'peers/tfjs-wasm'));

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel as tfLoadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { initBackend } from '../engine/runtime/backend.ts';
 import { modelEntry } from '../engine/runtime/manifest.ts';
 import { readVerifiedFiles } from '../engine/runtime/load-model.ts';
@@ -19,22 +19,12 @@ import { DEFAULT_POLICY } from '../engine/liveness/decide.ts';
 import type { DetectedFace } from '../engine/face/types.ts';
 import { decodeImage, fixture } from '../test-fixtures/node-images.ts';
 import { quantiseUint8, type ModelJson } from '../bench/lib/quantise.ts';
-import { MIN_QUANTISED_ELEMENTS } from '../bench/lib/quantise-study.ts';
+import { memoryModel, MIN_QUANTISED_ELEMENTS } from '../bench/lib/quantise-study.ts';
 
 interface Pair {
   readonly float: GraphModel;
   readonly uint8: GraphModel;
   readonly bytes: { readonly float: number; readonly uint8: number };
-}
-
-function fromMemory(json: ModelJson, bin: Uint8Array): Promise<GraphModel> {
-  return tfLoadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology as object,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
-    }),
-  );
 }
 
 /** The pinned model (hash-checked) and its uint8 copy. */
@@ -51,7 +41,7 @@ async function pair(id: string): Promise<Pair> {
     at += shards.get(p)!.length;
   }
   const q = quantiseUint8(json, shards, `${id}.bin`, { minElements: MIN_QUANTISED_ELEMENTS });
-  return { float: await fromMemory(json, floatBin), uint8: await fromMemory(q.json, q.bin), bytes: { float: floatBin.length, uint8: q.bin.length } };
+  return { float: await memoryModel(json, floatBin), uint8: await memoryModel(q.json, q.bin), bytes: { float: floatBin.length, uint8: q.bin.length } };
 }
 
 const iou = (a: DetectedFace['box'], b: DetectedFace['box']): number => {

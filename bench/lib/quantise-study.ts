@@ -65,7 +65,8 @@ const cosine = (a: Float32Array, b: Float32Array): number => {
   return d / Math.sqrt(na * nb);
 };
 
-function memoryModel(json: ModelJson, bin: Uint8Array): Promise<GraphModel> {
+/** A graph model built from its JSON and weights in memory (no file or URL), float or re-quantised alike. */
+export function memoryModel(json: ModelJson, bin: Uint8Array): Promise<GraphModel> {
   return loadGraphModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology as object,

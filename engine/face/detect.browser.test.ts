@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createFaceEngine, isEidkitError, type FaceEngine, type FaceEngineInfo, type LoadProgress } from '../index.ts';
+import { workerFaceEngine } from '../../test-fixtures/browser-engine.ts';
 import { fixtureBitmap } from '../../test-fixtures/browser-images.ts';
 import { GROUP_FACE_COUNTS } from '../../test-fixtures/group-face-counts.ts';
 
 // The test runner prepares dist/models (hash-checked copies) before the browser tests start.
-const MODELS = '/dist/models/';
-
 describe.skipIf(!inject('fixturesPresent'))('detectFaces in a Web Worker, Chromium (needs EIDKIT_FIXTURES)', () => {
   let engine: FaceEngine;
   let info: FaceEngineInfo;
   const progress: LoadProgress[] = [];
   beforeAll(async () => {
-    engine = createFaceEngine({
-      worker: new Worker(new URL('../../workers/face.worker.ts', import.meta.url), { type: 'module' }),
-      models: MODELS,
-      backend: { prefer: 'wasm' },
-      onProgress: (p) => progress.push(p),
-    });
+    engine = workerFaceEngine({ onProgress: (p) => progress.push(p) });
     info = await engine.ready();
   });
   afterAll(() => engine?.dispose());

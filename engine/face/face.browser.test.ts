@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import {
   compareTemplates,
-  createFaceEngine,
   decodeTemplate,
   imageFromBytes,
   isEidkitError,
@@ -9,19 +8,15 @@ import {
   PORTRAIT_POLICY,
   type FaceEngine,
 } from '../index.ts';
+import { workerFaceEngine } from '../../test-fixtures/browser-engine.ts';
 import { fixtureBitmap, fixtureUrl } from '../../test-fixtures/browser-images.ts';
 
-const MODELS = '/dist/models/';
 const lfw = (name: string, i: number) => fixtureBitmap(`faces/lfw-dev/images/${name}/${name}_${String(i).padStart(4, '0')}.jpg`);
 
 describe.skipIf(!inject('fixturesPresent'))('face pipeline in a Web Worker, Chromium (needs EIDKIT_FIXTURES)', () => {
   let engine: FaceEngine;
   beforeAll(async () => {
-    engine = createFaceEngine({
-      worker: new Worker(new URL('../../workers/face.worker.ts', import.meta.url), { type: 'module' }),
-      models: MODELS,
-      backend: { prefer: 'wasm' },
-    });
+    engine = workerFaceEngine();
     await engine.ready();
   });
   afterAll(() => engine?.dispose());

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createFaceEngine, type FaceEngine } from '../index.ts';
+import type { FaceEngine } from '../index.ts';
 import { createLivenessSession, runLivenessCapture } from './index.ts';
+import { workerFaceEngine } from '../../test-fixtures/browser-engine.ts';
 import { fixtureBitmap } from '../../test-fixtures/browser-images.ts';
-
-const MODELS = '/dist/models/';
 
 /**
  * The capture loop's no-face probe, in Chromium with the worker-hosted engine the site uses: a canvas stream stands
@@ -13,11 +12,7 @@ const MODELS = '/dist/models/';
 describe.skipIf(!inject('fixturesPresent'))('runLivenessCapture no-face probe (needs EIDKIT_FIXTURES)', () => {
   let engine: FaceEngine;
   beforeAll(async () => {
-    engine = createFaceEngine({
-      worker: new Worker(new URL('../../workers/face.worker.ts', import.meta.url), { type: 'module' }),
-      models: MODELS,
-      backend: { prefer: 'wasm' },
-    });
+    engine = workerFaceEngine();
     await engine.ready();
   });
   afterAll(() => engine?.dispose());

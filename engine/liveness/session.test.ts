@@ -3,6 +3,7 @@ import { createLivenessSession } from './session.ts';
 import { DEFAULT_POLICY, decideLiveness, type LivenessSignals } from './decide.ts';
 import type { Action, LivenessFrame } from './types.ts';
 import { bump, embeddingOf, sequence, type SyntheticPose } from '../../test-fixtures/liveness/synthetic-face.ts';
+import { LIVE_SIGNALS } from '../../test-fixtures/liveness/signals.ts';
 
 /** Feeds frames until the session is done; embeddings only where the session asks for them, as the capture loop does. */
 function feed(session: ReturnType<typeof createLivenessSession>, frames: LivenessFrame[], embeddingAt?: (t: number) => Float32Array) {
@@ -149,17 +150,7 @@ describe('liveness session (passive)', () => {
 });
 
 describe('decideLiveness', () => {
-  const base: LivenessSignals = {
-    mode: 'active',
-    frames: 60,
-    durationMs: 4000,
-    tracking: { framesWithFace: 60, framesWithoutFace: 0, framesWithSeveralFaces: 0, longestGapMs: 0, jumps: 0 },
-    challenge: { actions: ['blink', 'turn-left'], passed: true, completed: ['blink', 'turn-left'], unexpected: [] },
-    activity: { blinks: 1, mouthRange: 0.05 },
-    planar: { frames: 5, residual: 0.05, maxPoseChange: 18 },
-    passive: { frames: 60, antispoof: 0.5, liveness: 0.95 },
-    identity: { frames: 4, minSimilarity: 0.96 },
-  };
+  const base = LIVE_SIGNALS;
 
   test('live when every signal agrees; confidence is the weakest score', () => {
     const d = decideLiveness(base);

@@ -68,7 +68,7 @@ export default defineConfig({
         extends: true,
         server: { headers: isolationHeaders, fs: { allow: [root, fixtures] } },
         // Pre-bundled up front so the first test that reaches them does not make Vite reload the page mid-run.
-        optimizeDeps: { include: ['fflate', 'qrcode', 'idb', 'cbor-x', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', ...zxingQr] },
+        optimizeDeps: { include: ['fflate', 'qrcode', 'jsqr', 'idb', 'cbor-x', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', ...zxingQr] },
         test: {
           name: 'browser',
           root,

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
 import { deflateSync } from 'fflate';
 import { createTestIssuer, type TestIssuer } from './test-issuer.ts';
 import { issueCredential } from './mdoc.ts';
@@ -136,7 +139,18 @@ describe('QR transport', () => {
   });
 
   it('reads the default presentation from hand-held 640x480 frames (rotated, blurred, noisy, ~3.3 px per module)', async () => {
-    const text = toQrText((await present(DISCLOSURE_PRESETS.default)).bytes);
+    const real = toQrText((await present(DISCLOSURE_PRESETS.default)).bytes);
+    // Whether a frame reads depends a little on the symbol's content (where finder-like runs fall in the data area), and
+    // a presentation's content is random (keys, signatures), which made this test pass or fail by chance. The frames
+    // carry fixed content of the default presentation's length and kind (decimal digits after the prefix) instead:
+    // the same symbol version, the same frames, every run.
+    let seed = 1;
+    const digits = Array.from({ length: real.length - QR_PREFIX.length }, () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return String((seed >>> 16) % 10);
+    }).join('');
+    const text = QR_PREFIX + digits;
+    expect(qrMatrix(text).size).toBe(qrMatrix(real).size);
     // At this pitch one module-size estimate often misjudges the symbol size by ±4 modules; the reader tries the
     // neighbouring sizes.
     const looks = [
@@ -151,6 +165,14 @@ describe('QR transport', () => {
       return decodeQrRgba(f.data, f.width, f.height) === text;
     });
     expect(read.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a clean frame whose finder-based sampling fails is still read (an `eidkit present --frames` PNG that did)', () => {
+    // Frame 7 of 11 of an animated presentation made by the CLI test with a random portrait; the finder triple's grid
+    // failed its checksum here (in ZXing's own QRCodeReader too), about one frame in 500.
+    const png = PNG.sync.read(readFileSync(fileURLToPath(new URL('../../test-fixtures/qr/pure-frame-finders-misread.png', import.meta.url))));
+    const text = decodeQrRgba(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+    expect(text?.startsWith('EIDM1:P:7/11:')).toBe(true);
   });
 
   it('unreadable pixels give undefined; pixels that do not match the size are a typed error', () => {

@@ -14,6 +14,7 @@ import * as finderPatternFinder from '@zxing/library/cjs/core/qrcode/detector/Fi
 import * as detector from '@zxing/library/cjs/core/qrcode/detector/Detector.js';
 import * as decoder from '@zxing/library/cjs/core/qrcode/decoder/Decoder.js';
 import * as version from '@zxing/library/cjs/core/qrcode/decoder/Version.js';
+import * as qrCodeReader from '@zxing/library/cjs/core/qrcode/QRCodeReader.js';
 
 export type { default as BitMatrix } from '@zxing/library/cjs/core/common/BitMatrix.js';
 export type { default as FinderPattern } from '@zxing/library/cjs/core/qrcode/detector/FinderPattern.js';
@@ -37,3 +38,11 @@ export type FinderHints = Parameters<InstanceType<typeof FinderPatternFinder>['f
 export const Detector = unwrap(detector);
 export const Decoder = unwrap(decoder);
 export const Version = unwrap(version);
+/**
+ * ZXing's reading of a clean, axis-aligned symbol (a generated PNG, a screenshot): the module grid straight from the
+ * black bounding box, no finder search. Public in Java (PURE_BARCODE), a static of QRCodeReader here.
+ */
+const QRCodeReader = unwrap(qrCodeReader) as unknown as { extractPureBits(bits: BitMatrixValue): BitMatrixValue };
+// Called on the class: the static uses `this` for its helpers.
+export const extractPureBits = (bits: BitMatrixValue): BitMatrixValue => QRCodeReader.extractPureBits(bits);
+type BitMatrixValue = import('@zxing/library/cjs/core/common/BitMatrix.js').default;

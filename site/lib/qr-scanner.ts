@@ -1,11 +1,11 @@
 /**
- * QR scanning for any page: camera frames (rear camera preferred) or a photo go to the jsQR worker; each decoded text
+ * QR scanning for any page: camera frames (rear camera preferred) or a photo go to the QR worker (workers/qr.worker.ts: ZXing-based reader, jsQR on its misses); each decoded text
  * is handed to the caller. Frames are dropped, never queued: the next one is grabbed only once the worker is free.
  */
 import * as Comlink from 'comlink';
 import type { QrWorkerApi } from '../../workers/qr.worker.ts';
 
-/** jsQR's cost grows with pixels; beyond this width a camera frame is downscaled (still ~4 px per module at v30). */
+/** The readers' cost grows with pixels; beyond this width a camera frame is downscaled (still ~4 px per module at v30). */
 const MAX_DECODE_WIDTH = 1280;
 
 let remote: Comlink.Remote<QrWorkerApi> | undefined;
@@ -31,7 +31,7 @@ async function decodeBitmap(bitmap: ImageBitmap): Promise<string | null> {
 export async function decodeImage(file: Blob): Promise<string | null> {
   const probe = await createImageBitmap(file);
   const { width, height } = probe;
-  // Large photos are tried downscaled first (fast, and jsQR prefers it), then at full size.
+  // Large photos are tried downscaled first (fast, and the readers prefer it), then at full size.
   const scale = Math.min(1, 1600 / Math.max(width, height));
   if (scale < 1) {
     const small = await createImageBitmap(probe, { resizeWidth: Math.round(width * scale), resizeHeight: Math.round(height * scale), resizeQuality: 'high' });

@@ -98,11 +98,17 @@ export interface LivenessPolicy {
 }
 
 /**
+ * Model ids (models/manifest.json) of the two passive classifiers. Here, in the pure policy module, so a page can ask
+ * which of them a policy needs without loading tfjs.
+ */
+export const PASSIVE_MODELS = ['antispoof', 'liveness'] as const;
+
+/**
  * The passive models a policy needs scored: `liveness` when passiveLivenessMin is set, `antispoof` when
  * passiveAntispoofMin is. An app can download and run only these (createPassiveScorer's `antispoof` option); a
  * score that was not computed is NaN, and a policy asking for it then fails closed.
  */
-export function passiveModelsFor(policy: Pick<LivenessPolicy, 'passiveLivenessMin' | 'passiveAntispoofMin'> = DEFAULT_POLICY): ('antispoof' | 'liveness')[] {
+export function passiveModelsFor(policy: Pick<LivenessPolicy, 'passiveLivenessMin' | 'passiveAntispoofMin'> = DEFAULT_POLICY): (typeof PASSIVE_MODELS)[number][] {
   return [...(policy.passiveAntispoofMin > 0 ? (['antispoof'] as const) : []), ...(policy.passiveLivenessMin > 0 ? (['liveness'] as const) : [])];
 }
 

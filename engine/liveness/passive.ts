@@ -6,9 +6,9 @@ import { frameToTensor, type FrameInput } from '../runtime/frame.ts';
 import { initBackend, type BackendOptions } from '../runtime/backend.ts';
 import type { Box } from '../face/index.ts';
 import type { PassiveScores } from './types.ts';
+import { PASSIVE_MODELS } from './decide.ts';
 
-/** Model ids (models/manifest.json) of the two passive classifiers. */
-export const PASSIVE_MODELS = ['antispoof', 'liveness'] as const;
+export { PASSIVE_MODELS } from './decide.ts';
 
 /**
  * How much larger than the detector's face box the crop fed to both models is. human feeds them the face crop it

@@ -1,6 +1,4 @@
-import { DEFAULT_POLICY, passiveModelsFor } from '../../engine/liveness/decide.ts';
-
-const PASSIVE_MODELS_ALL = ['antispoof', 'liveness'] as const;
+import { DEFAULT_POLICY, PASSIVE_MODELS, passiveModelsFor } from '../../engine/liveness/decide.ts';
 
 /**
  * The models the site loads: every model in the pinned manifest (models/manifest.json) that is not marked optional —
@@ -18,5 +16,5 @@ export function siteModels<M extends { readonly id: string; readonly optional?: 
  * precached, not run (site/lib/face.ts). Imported from the pure policy module, not the engine's liveness index, so
  * the verify page's first chunk stays free of tfjs.
  */
-const SKIPPED: readonly string[] = PASSIVE_MODELS_ALL.filter((id) => !passiveModelsFor(DEFAULT_POLICY).includes(id));
+const SKIPPED: readonly string[] = PASSIVE_MODELS.filter((id) => !passiveModelsFor(DEFAULT_POLICY).includes(id));
 export const SITE_RUNS_ANTISPOOF = !SKIPPED.includes('antispoof');

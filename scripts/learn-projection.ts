@@ -16,6 +16,7 @@ import { identityOf, readPairs } from './eval/datasets.ts';
 import { tarAtFar } from './eval/metrics.ts';
 import { floatsFromBase64 } from './eval/cache.ts';
 import { createTemplate, templateSimilarity } from '../engine/face/template.ts';
+import type { EmbedderId } from '../engine/face/embedders.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -25,7 +26,7 @@ const opt = (name: string): string | undefined => {
 const cacheFile = opt('--cache-file');
 const pairsFile = opt('--pairs');
 if (!cacheFile || !pairsFile) throw new Error('need --cache-file and --pairs');
-const model = opt('--model') ?? 'faceres';
+const model = (opt('--model') ?? 'faceres') as EmbedderId;
 const transformId = Number(opt('--transform-id') ?? 1);
 
 const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { e: string | null }>;
@@ -181,7 +182,7 @@ export const ${name}: PackedProjection = {
 
 if (argv.includes('--thresholds')) {
   // With the projection already written: the shipped templates' allPairs impostor distribution -> operating points.
-  const templates = images.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model as 'faceres') : undefined));
+  const templates = images.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model) : undefined));
   const ids = images.map(identityOf);
   const gen: number[] = [];
   const imp: number[] = [];

@@ -13,19 +13,20 @@ export interface EmbedderSpec {
   /** Side of the square aligned crop the network takes. */
   readonly size: number;
   readonly dims: number;
-  /**
-   * Where the five alignment points (right eye, left eye, nose tip, right and left mouth corner, subject's view)
-   * land in the crop, as fractions of its side. Chosen by measurement on lfw-dev (site/docs/face.md).
-   */
-  readonly template: readonly Point[];
-  /**
-   * When set, alignment fits these FaceMesh points (indices) onto `points` (fractions of the crop side) instead of
-   * the five points: the network's own training alignment, reproduced as closely as the mesh allows.
-   */
-  readonly meshAlignment?: { readonly indices: readonly number[]; readonly points: readonly Point[] };
+  /** How the aligned crop is cut from the face's landmarks. Chosen by measurement on lfw-dev (site/docs/face.md). */
+  readonly alignment: CropAlignment;
   /** Average the embedding of the crop and of its mirror image (test-time augmentation; one batch of two). */
   readonly mirror?: boolean;
 }
+
+/**
+ * Where the crop puts the face, as fractions of its side. `five-points`: the eye centres, nose tip and mouth corners
+ * (right eye, left eye, nose tip, right and left mouth corner, subject's view; landmarks.ts fivePoints). `mesh`: the
+ * given FaceMesh vertices, the network's own training alignment reproduced as closely as the mesh allows.
+ */
+export type CropAlignment =
+  | { readonly kind: 'five-points'; readonly points: readonly Point[] }
+  | { readonly kind: 'mesh'; readonly indices: readonly number[]; readonly points: readonly Point[] };
 
 /**
  * ArcFace's 112x112 five-point template (InsightFace), as fractions. A `zoom` > 1 shrinks the face inside the crop
@@ -37,19 +38,6 @@ const ARCFACE_5: readonly Point[] = [
   [56.0252 / 112, 71.7366 / 112],
   [41.5493 / 112, 92.3655 / 112],
   [70.7299 / 112, 92.2041 / 112],
-];
-
-/**
- * Where dlib's face chips put the same five points: dlib's mean face shape (dlib/image_transforms, the 51 inner
- * iBUG-68 points: eye centres = mean of each eye's six points, nose tip = point 30, mouth corners = 48 and 54), with
- * the 0.25 padding dlib's get_face_chip_details uses for its 150x150 recognition chips: p' = (p + 0.25) / 1.5.
- */
-const DLIB_CHIP_5: readonly Point[] = [
-  [(0.225405 + 0.25) / 1.5, (0.215990 + 0.25) / 1.5],
-  [(0.754761 + 0.25) / 1.5, (0.215990 + 0.25) / 1.5],
-  [(0.490127 + 0.25) / 1.5, (0.515625 + 0.25) / 1.5],
-  [(0.254149 + 0.25) / 1.5, (0.780233 + 0.25) / 1.5],
-  [(0.726104 + 0.25) / 1.5, (0.780233 + 0.25) / 1.5],
 ];
 
 /**
@@ -74,21 +62,23 @@ const DLIB_MEAN_Y = [
   0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281,
   0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
-const DLIB_CHIP_51 = {
+const DLIB_CHIP_51: CropAlignment = {
+  kind: 'mesh',
   indices: IBUG51_MESH,
   points: DLIB_MEAN_X.map((x, i) => [(x + 0.25) / 1.5, (DLIB_MEAN_Y[i]! + 0.25) / 1.5] as Point),
 };
 
-export function zoomedTemplate(zoom: number, shiftY = 0): Point[] {
-  return ARCFACE_5.map(([x, y]) => [0.5 + (x - 0.5) / zoom, 0.5 + (y - 0.5) / zoom + shiftY] as Point);
+/** ArcFace's five points scaled about the crop centre (see ARCFACE_5). */
+export function zoomedTemplate(zoom: number): Point[] {
+  return ARCFACE_5.map(([x, y]) => [0.5 + (x - 0.5) / zoom, 0.5 + (y - 0.5) / zoom] as Point);
 }
 
 export const EMBEDDERS: Readonly<Record<EmbedderId, EmbedderSpec>> = {
-  faceres: { id: 'faceres', modelId: 'faceres', size: 224, dims: 1024, template: zoomedTemplate(1.5) },
-  'faceres-deep': { id: 'faceres-deep', modelId: 'faceres-deep', size: 224, dims: 1024, template: zoomedTemplate(1.5) },
+  faceres: { id: 'faceres', modelId: 'faceres', size: 224, dims: 1024, alignment: { kind: 'five-points', points: zoomedTemplate(1.5) } },
+  'faceres-deep': { id: 'faceres-deep', modelId: 'faceres-deep', size: 224, dims: 1024, alignment: { kind: 'five-points', points: zoomedTemplate(1.5) } },
   // The default. dlib's own 51-point chip alignment and the mirror average were each measured on lfw-dev fold 1
   // (allPairs TAR@1e-3: five-point fit 87.5 %, + mirror 90.8 %, + 51-point fit 91.2 %); site/docs/face.md.
-  dlib: { id: 'dlib', modelId: 'face-api-recognition', size: 150, dims: 128, template: DLIB_CHIP_5, meshAlignment: DLIB_CHIP_51, mirror: true },
+  dlib: { id: 'dlib', modelId: 'face-api-recognition', size: 150, dims: 128, alignment: DLIB_CHIP_51, mirror: true },
 };
 
 export interface Embedder {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlazeFaceDetector, DetectOptions } from './blazeface.ts';
 import { FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
-import { zoomedTemplate, type Embedder } from './embedders.ts';
+import { zoomedTemplate, type CropAlignment, type Embedder } from './embedders.ts';
 import { invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
 import { eyeAspectRatio, fivePoints, interEyeDistance } from './landmarks.ts';
 import { headPose, type HeadPose } from './pose.ts';
@@ -88,14 +88,12 @@ export async function analyseFrame(rgb: tf.Tensor3D, models: PipelineModels, opt
         const second = await models.mesh.run(image, meshCropFromMesh(m.mesh));
         if (second.faceScore >= m.faceScore * 0.9) m = second;
       }
-      const statsAlignment = alignmentFor(m.mesh, STATS_TEMPLATE, STATS_CROP);
+      const statsAlignment = cropAlignment(m.mesh, STATS_ALIGNMENT, STATS_CROP);
       const stats = await measureStats(image, statsAlignment);
       let alignment = statsAlignment;
       let embedding: Float32Array | undefined;
       if (embedder) {
-        alignment = embedder.spec.meshAlignment
-          ? meshAlignmentFor(m.mesh, embedder.spec.meshAlignment.indices, embedder.spec.meshAlignment.points, embedder.spec.size)
-          : alignmentFor(m.mesh, embedder.spec.template, embedder.spec.size);
+        alignment = cropAlignment(m.mesh, embedder.spec.alignment, embedder.spec.size);
         const crop = warpCrop(image, alignment, embedder.spec.size);
         try {
           embedding = l2normalise(await embedder.embed(crop));
@@ -117,7 +115,7 @@ export async function analyseFrame(rgb: tf.Tensor3D, models: PipelineModels, opt
  * to 112. The gate thresholds in quality.ts were calibrated on exactly this crop, so they must not move when the
  * embedding model (and its own crop) changes.
  */
-const STATS_TEMPLATE = zoomedTemplate(1.5);
+const STATS_ALIGNMENT: CropAlignment = { kind: 'five-points', points: zoomedTemplate(1.5) };
 const STATS_CROP = 224;
 
 async function measureStats(image: tf.Tensor4D, alignment: Affine): Promise<FaceImageStats> {
@@ -132,18 +130,15 @@ async function measureStats(image: tf.Tensor4D, alignment: Affine): Promise<Face
   }
 }
 
-/** The crop -> image map that puts the face's five points onto `template` in a size x size crop. */
-export function alignmentFor(mesh: Mesh, template: readonly Point[], size: number): Affine {
-  const p = fivePoints(mesh);
-  const from = [p.rightEye, p.leftEye, p.noseTip, p.mouthRight, p.mouthLeft];
-  const to = template.map(([x, y]) => [x * size, y * size] as Point);
-  return invert(similarityFit(from, to));
-}
-
-/** The crop -> image map that fits the given mesh points onto `points` (fractions of the side) in a size x size crop. */
-export function meshAlignmentFor(mesh: Mesh, indices: readonly number[], points: readonly Point[], size: number): Affine {
-  const from = indices.map((i) => point(mesh, i));
-  const to = points.map(([x, y]) => [x * size, y * size] as Point);
+/** The crop -> image map that puts the face's landmarks where `alignment` wants them in a size x size crop. */
+export function cropAlignment(mesh: Mesh, alignment: CropAlignment, size: number): Affine {
+  let from: Point[];
+  if (alignment.kind === 'mesh') from = alignment.indices.map((i) => point(mesh, i));
+  else {
+    const p = fivePoints(mesh);
+    from = [p.rightEye, p.leftEye, p.noseTip, p.mouthRight, p.mouthLeft];
+  }
+  const to = alignment.points.map(([x, y]) => [x * size, y * size] as Point);
   return invert(similarityFit(from, to));
 }
 

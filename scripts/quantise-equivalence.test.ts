@@ -80,7 +80,7 @@ describe.skipIf(!inject('fixturesPresent'))('uint8 weights against float, on the
     let faces = 0;
     for (const file of readdirSync(fixture('faces/groups')).sort()) {
       const image = decodeImage(fixture('faces/groups', file));
-      const [a, b] = [await float.detectRgba(image), await uint8.detectRgba(image)];
+      const [a, b] = [await float.detect(image), await uint8.detect(image)];
       expect(b.length, file).toBe(a.length);
       for (const f of a) {
         const match = b.reduce((best, g) => (iou(f.box, g.box) > iou(f.box, best.box) ? g : best), b[0]!);
@@ -104,7 +104,7 @@ describe.skipIf(!inject('fixturesPresent'))('uint8 weights against float, on the
     for (const person of readdirSync(fixture('faces/people')).sort()) {
       for (const file of readdirSync(fixture('faces/people', person)).sort().slice(0, 2)) {
         const image = decodeImage(fixture('faces/people', person, file));
-        const [face] = await detector.detectRgba(image);
+        const [face] = await detector.detect(image);
         if (!face) continue;
         // The face box enlarged 1.4x (FaceMesh's crop), resized to 192x192, 0..1: the model's own input framing.
         const side = Math.max(face.box.width, face.box.height) * 1.4;
@@ -149,7 +149,7 @@ describe.skipIf(!inject('fixturesPresent'))('uint8 weights against float, on the
     for (const kind of ['genuine', 'attack']) {
       for (const file of readdirSync(fixture('spoof', kind)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort()) {
         const image = decodeImage(fixture('spoof', kind, file));
-        const [face] = await detector.detectRgba(image);
+        const [face] = await detector.detect(image);
         if (!face) continue;
         const [a, b] = [await float.scoreFrame(image, face.box), await uint8.scoreFrame(image, face.box)];
         expect(b.liveness >= DEFAULT_POLICY.passiveLivenessMin, `${kind}/${file}`).toBe(a.liveness >= DEFAULT_POLICY.passiveLivenessMin);

@@ -43,32 +43,13 @@ export class BlazeFaceDetector {
     this.anchors = generateAnchors(size);
   }
 
-  /** `rgb` is an int32 or float [h, w, 3] tensor with 0..255 values; it is not disposed. */
-  async detect(rgb: tf.Tensor3D, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    const o = { ...DETECT_DEFAULTS, ...options };
-    const [height, width] = rgb.shape;
-    const lb = letterbox(width, height, o.padding, this.size);
-    const input = tf.tidy(() => {
-      const resized = tf.image.resizeBilinear(rgb, [lb.contentHeight, lb.contentWidth]);
-      const normalised = tf.sub(tf.div(resized, 127.5), 1);
-      // Padding after normalising fills the border with 0, mid-grey in the model's [-1, 1] range: a neutral border.
-      const padded = tf.pad(normalised, [
-        [lb.offsetY, this.size - lb.contentHeight - lb.offsetY],
-        [lb.offsetX, this.size - lb.contentWidth - lb.offsetX],
-        [0, 0],
-      ]);
-      return tf.expandDims(padded, 0) as tf.Tensor4D;
-    });
-    return this.run(input, lb, o);
-  }
-
   /**
-   * The same detection straight from RGBA pixels: the letterboxed model input is resampled in one JS pass over the
-   * ~210x160 content pixels, so the whole frame never becomes a tensor (at 640x480 the int32 frame tensor, its float
-   * cast for the resize and the resize itself cost more than a quarter of the detector's time). The resampling is
-   * tf.image.resizeBilinear's (align corners off, no half-pixel centres), so the results are those of `detect`.
+   * Detects faces in RGBA pixels. The letterboxed model input is resampled in one JS pass over the ~210x160 content
+   * pixels, so the whole frame never becomes a tensor (at 640x480 the frame tensor, its resize and the padding cost
+   * more than a quarter of the detector's time). The resampling is tf.image.resizeBilinear's (align corners off, no
+   * half-pixel centres; blazeface-input.test.ts holds it to that).
    */
-  async detectRgba(px: RgbaImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
+  async detect(px: RgbaImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const o = { ...DETECT_DEFAULTS, ...options };
     const lb = letterbox(px.width, px.height, o.padding, this.size);
     const input = tf.tensor4d(letterboxedInput(px, lb, this.size), [1, this.size, this.size, 3]);

@@ -53,6 +53,29 @@ describe('dlib ResNet-34 port', () => {
     expect(r.diff).toBeLessThan(1e-5);
   });
 
+  test('a batch of two views (a crop and its mirror image) gives the sum of their unit descriptors', async () => {
+    const crop = tf.tidy(() => tf.mul(tf.randomUniform([1, 150, 150, 3], 0, 1, 'float32', 11), 255)) as tf.Tensor4D;
+    const mirrored = tf.reverse(crop, 2) as tf.Tensor4D;
+    const batch = tf.concat([crop, mirrored], 0) as tf.Tensor4D;
+    const ours = dlibEmbedder(EMBEDDERS.dlib, loadWeights());
+    const both = await ours.embed(batch);
+    ours.dispose();
+    const unit = async (t: tf.Tensor4D) => {
+      const v = await reference.computeFaceDescriptor(tf.squeeze(t, [0]) as tf.Tensor3D);
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    };
+    const [a, b] = [await unit(crop), await unit(mirrored)];
+    tf.dispose([crop, mirrored, batch]);
+    expect(both.length).toBe(128);
+    let diff = 0;
+    for (let i = 0; i < 128; i++) diff = Math.max(diff, Math.abs(both[i]! - (a[i]! + b[i]!)));
+    // unit vectors: 1e-4 is float32 rounding through 29 layers, far below any difference in identity
+    expect(diff).toBeLessThan(1e-4);
+    // and the mirror view is a different input, so the sum is not just twice one view
+    expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeGreaterThan(1e-3);
+  });
+
   test.skipIf(!inject('fixturesPresent'))('gives face-api\'s descriptor on a real face', async () => {
     const img = decodeImage(fixture('faces/lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg'));
     const input = tf.tidy(() => {

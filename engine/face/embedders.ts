@@ -83,24 +83,35 @@ export const EMBEDDERS: Readonly<Record<EmbedderId, EmbedderSpec>> = {
 
 export interface Embedder {
   readonly spec: EmbedderSpec;
-  /** `crop` is [1, size, size, 3] float RGB 0..255; returns the raw (unnormalised) embedding. Does not dispose `crop`. */
-  embed(crop: tf.Tensor4D): Promise<Float32Array>;
+  /**
+   * `crops` is [n, size, size, 3] float RGB 0..255: views of one face (the aligned crop and, with `spec.mirror`, its
+   * mirror image). Returns the raw descriptor of a single view, or the sum of the views' unit descriptors. Does not
+   * dispose `crops`.
+   */
+  embed(crops: tf.Tensor4D): Promise<Float32Array>;
   dispose(): void;
+}
+
+/** One view's descriptor as it is; several views' unit descriptors summed. `d` is [views, dims]. */
+function combineViews(d: tf.Tensor2D): tf.Tensor {
+  return d.shape[0] > 1 ? tf.sum(tf.div(d, tf.norm(d, 2, 1, true)), 0) : tf.reshape(d, [-1]);
 }
 
 /** HSE FaceRes (human's faceres / faceres-deep): RGB 0..255 in, the 1024-d global-pooling output is the descriptor. */
 export function faceResEmbedder(spec: EmbedderSpec, model: GraphModel): Embedder {
   return {
     spec,
-    async embed(crop) {
-      const outputs = model.execute(crop) as tf.Tensor[];
+    async embed(crops) {
+      const outputs = model.execute(crops) as tf.Tensor[];
       const desc = outputs.find((t) => t.shape[t.shape.length - 1] === spec.dims);
       if (!desc) {
         tf.dispose(outputs);
         throw new Error(`${spec.id}: no ${spec.dims}-d output`);
       }
-      const data = (await desc.data()) as Float32Array;
+      const one = tf.tidy(() => combineViews(tf.reshape(desc, [crops.shape[0], spec.dims])));
       tf.dispose(outputs);
+      const data = (await one.data()) as Float32Array;
+      one.dispose();
       return data;
     },
     dispose: () => model.dispose(),
@@ -111,20 +122,20 @@ export function faceResEmbedder(spec: EmbedderSpec, model: GraphModel): Embedder
  * dlib's ResNet-34 face recogniser (the weights @vladmandic/face-api ships), run with our own tfjs: the forward pass
  * below follows face-api's FaceRecognitionNet op for op, so the same weights give the same 128-d descriptor without
  * a second copy of tfjs or face-api's 1 MB bundle (dlib-port.test.ts checks it number for number against face-api).
- * Input normalisation as face-api: subtract the mean RGB, divide by 255. With `spec.mirror` the crop and its mirror
- * image run as one batch of two and the result is the sum of their unit descriptors.
+ * Input normalisation as face-api (subtract the mean RGB, divide by 255), folded into the first layer. With
+ * `spec.mirror` the pipeline passes the crop and its mirror image as one batch of two, and the result is the sum of
+ * their unit descriptors.
  */
 export function dlibEmbedder(spec: EmbedderSpec, weights: tf.NamedTensorMap): Embedder {
-  const w = (name: string): tf.Tensor => {
-    const t = weights[name];
-    if (!t) throw new Error(`dlib weights: missing ${name}`);
-    return t;
+  const layers = foldDlibWeights(weights);
+  const layer = (name: string): FoldedConv => {
+    const l = layers.get(name);
+    if (!l) throw new Error(`dlib weights: missing ${name}`);
+    return l;
   };
   const convLayer = (x: tf.Tensor4D, prefix: string, stride: 1 | 2, relu: boolean, padding: 'same' | 'valid'): tf.Tensor4D => {
-    let out = tf.conv2d(x, w(`${prefix}/conv/filters`) as tf.Tensor4D, stride, padding);
-    out = tf.add(out, w(`${prefix}/conv/bias`)) as tf.Tensor4D;
-    out = tf.add(tf.mul(out, w(`${prefix}/scale/weights`)), w(`${prefix}/scale/biases`)) as tf.Tensor4D;
-    return relu ? tf.relu(out) : out;
+    const { filter, bias } = layer(prefix);
+    return tf.fused.conv2d({ x, filter, strides: stride, pad: padding, bias, activation: relu ? 'relu' : 'linear' });
   };
   const residual = (x: tf.Tensor4D, prefix: string): tf.Tensor4D => {
     const out = convLayer(convLayer(x, `${prefix}/conv1`, 1, true, 'same'), `${prefix}/conv2`, 1, false, 'same');
@@ -140,13 +151,14 @@ export function dlibEmbedder(spec: EmbedderSpec, weights: tf.NamedTensorMap): Em
     if (pooled.shape[3] !== out.shape[3]) pooled = tf.concat([pooled, tf.zeros(pooled.shape)], 3);
     return tf.relu(tf.add(pooled, out)) as tf.Tensor4D;
   };
-  const mean = tf.tensor1d([122.782, 117.001, 104.298]);
+  const fc = weights.fc;
+  if (!fc) throw new Error('dlib weights: missing fc');
   return {
     spec,
-    async embed(crop) {
+    async embed(crops) {
       const result = tf.tidy(() => {
-        const batch = spec.mirror ? tf.concat([crop, tf.reverse(crop, 2)], 0) : crop;
-        let out = convLayer(tf.div(tf.sub(batch, mean), 255) as tf.Tensor4D, 'conv32_down', 2, true, 'valid');
+        // The input normalisation is folded into this first layer (foldDlibWeights), so the crop goes in as it is.
+        let out = convLayer(crops, 'conv32_down', 2, true, 'valid');
         out = tf.maxPool(out, 3, 2, 'valid');
         for (const p of ['conv32_1', 'conv32_2', 'conv32_3']) out = residual(out, p);
         out = residualDown(out, 'conv64_down');
@@ -156,16 +168,55 @@ export function dlibEmbedder(spec: EmbedderSpec, weights: tf.NamedTensorMap): Em
         out = residualDown(out, 'conv256_down');
         for (const p of ['conv256_1', 'conv256_2']) out = residual(out, p);
         out = residualDown(out, 'conv256_down_out');
-        const d = tf.matMul(tf.mean(out, [1, 2]) as tf.Tensor2D, w('fc') as tf.Tensor2D);
-        return spec.mirror ? tf.sum(tf.div(d, tf.norm(d, 2, 1, true)), 0) : d;
+        return combineViews(tf.matMul(tf.mean(out, [1, 2]) as tf.Tensor2D, fc as tf.Tensor2D));
       });
       const data = (await result.data()) as Float32Array;
       result.dispose();
       return data;
     },
     dispose: () => {
-      mean.dispose();
-      tf.dispose(Object.values(weights));
+      for (const l of layers.values()) tf.dispose([l.filter, l.bias]);
+      fc.dispose();
     },
   };
+}
+
+interface FoldedConv {
+  readonly filter: tf.Tensor4D;
+  readonly bias: tf.Tensor1D;
+}
+
+/** face-api's normalisation of the dlib input: subtract the mean RGB, divide by 255. */
+const DLIB_MEAN_RGB = [122.782, 117.001, 104.298] as const;
+
+/**
+ * Each dlib layer is a convolution, a bias and a per-channel affine "scale" layer: w * (conv(x, f) + b) + s is
+ * conv(x, f * w) + (b * w + s), one fused conv2d (with its ReLU) instead of five ops. The first layer also absorbs
+ * the input normalisation: it pads nothing ('valid'), so conv((x - mean) / 255, f) = conv(x, f / 255) -
+ * sum(f * mean) / 255 exactly. The originals are disposed; the folded set is what the embedder keeps.
+ */
+function foldDlibWeights(weights: tf.NamedTensorMap): Map<string, FoldedConv> {
+  const prefixes = [...new Set(Object.keys(weights).filter((k) => k.endsWith('/conv/filters')).map((k) => k.slice(0, -'/conv/filters'.length)))];
+  const layers = new Map<string, FoldedConv>();
+  for (const prefix of prefixes) {
+    const get = (name: string): tf.Tensor => {
+      const t = weights[`${prefix}/${name}`];
+      if (!t) throw new Error(`dlib weights: missing ${prefix}/${name}`);
+      return t;
+    };
+    const folded = tf.tidy(() => {
+      const w = get('scale/weights');
+      let filter = tf.mul(get('conv/filters'), w) as tf.Tensor4D;
+      let bias = tf.add(tf.mul(get('conv/bias'), w), get('scale/biases')) as tf.Tensor1D;
+      if (prefix === 'conv32_down') {
+        filter = tf.div(filter, 255) as tf.Tensor4D;
+        const mean = tf.reshape(tf.tensor1d([...DLIB_MEAN_RGB]), [1, 1, 3, 1]);
+        bias = tf.sub(bias, tf.sum(tf.mul(filter, mean), [0, 1, 2])) as tf.Tensor1D;
+      }
+      return { filter, bias };
+    });
+    layers.set(prefix, folded);
+    for (const name of ['conv/filters', 'conv/bias', 'scale/weights', 'scale/biases']) get(name).dispose();
+  }
+  return layers;
 }

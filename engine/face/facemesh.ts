@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { apply, squareWindow, type Affine } from './geometry.ts';
-import { warpCrop } from './warp.ts';
+import { cropPixels, type FrameRaster } from './crop.ts';
 import type { DetectedFace, Point } from './types.ts';
 
 export const FACEMESH_INPUT = 192;
@@ -72,9 +72,8 @@ export function point(mesh: Mesh, i: number): Point {
 export class FaceMeshModel {
   constructor(private readonly model: GraphModel) {}
 
-  /** `image` is [1, h, w, 3] float 0..255; it is not disposed. */
-  async run(image: tf.Tensor4D, crop: Affine): Promise<MeshResult> {
-    const input = tf.tidy(() => tf.div(warpCrop(image, crop, FACEMESH_INPUT), 255));
+  async run(frame: FrameRaster, crop: Affine): Promise<MeshResult> {
+    const input = tf.tensor4d(cropPixels(frame, crop, FACEMESH_INPUT, { gain: 1 / 255 }), [1, FACEMESH_INPUT, FACEMESH_INPUT, 3]);
     const outputs = this.model.execute(input) as tf.Tensor[];
     input.dispose();
     const meshT = outputs.find((t) => t.shape[t.shape.length - 1] === MESH_POINTS * 3);

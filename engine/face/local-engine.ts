@@ -4,7 +4,8 @@ import { initBackend } from '../runtime/backend.ts';
 import { loadGraphModel, readVerifiedFiles } from '../runtime/load-model.ts';
 import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
-import { framePixels, frameSize, frameToTensor, pixelsToFloatTensor, type FrameInput } from '../runtime/frame.ts';
+import { framePixels, frameSize, frameToTensor, tensorPixels, type FrameInput, type RgbaImage } from '../runtime/frame.ts';
+import { FrameRaster } from './crop.ts';
 import { EidkitError } from '../errors.ts';
 import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
@@ -47,23 +48,18 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
   const wasmBase = typeof options.models === 'string' ? options.models : undefined;
   const backend = () => initBackend({ ...(wasmBase ? { wasmBase } : {}), ...options.backend });
 
-  /** Runs on the frame's tensor; `scale` maps tensor pixels back to the caller's (huge frames are shrunk first). */
-  const withFrame = async <T>(frame: FrameInput, run: (rgb: tf.Tensor3D, scale: number, size: { width: number; height: number }) => Promise<T>): Promise<T> => {
+  /** Runs on the frame's pixels; `scale` maps them back to the caller's (huge frames are shrunk first). */
+  const withPixels = async <T>(frame: FrameInput, run: (px: RgbaImage, scale: number, size: { width: number; height: number }) => Promise<T>): Promise<T> => {
     await backend();
     const size = frameSize(frame);
-    const px = framePixels(frame);
-    const rgb = px ? pixelsToFloatTensor(px) : await frameToTensor(frame);
-    try {
-      return await run(rgb, size.width / rgb.shape[1], size);
-    } finally {
-      rgb.dispose();
-    }
+    const px = framePixels(frame) ?? (await tensorPixels(await frameToTensor(frame)));
+    return run(px, size.width / px.width, size);
   };
 
   const analyse = async (frame: FrameInput, o: AnalyseFrameOptions = {}): Promise<FrameAnalysis> => {
     await backend(); // models are created on the backend, so it must be up before the first load
     const models = { detector: await detector(), mesh: await mesh(), embedder };
-    const faces = await withFrame(frame, async (rgb, scale, size) => scaleFrameFaces(await analyseFrame(rgb, models, o), scale, size.width, size.height));
+    const faces = await withPixels(frame, async (px, scale, size) => scaleFrameFaces(await analyseFrame(new FrameRaster(px), models, o), scale, size.width, size.height));
     return { ...faces, quality: judgeQuality(faces, o.policy ?? LIVE_CAPTURE_POLICY) };
   };
 
@@ -76,10 +72,7 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     async detectFaces(frame: FrameInput, detectOptions: DetectFacesOptions = {}): Promise<DetectedFace[]> {
       await backend();
       const d = await detector(detectOptions.detector);
-      // Camera-sized frames skip the frame tensor: the detector resamples its 256 / 128 px input from the pixels.
-      const px = framePixels(frame);
-      if (px) return d.detectRgba(px, detectOptions);
-      return withFrame(frame, async (rgb, scale) => (await d.detect(rgb, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));
+      return withPixels(frame, async (px, scale) => (await d.detect(px, detectOptions)).map((f) => (scale === 1 ? f : scaleDetection(f, scale))));
     },
     analyse,
     async template(frame, o = {}) {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlazeFaceDetector, DetectOptions } from './blazeface.ts';
+import { cropPixels, resizeAlignedCorners, sampleCrop, type FrameRaster } from './crop.ts';
 import { FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
 import { zoomedTemplate, type CropAlignment, type Embedder } from './embedders.ts';
 import { invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
 import { eyeAspectRatio, fivePoints, interEyeDistance } from './landmarks.ts';
 import { headPose, type HeadPose } from './pose.ts';
 import { faceImageStats, type FaceImageStats } from './image-stats.ts';
-import { warpCrop } from './warp.ts';
 import type { DetectedFace, Point } from './types.ts';
 
 /** Everything the engine measures about one face in a frame. Plain data: it crosses the worker boundary as is. */
@@ -66,69 +66,62 @@ export interface FrameFaces {
   readonly faces: FaceAnalysis[];
 }
 
-/** Size of the aligned crop the photometric stats are measured on (the 224 crop box-filtered by 2). */
+/** Size of the aligned crop the photometric stats are measured on (the 224 crop resized by half). */
 const STATS_SIZE = 112;
 
-export async function analyseFrame(rgb: tf.Tensor3D, models: PipelineModels, options: AnalyseOptions = {}): Promise<FrameFaces> {
-  const [height, width] = rgb.shape;
-  let detections = await models.detector.detect(rgb, options);
+export async function analyseFrame(frame: FrameRaster, models: PipelineModels, options: AnalyseOptions = {}): Promise<FrameFaces> {
+  const { width, height } = frame;
+  let detections = await models.detector.detect(frame.pixels, options);
   const retry = options.retryPadding ?? RETRY_PADDING;
   if (detections.length === 0 && retry > 0 && options.padding === undefined) {
-    detections = await models.detector.detect(rgb, { ...options, padding: retry });
+    detections = await models.detector.detect(frame.pixels, { ...options, padding: retry });
   }
   detections = [...detections].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   const analysed = detections.slice(0, options.maxAnalysed ?? 4);
-  const image = tf.tidy(() => tf.expandDims(tf.cast(rgb, 'float32'), 0) as tf.Tensor4D);
-  try {
-    const embedder = options.embed && models.embedder ? await models.embedder() : undefined;
-    const faces: FaceAnalysis[] = [];
-    for (const detection of analysed) {
-      let m = await models.mesh.run(image, meshCropFor(detection));
-      if (options.refineMesh ?? true) {
-        const second = await models.mesh.run(image, meshCropFromMesh(m.mesh));
-        if (second.faceScore >= m.faceScore * 0.9) m = second;
-      }
-      const statsAlignment = cropAlignment(m.mesh, STATS_ALIGNMENT, STATS_CROP);
-      const stats = await measureStats(image, statsAlignment);
-      let alignment = statsAlignment;
-      let embedding: Float32Array | undefined;
-      if (embedder) {
-        alignment = cropAlignment(m.mesh, embedder.spec.alignment, embedder.spec.size);
-        const crop = warpCrop(image, alignment, embedder.spec.size);
-        try {
-          embedding = l2normalise(await embedder.embed(crop));
-        } finally {
-          crop.dispose();
-        }
-      }
-      faces.push(describe(detection, m.mesh, m.faceScore, stats, alignment, embedding));
+  const embedder = options.embed && models.embedder ? await models.embedder() : undefined;
+  const faces: FaceAnalysis[] = [];
+  for (const detection of analysed) {
+    let m = await models.mesh.run(frame, meshCropFor(detection));
+    if (options.refineMesh ?? true) {
+      const second = await models.mesh.run(frame, meshCropFromMesh(m.mesh));
+      if (second.faceScore >= m.faceScore * 0.9) m = second;
     }
-    return { width, height, detected: detections.length, faces };
-  } finally {
-    image.dispose();
+    const statsAlignment = cropAlignment(m.mesh, STATS_ALIGNMENT, STATS_CROP);
+    const stats = faceImageStats(resizeAlignedCorners(cropPixels(frame, statsAlignment, STATS_CROP), STATS_CROP, STATS_SIZE), STATS_SIZE);
+    let alignment = statsAlignment;
+    let embedding: Float32Array | undefined;
+    if (embedder) {
+      alignment = cropAlignment(m.mesh, embedder.spec.alignment, embedder.spec.size);
+      const views = embeddingInput(frame, alignment, embedder.spec);
+      try {
+        embedding = l2normalise(await embedder.embed(views));
+      } finally {
+        views.dispose();
+      }
+    }
+    faces.push(describe(detection, m.mesh, m.faceScore, stats, alignment, embedding));
   }
+  return { width, height, detected: detections.length, faces };
+}
+
+/** The embedder's batch: the aligned crop and, when the model averages it with its mirror image, that image too. */
+function embeddingInput(frame: FrameRaster, alignment: Affine, spec: Embedder['spec']): tf.Tensor4D {
+  const { size } = spec;
+  const views = spec.mirror ? 2 : 1;
+  const data = new Float32Array(views * size * size * 3);
+  sampleCrop(frame, alignment, size, data, 0);
+  if (spec.mirror) sampleCrop(frame, alignment, size, data, size * size * 3, { mirror: true });
+  return tf.tensor4d(data, [views, size, size, 3]);
 }
 
 /**
  * The photometric quality stats (brightness, contrast, blur) are measured on one fixed crop whatever the embedding
- * model: a loose 224 crop (ArcFace's five points shrunk by 1.5, showing brow to chin and cheek to cheek) box-filtered
- * to 112. The gate thresholds in quality.ts were calibrated on exactly this crop, so they must not move when the
+ * model: a loose 224 crop (ArcFace's five points shrunk by 1.5, showing brow to chin and cheek to cheek) resized to
+ * 112. The gate thresholds in quality.ts were calibrated on exactly this crop, so they must not move when the
  * embedding model (and its own crop) changes.
  */
 const STATS_ALIGNMENT: CropAlignment = { kind: 'five-points', points: zoomedTemplate(1.5) };
 const STATS_CROP = 224;
-
-async function measureStats(image: tf.Tensor4D, alignment: Affine): Promise<FaceImageStats> {
-  const small = tf.tidy(() => {
-    const crop = warpCrop(image, alignment, STATS_CROP);
-    return tf.squeeze(tf.image.resizeBilinear(crop, [STATS_SIZE, STATS_SIZE], true));
-  });
-  try {
-    return faceImageStats((await small.data()) as Float32Array, STATS_SIZE);
-  } finally {
-    small.dispose();
-  }
-}
 
 /** The crop -> image map that puts the face's landmarks where `alignment` wants them in a size x size crop. */
 export function cropAlignment(mesh: Mesh, alignment: CropAlignment, size: number): Affine {

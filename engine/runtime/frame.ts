@@ -69,7 +69,8 @@ export async function frameToTensor(input: FrameInput, maxSide = FRAME_MAX_SIDE)
 let readback: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } | undefined;
 
 /**
- * The frame's RGBA pixels when it needs no downscaling, or undefined (a larger frame goes through frameToTensor).
+ * The frame's RGBA pixels when it needs no downscaling, or undefined (a larger frame goes through frameToTensor and
+ * tensorPixels).
  * Bitmaps and canvases are read back through one reused 2D canvas, exactly as tf.browser.fromPixels reads them, so
  * results do not change; video frames keep frameToTensor's path.
  */
@@ -90,20 +91,22 @@ export function framePixels(input: FrameInput, maxSide = FRAME_MAX_SIDE): RgbaIm
   return readback.ctx.getImageData(0, 0, width, height);
 }
 
-/**
- * RGBA pixels as a float32 [h, w, 3] tensor in one pass: the models work in float, and building the int32 tensor
- * fromPixels makes and then casting it copies the whole frame twice.
- */
-export function pixelsToFloatTensor(px: RgbaImage): tf.Tensor3D {
-  const { width, height, data } = px;
-  const n = width * height;
-  const out = new Float32Array(n * 3);
-  for (let i = 0, p = 0, o = 0; i < n; i++, p += 4) {
-    out[o++] = data[p]!;
-    out[o++] = data[p + 1]!;
-    out[o++] = data[p + 2]!;
+/** An int32 [h, w, 3] frame tensor (frameToTensor's) read back as RGBA pixels; the tensor is disposed. */
+export async function tensorPixels(t: tf.Tensor3D): Promise<RgbaImage> {
+  const [height, width] = t.shape;
+  try {
+    const rgb = await t.data();
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0, p = 0, o = 0; i < width * height; i++, o += 3) {
+      data[p++] = rgb[o]!;
+      data[p++] = rgb[o + 1]!;
+      data[p++] = rgb[o + 2]!;
+      data[p++] = 255;
+    }
+    return { data, width, height };
+  } finally {
+    t.dispose();
   }
-  return tf.tensor3d(out, [height, width, 3], 'float32');
 }
 
 function downscale(t: tf.Tensor3D, scale: number): tf.Tensor3D {

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 // @ts-expect-error: plain ESM script without types
 import { serve } from '../scripts/serve.mjs';
 import { parseOptions, USAGE } from './lib/options.ts';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       date: new Date(started).toISOString(),
       commit,
       dirty,
-      mode: options.quick ? 'quick' : 'full',
+      mode: options.mode,
       durationSeconds: Math.round((Date.now() - started) / 1000),
       machine: {
         cpus: cpus().length,
@@ -103,8 +103,8 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
   }
-  const written = writeResults(join(ROOT, options.outDir), result);
-  if (!options.quick) {
+  const written = writeResults(resolve(ROOT, options.outDir), result);
+  if (options.mode === 'full') {
     updateDocs(join(ROOT, 'site/docs/benchmarks.md'), result);
     updateReadme(join(ROOT, 'README.md'), result);
     log('updated the results sections of site/docs/benchmarks.md and README.md');

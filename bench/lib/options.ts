@@ -4,6 +4,12 @@ import { STAGES } from '../pages/protocol.ts';
 
 export interface BenchOptions {
   readonly quick: boolean;
+  /**
+   * 'full': every library, stage, throttle and start-up profile, the payload study and the default runs into
+   * bench/results; only such a run rewrites the published results in the README and site/docs/benchmarks.md.
+   * 'partial': anything narrower that is not --quick (it still writes its own folder).
+   */
+  readonly mode: 'quick' | 'partial' | 'full';
   readonly throttles: readonly number[];
   readonly libraries: readonly LibraryId[];
   readonly stages: readonly StageId[];
@@ -29,7 +35,9 @@ export const USAGE = `npm run bench [-- options]
   --no-startup          skip the start-up (cold / offline) measurements
   --no-payload          skip the payload and uint8-quantisation study
   --no-build            reuse dist/bench from the last run
-  --out DIR             results folder (default bench/results; quick: bench/results/raw)`;
+  --out DIR             results folder (default bench/results; quick or narrowed runs: bench/results/raw)
+
+Only a full run (none of the options above) rewrites the results in README.md and site/docs/benchmarks.md.`;
 
 const ALL_LIBRARIES: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
 
@@ -60,8 +68,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s} (${STAGES.join(', ')})`);
   const runs = Number(value('--runs') ?? (quick ? 6 : 30));
   if (!(runs >= 1)) throw new Error('--runs: at least 1');
+  const narrowed = ['--throttles', '--libraries', '--stages', '--runs', '--no-startup', '--no-payload', '--out'].some(has);
   return {
     quick,
+    mode: quick ? 'quick' : narrowed ? 'partial' : 'full',
     throttles,
     libraries,
     stages,
@@ -78,7 +88,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
             [6, 'slow-4g'],
           ],
     payload: !has('--no-payload'),
-    outDir: value('--out') ?? (quick ? 'bench/results/raw' : 'bench/results'),
+    // A partial run must not replace the published full run's files.
+    outDir: value('--out') ?? (quick || narrowed ? 'bench/results/raw' : 'bench/results'),
     build: !has('--no-build'),
   };
 }

@@ -102,7 +102,7 @@ export interface BenchResult {
   readonly commit: string;
   /** The tree had uncommitted changes (other helpers' work in progress is part of what was measured). */
   readonly dirty: boolean;
-  readonly mode: 'quick' | 'full';
+  readonly mode: 'quick' | 'partial' | 'full';
   readonly durationSeconds: number;
   readonly machine: MachineInfo;
   readonly throttles: readonly number[];

@@ -9,7 +9,7 @@
  * Research options: --model faceres|faceres-deep|dlib (embedding network), --representation template|float
  * (compare the shipped int8 template, or the raw float embedding by cosine), --cache (reuse embeddings under
  * .cache/eval-faces/, keyed by model and file), --max-pairs-per-fold N (a quick subset), --folds 1,2 (only those
- * folds of the pairs file), --reverse-shard <name> (a second process filling the caches, ours and the peer's, from the end), --dump <file> (per-image
+ * folds of the pairs file), --refine-mesh auto|always|never (FaceMesh's second pass), --reverse-shard <name> (a second process filling the caches, ours and the peer's, from the end), --dump <file> (per-image
  * measurements, for calibrating the quality gates). Speed is measured in-process in Node here; phone figures live
  * in bench/.
  */
@@ -39,6 +39,8 @@ export interface Args {
   dump?: string;
   /** Work through the images from the end and write the cache under this suffix (a second process on a shared box). */
   reverseShard?: string;
+  /** FaceMesh's second pass (AnalyseOptions.refineMesh); a non-default value gets its own cache. */
+  refineMesh?: 'auto' | 'always' | 'never';
   /** Only these folds of the pairs file (1-based, as LFW numbers them). */
   folds?: number[];
 }
@@ -63,6 +65,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--max-pairs-per-fold') args.maxPairsPerFold = Number(value());
     else if (a === '--dump') args.dump = value();
     else if (a === '--reverse-shard') args.reverseShard = value();
+    else if (a === '--refine-mesh') {
+      const v = value();
+      if (v !== 'auto' && v !== 'always' && v !== 'never') throw new Error('--refine-mesh: auto, always or never');
+      args.refineMesh = v;
+    }
     else if (a === '--folds') args.folds = value().split(',').map(Number);
     else if (a === '--') continue;
     else throw new Error(`unknown option ${a}`);
@@ -170,7 +177,8 @@ interface CacheFile {
 }
 
 async function runOurs(args: Args, root: string, images: readonly string[], log: (s: string) => void): Promise<{ float: SystemResult; dump: Record<string, unknown> }> {
-  const base = `${args.model}-${root.replace(/[^a-z0-9]+/gi, '_')}`;
+  const refine = args.refineMesh && args.refineMesh !== 'auto' ? `-mesh-${args.refineMesh}` : '';
+  const base = `${args.model}${refine}-${root.replace(/[^a-z0-9]+/gi, '_')}`;
   const cachePath = join('.cache', 'eval-faces', `${base}${args.reverseShard ? `.${args.reverseShard}` : ''}.json`);
   const cache: CacheFile = args.cache ? readCaches(base) : {};
   const engine = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' }, embedder: args.model });
@@ -193,7 +201,7 @@ async function runOurs(args: Args, root: string, images: readonly string[], log:
     const pixels = decodeFile(join(root, image));
     const t0 = performance.now();
     // Gates off: the harness measures recognition; failures are only images where no face was found.
-    const analysis = await engine.analyse(pixels, { embed: true, maxAnalysed: 3, policy: {} });
+    const analysis = await engine.analyse(pixels, { embed: true, maxAnalysed: 3, policy: {}, ...(args.refineMesh ? { refineMesh: args.refineMesh } : {}) });
     const dt = performance.now() - t0;
     ms += dt;
     timed++;
@@ -311,7 +319,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     const peer = await runPeer(args, root, images, log);
     report.peer = { name: peer.name, ...evaluate(pairs, images, peer) };
   }
-  report.config = { model: args.model, representation: args.representation, set: args.people ? 'people' : 'pairs', root };
+  report.config = { model: args.model, refineMesh: args.refineMesh ?? 'auto', representation: args.representation, set: args.people ? 'people' : 'pairs', root };
   if (args.dump) save(args.dump, ours.dump);
   const text = JSON.stringify(report, null, 2);
   if (args.out) writeFileSync(args.out, `${text}\n`);

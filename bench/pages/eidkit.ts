@@ -10,6 +10,7 @@ import {
   createPassiveScorer,
   decodeQrRgba,
   DEFAULT_EMBEDDER,
+  LIVENESS_ANALYSIS,
   livenessFrame,
   verifyPresentation,
   type FrameInput,
@@ -85,7 +86,7 @@ installPage(async () => {
   let session = createLivenessSession({ challenge: 'passive' });
   let t0 = performance.now();
   bodies['liveness-frame'] = async (i) => {
-    const analysis = await faces.analyse(face(i), { maxAnalysed: 1 });
+    const analysis = await faces.analyse(face(i), { ...LIVENESS_ANALYSIS, maxAnalysed: 1 });
     const box = analysis.faces[0]?.detection.box;
     const scores = box ? await passive.scoreFrame(face(i), box) : undefined;
     // A finished session ignores frames; start a new one so every timed frame does the session's work.
@@ -103,8 +104,8 @@ installPage(async () => {
     version: '0.1.0',
     config: [
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
-      `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (refined twice) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
-      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ maxAnalysed: 1 }) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...))',
+      `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (a second pass only when the recentred crop moves) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
+      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...))',
       `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],
     backend: ready.backend,

@@ -54,6 +54,23 @@ describe.skipIf(!inject('fixturesPresent'))('face pipeline in Node (needs EIDKIT
     expect(Math.abs(mirrored.pitch - base.pitch)).toBeLessThan(5);
   });
 
+  test("refineMesh 'auto' keeps one landmark pass when the recentred crop agrees, and takes the second when it does not", async () => {
+    const passes = async (img: RgbaImage) => {
+      const [auto, never, always] = await Promise.all(
+        (['auto', 'never', 'always'] as const).map(async (refineMesh) => (await engine.analyse(img, { policy: PORTRAIT_POLICY, refineMesh })).faces[0]!.mesh),
+      );
+      return { auto: auto!, never: never!, always: always! };
+    };
+    // A frontal portrait: the predicted crop is where the mesh says it should be, so one pass is kept.
+    const frontal = await passes(lfw('Abel_Pacheco', 1));
+    expect(frontal.auto).toEqual(frontal.never);
+    expect(frontal.auto).not.toEqual(frontal.always);
+    // BlazeFace's eye keypoints put this head's roll 10 degrees off the mesh's: the recentred second pass is taken.
+    const turned = await passes(decodeImage(fixture('faces/people/tv_howard/howard1.png')));
+    expect(turned.auto).toEqual(turned.always);
+    expect(turned.auto).not.toEqual(turned.never);
+  });
+
   test('templates: a rotated copy matches, another person does not, the same person scores above a stranger', async () => {
     const t = async (img: RgbaImage) => {
       const r = await engine.template(img, { policy: PORTRAIT_POLICY });

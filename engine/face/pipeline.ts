@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlazeFaceDetector, DetectOptions } from './blazeface.ts';
 import { cropPixels, resizeAlignedCorners, sampleCrop, type FrameRaster } from './crop.ts';
-import { FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
+import { cropsAgree, FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
 import { zoomedTemplate, type CropAlignment, type Embedder } from './embedders.ts';
 import { invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
 import { eyeAspectRatio, fivePoints, interEyeDistance } from './landmarks.ts';
@@ -40,8 +40,11 @@ export interface AnalyseOptions extends DetectOptions {
    * faces that fill the frame, as in ID-card portraits and LFW's tight crops. 0 disables the retry.
    */
   readonly retryPadding?: number;
-  /** Run FaceMesh a second time on a crop recentred on the first mesh. Default true (see site/docs/face.md). */
-  readonly refineMesh?: boolean;
+  /**
+   * Run FaceMesh a second time on a crop recentred on the first mesh: 'auto' (default) when that crop differs from
+   * the first (cropsAgree in facemesh.ts), 'always', or 'never'. See site/docs/face.md.
+   */
+  readonly refineMesh?: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -81,9 +84,12 @@ export async function analyseFrame(frame: FrameRaster, models: PipelineModels, o
   const embedder = options.embed && models.embedder ? await models.embedder() : undefined;
   const faces: FaceAnalysis[] = [];
   for (const detection of analysed) {
-    let m = await models.mesh.run(frame, meshCropFor(detection));
-    if (options.refineMesh ?? true) {
-      const second = await models.mesh.run(frame, meshCropFromMesh(m.mesh));
+    const crop = meshCropFor(detection);
+    let m = await models.mesh.run(frame, crop);
+    const next = meshCropFromMesh(m.mesh);
+    const refine = options.refineMesh ?? 'auto';
+    if (refine === 'always' || (refine === 'auto' && !cropsAgree(crop, next))) {
+      const second = await models.mesh.run(frame, next);
       if (second.faceScore >= m.faceScore * 0.9) m = second;
     }
     const statsAlignment = cropAlignment(m.mesh, STATS_ALIGNMENT, STATS_CROP);

@@ -1,7 +1,7 @@
 import { EidkitError } from '../errors.ts';
 import type { FaceEngine } from '../face/index.ts';
 import type { LivenessDecision, LivenessSignals } from './decide.ts';
-import { livenessFrame } from './from-face.ts';
+import { LIVENESS_ANALYSIS, livenessFrame } from './from-face.ts';
 import type { PassiveScorer } from './passive.ts';
 import type { LivenessProgress, LivenessSession } from './session.ts';
 import type { PassiveScores } from './types.ts';
@@ -118,7 +118,7 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
       const forPassive = passive && t - lastPassive >= passiveEvery ? await createImageBitmap(video) : undefined;
       let scores: PassiveScores | undefined;
       try {
-        const analysis = await face.analyse(frame, { embed: session.wantsEmbedding(t), maxAnalysed: 1 });
+        const analysis = await face.analyse(frame, { ...LIVENESS_ANALYSIS, embed: session.wantsEmbedding(t), maxAnalysed: 1 });
         const box = analysis.faces[0]?.detection.box;
         tracking = box !== undefined;
         if (forPassive && box) {

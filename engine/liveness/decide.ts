@@ -84,9 +84,9 @@ export interface LivenessPolicy {
    * Identity continuity: lowest allowed cosine similarity between session embeddings (the face module's default
    * embedder, dlib ResNet-34 with its mirror average). Sampled once a second over the whole fixture videos, the lowest
    * similarity between any two frames of one person was 0.946 (talking, glasses), 0.958 (the webcam man moving
-   * towards and away, turning, covering his face) and 0.964 (blinking). Strangers: on lfw-dev 1 % of different-person
-   * pairs reach 0.915 and 0.1 % reach 0.932; in the colour people set (3,512 pairs) the median is 0.836, the highest
-   * 0.928. 0.92 sits between the two groups, nearer the strangers, so a bona fide session keeps some margin.
+   * towards and away, turning, covering his face) and 0.966 (blinking). Strangers: on lfw-dev 1 % of different-person
+   * pairs reach 0.915 and 0.1 % reach 0.932; in the colour people set (3,512 pairs) the median is 0.837, the highest
+   * 0.926. 0.92 sits between the two groups, nearer the strangers, so a bona fide session keeps some margin.
    */
   readonly identityMinSimilarity: number;
   /** Longest the face may vanish, ms. */

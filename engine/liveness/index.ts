@@ -34,7 +34,7 @@ export { PASSIVE_TIMING, createLivenessSession, type LivenessProgress, type Live
 export { PlanarTracker, RIGID_POINTS, planarResidual, type PlanarSignal } from './planar.ts';
 export { fitHomography, project, rmsResidual, type Homography } from './homography.ts';
 export { measureFace, type FaceMeasures } from './measures.ts';
-export { livenessFrame } from './from-face.ts';
+export { LIVENESS_ANALYSIS, livenessFrame } from './from-face.ts';
 export { PASSIVE_CROP_SCALE, PASSIVE_MODELS, PassiveScorer, createPassiveScorer, type PassiveScorerOptions } from './passive.ts';
 export { MJPEG_FPS, joinMjpeg, splitMjpeg } from './mjpeg.ts';
 export { parseEvalManifest, type EvalManifestEntry } from './manifest.ts';

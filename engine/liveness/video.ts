@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import type { FaceEngine } from '../face/index.ts';
 import type { RgbaImage } from '../runtime/frame.ts';
-import { livenessFrame } from './from-face.ts';
+import { LIVENESS_ANALYSIS, livenessFrame } from './from-face.ts';
 import { MJPEG_FPS, splitMjpeg } from './mjpeg.ts';
 import type { PassiveScorer } from './passive.ts';
 import type { LivenessFrame } from './types.ts';
@@ -32,7 +32,7 @@ export async function* analyseMjpeg(bytes: Uint8Array, options: VideoAnalysisOpt
     const decoded = jpeg.decode(frames[i]!, { useTArray: true, formatAsRGBA: true });
     const image: RgbaImage = { data: decoded.data, width: decoded.width, height: decoded.height };
     const embed = i === first || Math.floor(t / 1000) !== Math.floor((t - stepMs) / 1000);
-    const analysis = await options.face.analyse(image, { embed, maxAnalysed: 1 });
+    const analysis = await options.face.analyse(image, { ...LIVENESS_ANALYSIS, embed, maxAnalysed: 1 });
     const box = analysis.faces[0]?.detection.box;
     yield livenessFrame(t, analysis, box && options.passive ? await options.passive.scoreFrame(image, box) : undefined);
   }

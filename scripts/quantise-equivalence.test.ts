@@ -1,4 +1,4 @@
-// Would uint8 weights (bench/lib/quantise.ts, the study's setting: tensors of ≥ 4096 weights) change what the site
+// Would uint8 weights (engine/runtime/quantise.ts, the study's setting: tensors of ≥ 4096 weights) change what the site
 // decides? Float and uint8 copies of the detector, the landmark model and the passive liveness model run side by side
 // on the shared fixtures through the engine's own code: detections on the group photos (count, boxes), FaceMesh
 // landmarks on the people photos (pixel error in the model's 192 px input), the liveness decision (and score) on the
@@ -11,20 +11,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { initBackend } from '../engine/runtime/backend.ts';
 import { modelEntry } from '../engine/runtime/manifest.ts';
-import { readVerifiedFiles } from '../engine/runtime/load-model.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
+import { loadGraphModel, readVerifiedFiles } from '../engine/runtime/load-model.ts';
 import { BlazeFaceDetector } from '../engine/face/blazeface.ts';
 import { PassiveScorer } from '../engine/liveness/passive.ts';
 import { DEFAULT_POLICY } from '../engine/liveness/decide.ts';
 import type { DetectedFace } from '../engine/face/types.ts';
 import { decodeImage, fixture } from '../test-fixtures/node-images.ts';
-import { quantiseUint8, type ModelJson } from '../bench/lib/quantise.ts';
+import { quantiseUint8, type ModelJson } from '../engine/runtime/quantise.ts';
 import { memoryModel, MIN_QUANTISED_ELEMENTS } from '../bench/lib/quantise-study.ts';
 
 interface Pair {
   readonly float: GraphModel;
   readonly uint8: GraphModel;
   readonly bytes: { readonly float: number; readonly uint8: number };
+  /** The uint8 weights file. */
+  readonly uint8Bin: Uint8Array;
 }
 
 /** The pinned model (hash-checked) and its uint8 copy. */
@@ -41,7 +43,7 @@ async function pair(id: string): Promise<Pair> {
     at += shards.get(p)!.length;
   }
   const q = quantiseUint8(json, shards, `${id}.bin`, { minElements: MIN_QUANTISED_ELEMENTS });
-  return { float: await memoryModel(json, floatBin), uint8: await memoryModel(q.json, q.bin), bytes: { float: floatBin.length, uint8: q.bin.length } };
+  return { float: await memoryModel(json, floatBin), uint8: await memoryModel(q.json, q.bin), bytes: { float: floatBin.length, uint8: q.bin.length }, uint8Bin: q.bin };
 }
 
 const iou = (a: DetectedFace['box'], b: DetectedFace['box']): number => {
@@ -59,7 +61,7 @@ describe.skipIf(!inject('fixturesPresent'))('uint8 weights against float, on the
   let liveness: Pair;
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
-    [blazeface, facemesh, liveness] = await Promise.all([pair('blazeface'), pair('facemesh'), pair('liveness')]);
+    [blazeface, facemesh, liveness] = await Promise.all([pair('blazeface'), pair('facemesh'), pair('liveness-float')]);
   });
   afterAll(() => {
     for (const p of [blazeface, facemesh, liveness]) {
@@ -140,10 +142,13 @@ describe.skipIf(!inject('fixturesPresent'))('uint8 weights against float, on the
     expect(worst).toBeLessThan(1.5);
   });
 
-  test('passive liveness: the same decision at the default threshold on every spoof fixture, scores within 0.05', async () => {
+  test('passive liveness (shipped in uint8): the same decision at the default threshold on every spoof fixture, scores within 0.05', async () => {
+    // The shipped 'liveness' entry is derived at install time (engine/runtime/derive.ts); it must be this study's copy.
+    const shipped = await readVerifiedFiles(modelEntry('liveness'), packageSource());
+    expect(Buffer.from(shipped.get('liveness-uint8.bin')!).equals(Buffer.from(liveness.uint8Bin))).toBe(true);
     const detector = new BlazeFaceDetector(blazeface.float);
     const float = new PassiveScorer(undefined, liveness.float);
-    const uint8 = new PassiveScorer(undefined, liveness.uint8);
+    const uint8 = new PassiveScorer(undefined, await loadGraphModel('liveness', packageSource()));
     let worst = 0;
     let images = 0;
     for (const kind of ['genuine', 'attack']) {

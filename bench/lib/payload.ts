@@ -1,5 +1,5 @@
 // Payload: the bytes a face check needs (eidkit's pinned models + the wasm runtime a cross-origin isolated page
-// loads), their gzip size, the site's service-worker precache, and the uint8-quantisation study (quantise.ts).
+// loads), their gzip size, the site's service-worker precache, and the uint8-quantisation study (engine/runtime/quantise.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,4 +1,4 @@
-// The uint8-weights study: quantise the face-check models (quantise.ts), measure the bytes saved, and how far the
+// The uint8-weights study: quantise the face-check models (engine/runtime/quantise.ts), measure the bytes saved, and how far the
 // quantised nets drift from the float ones on real faces, in Node on tfjs's wasm backend. The accuracy verdict
 // (TAR@1e-3 within 0.5 point) belongs to `npm run eval:faces`; this file reports it pending until that harness can
 // load a re-quantised model (the engine refuses weights whose hash differs from the pin, as it should).
@@ -12,7 +12,7 @@ import jpeg from 'jpeg-js';
 import { initBackend, manifest, type Manifest } from '../../engine/index.ts';
 import { QUANTISE_STUDY_MODELS, FACE_CHECK_WASM } from './payload.ts';
 import { OUT, fixturesDir } from './prepare.ts';
-import { quantiseUint8, type ModelJson } from './quantise.ts';
+import { quantiseUint8, type ModelJson } from '../../engine/runtime/quantise.ts';
 import type { PayloadResult } from './results.ts';
 
 const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
@@ -173,7 +173,7 @@ function quantisedManifest(dir: string): Manifest & { about: string } {
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   return {
     ...manifest,
-    about: `A copy of models/manifest.json in which ${QUANTISE_STUDY_MODELS.join(', ')} are re-quantised to uint8 by bench/lib/quantise.ts (tensors of ≥ ${MIN_QUANTISED_ELEMENTS} weights), for accuracy evaluation only.`,
+    about: `A copy of models/manifest.json in which ${QUANTISE_STUDY_MODELS.join(', ')} are re-quantised to uint8 by engine/runtime/quantise.ts (tensors of ≥ ${MIN_QUANTISED_ELEMENTS} weights), for accuracy evaluation only.`,
     models: manifest.models.map((m) =>
       (QUANTISE_STUDY_MODELS as readonly string[]).includes(m.id)
         ? {

@@ -58,7 +58,7 @@ export interface PayloadResult {
   /** Files eidkit needs before a face check (models + wasm), bytes as served and gzip -9 estimates. */
   readonly faceModels: readonly { readonly file: string; readonly bytes: number; readonly gzip: number }[];
   readonly faceModelBytes: number;
-  /** The same models with uint8-quantised weights (bench/lib/quantise.ts), when computed. */
+  /** The same models with uint8-quantised weights (engine/runtime/quantise.ts), when computed. */
   readonly quantised?: {
     readonly files: readonly { readonly file: string; readonly bytes: number; readonly gzip: number; readonly maxAbsError: number }[];
     readonly bytes: number;

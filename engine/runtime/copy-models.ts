@@ -21,7 +21,7 @@ export interface CopyReport {
 export async function copyModels(
   dir: string,
   from: Manifest = defaultManifest,
-  source: ModelSource = packageSource(),
+  source: ModelSource = packageSource(from),
   options: { includeOptional?: boolean } = {},
 ): Promise<CopyReport> {
   const out = resolve(dir);

@@ -36,6 +36,26 @@ describe('verified loading', () => {
     model.dispose();
   });
 
+  test('a derived model: copied as its pinned uint8 files (not its float source), loaded from the copy, weights stored as uint8', async () => {
+    await initBackend({ prefer: 'wasm' });
+    const dir = await mkdtemp(join(tmpdir(), 'eidkit-models-'));
+    try {
+      const report = await copyModels(dir);
+      const names = report.files.map((f) => f.name);
+      expect(names).toEqual(expect.arrayContaining(['liveness-uint8.json', 'liveness-uint8.bin']));
+      expect(names).not.toContain('liveness.bin');
+      const files = await readVerifiedFiles(modelEntry('liveness'), dirSource(dir));
+      const json = JSON.parse(new TextDecoder().decode(files.get('liveness-uint8.json'))) as { weightsManifest: { paths: string[]; weights: { quantization?: { dtype: string } }[] }[] };
+      expect(json.weightsManifest.map((g) => g.paths)).toEqual([['liveness-uint8.bin']]);
+      expect(json.weightsManifest[0]!.weights.filter((w) => w.quantization?.dtype === 'uint8').length).toBeGreaterThan(0);
+      const model = await loadGraphModel('liveness', dirSource(dir));
+      expect(model.inputs[0]?.shape).toEqual([-1, 32, 32, 3]);
+      model.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a file whose bytes differ from the pin is refused, naming the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'eidkit-models-'));
     try {
@@ -56,15 +76,19 @@ describe('verified loading', () => {
     }
   });
 
-  test('copy is a hard error when the package itself does not match the pin', async () => {
+  test.each([
+    ['the package file itself', 'antispoof', 'antispoof.bin'],
+    ['a derived uint8 file', 'liveness', 'liveness-uint8.bin'],
+    ["a derived file's source (not copied itself, but read to derive)", 'liveness-float', 'liveness.bin'],
+  ])('copy is a hard error when %s does not match the pin', async (_, id, file) => {
     const dir = await mkdtemp(join(tmpdir(), 'eidkit-models-'));
     try {
-      const json = JSON.parse(JSON.stringify(manifest)) as { models: { id: string; files: { sha256: string }[] }[] };
-      json.models.find((m) => m.id === 'liveness')!.files[1]!.sha256 = '0'.repeat(64);
+      const json = JSON.parse(JSON.stringify(manifest)) as { models: { id: string; files: { name: string; sha256: string }[] }[] };
+      json.models.find((m) => m.id === id)!.files.find((f) => f.name === file)!.sha256 = '0'.repeat(64);
       const wrong = json as unknown as Manifest;
       const err = await copyModels(dir, wrong).catch((e: unknown) => e);
       expect(isEidkitError(err, 'runtime/model-hash')).toBe(true);
-      expect((err as Error).message).toContain('liveness.bin');
+      expect((err as Error).message).toContain(file);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,12 @@ export interface ManifestEntry {
    * loaded by default, so `models copy` leaves it out unless asked for `--all`.
    */
   readonly optional?: boolean;
+  /**
+   * Files not shipped by any package but computed from another entry's pinned files (derive.ts): its weights
+   * re-quantised to uint8. `package` and `dir` are the source's. The result is pinned like any file, so a derivation
+   * that changed its output would be refused.
+   */
+  readonly derivedFrom?: { readonly id: string; readonly quantise: { readonly dtype: 'uint8'; readonly minElements: number } };
 }
 
 export interface ModelEntry extends ManifestEntry {

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { EidkitError } from '../errors.ts';
 import type { ModelSource } from './model-source.ts';
+import { manifest, type Manifest } from './manifest.ts';
+import { readVerifiedFiles } from './load-model.ts';
+import { deriveFiles } from './derive.ts';
 
 /** Node: a folder filled by `eidkit models copy <dir>` (flat: every file name is unique). */
 export function dirSource(dir: string): ModelSource {
@@ -18,14 +21,31 @@ export function dirSource(dir: string): ModelSource {
 }
 
 /**
- * Node: straight from the installed npm packages the manifest names (no copy needed). Hashes are still checked
- * by the loader, so a package that was swapped or patched on disk is refused.
+ * Node: straight from the installed npm packages the manifest names (no copy needed), derived entries computed from
+ * their source's files (derive.ts). Hashes are still checked by the loader, so a package that was swapped or patched
+ * on disk, or a derivation that changed, is refused. `from` is the manifest derived entries find their source in.
  */
-export function packageSource(): ModelSource {
+export function packageSource(from: Manifest = manifest): ModelSource {
   const require = createRequire(import.meta.url);
-  return {
+  // Derived entries are computed once per source from their source entry's verified files.
+  const derived = new Map<string, Promise<Map<string, Uint8Array>>>();
+  const source: ModelSource = {
     describe: 'installed npm packages',
     async read(entry, file, onBytes) {
+      if (entry.derivedFrom) {
+        let files = derived.get(entry.id);
+        if (!files) {
+          const origin = [...from.runtime, ...from.models].find((e) => e.id === entry.derivedFrom!.id);
+          if (!origin) throw new EidkitError('runtime/unknown-model', `Model ${entry.id} is derived from '${entry.derivedFrom.id}', which the manifest does not list.`, { id: entry.id });
+          files = readVerifiedFiles(origin, source).then((f) => deriveFiles(entry, origin, f));
+          files.catch(() => derived.delete(entry.id));
+          derived.set(entry.id, files);
+        }
+        const bytes = (await files).get(file.name);
+        if (!bytes) throw new EidkitError('runtime/model-missing', `Derived model ${entry.id} has no file ${file.name}.`, { id: entry.id });
+        onBytes?.(bytes.length);
+        return bytes;
+      }
       let root: string;
       try {
         root = dirname(require.resolve(`${entry.package}/package.json`));
@@ -37,6 +57,7 @@ export function packageSource(): ModelSource {
       return bytes;
     },
   };
+  return source;
 }
 
 async function readOrExplain(path: string, name: string): Promise<Uint8Array> {

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const partial = { stages: stageRun.stages, startup: startup.results, libraries: stageRun.libraries };
     notes.push(...stageRun.failures, ...startup.notes);
     notes.push(
-      'CPU throttling is CDP Emulation.setCPUThrottlingRate on each page; Chromium refuses it for workers, so every library (eidkit included) is timed on the main thread. In start-up figures, work done inside workers is not slowed by the throttle.',
+      'CPU throttling is CDP Emulation.setCPUThrottlingRate on the page being timed, during its batch only (an idle throttled page keeps half a core busy); Chromium refuses it for workers, so every library (eidkit included) is timed on the main thread. In start-up figures, work done inside workers is not slowed by the throttle.',
       "Start-up network profiles are applied by a shaped link in front of the server (one shared downlink, +RTT per response) rather than CDP's Network.emulateNetworkConditions, which does not reach the service worker's fetches in this Chromium (measured: 400 kB fetched by a service worker in 29 ms under Slow 4G emulation); the site's service worker precaches while /verify starts, and that traffic must share the link.",
       `Peers' model bytes loaded at setup (bundle + wasm + models, as served): ${stageRun.libraries.map((l) => `${l.label} ${(l.setupBytes / 1e6).toFixed(2)} MB`).join(', ')}.`,
     );

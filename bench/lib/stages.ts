@@ -82,7 +82,9 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
     const memory = new Map<LibraryId, { jsHeapPeak: number; wasmBytes: number }>();
     const wanted = plan.stages ?? STAGES;
     for (const throttle of plan.throttles) {
-      for (const lib of open) await lib.page.setCpu(throttle);
+      // Only the page being timed is throttled, and only while it runs: Chromium's CDP throttling keeps a throttled
+      // page's renderer busy even when idle (half a core per page, measured on this machine), so throttling all four
+      // pages at once left the timed one sharing two cores with two cores' worth of idle throttling.
       for (const stage of wanted) {
         const runners = open.filter((l) => l.info.stages.includes(stage));
         if (runners.length === 0) continue;
@@ -99,6 +101,7 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
             if (broken.has(lib.id) || (got.ms.length >= 3 && (spent.get(lib.id) ?? 0) > plan.stageBudgetMs)) continue;
             let batch: Batch;
             try {
+              await lib.page.setCpu(throttle);
               batch = await lib.page.page.evaluate(
                 ([s, n, w, b]) => window.__bench!.run(s, n, w, b),
                 [stage, 1, round === 0 ? plan.warmup : 0, Number.MAX_SAFE_INTEGER] as const,
@@ -110,6 +113,8 @@ export async function runStages(browser: Browser, base: string, plan: StagePlan,
               failures.push(`${lib.info.label}, ${stage} at ${throttle}x threw: ${why}`);
               log(`  ✖ ${lib.id} ${stage} ${throttle}x: ${why}`);
               continue;
+            } finally {
+              await lib.page.setCpu(1).catch(() => undefined);
             }
             got.ms.push(...batch.ms);
             got.ok += batch.ok;

@@ -13,6 +13,7 @@ import { initBackend, manifest, type Manifest } from '../../engine/index.ts';
 import { QUANTISE_STUDY_MODELS, FACE_CHECK_WASM } from './payload.ts';
 import { OUT, fixturesDir } from './prepare.ts';
 import { quantiseUint8, type ModelJson } from '../../engine/runtime/quantise.ts';
+import { concatBytes } from '../../engine/runtime/bytes.ts';
 import type { PayloadResult } from './results.ts';
 
 const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
@@ -190,12 +191,5 @@ function quantisedManifest(dir: string): Manifest & { about: string } {
 }
 
 function concatShards(json: ModelJson, shards: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const parts = json.weightsManifest.flatMap((g) => g.paths).map((p) => shards.get(p)!);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(json.weightsManifest.flatMap((g) => g.paths).map((p) => shards.get(p)!));
 }

@@ -6,6 +6,7 @@ import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
 import { framePixels, frameSize, frameToTensor, tensorPixels, type FrameInput, type RgbaImage } from '../runtime/frame.ts';
 import { FrameRaster } from './crop.ts';
+import { concatBytes } from '../runtime/bytes.ts';
 import { EidkitError } from '../errors.ts';
 import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
@@ -122,14 +123,7 @@ async function loadWeights(id: string, source: ModelSource, onProgress?: FaceEng
       if (!b) throw new EidkitError('runtime/model-invalid', `Model ${id} needs ${p}, which the manifest does not list.`, { id, path: p });
       return b;
     });
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const buf = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    Object.assign(out, tf.io.decodeWeights(buf.buffer, g.weights));
+    Object.assign(out, tf.io.decodeWeights(concatBytes(parts).buffer as ArrayBuffer, g.weights));
   }
   return out;
 }

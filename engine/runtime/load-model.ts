@@ -4,6 +4,7 @@ import { EidkitError } from '../errors.ts';
 import { modelEntry, type ManifestEntry, type Manifest, manifest as defaultManifest } from './manifest.ts';
 import type { ModelSource } from './model-source.ts';
 import { sha256Hex } from './sha256.ts';
+import { concatBytes } from './bytes.ts';
 
 export interface LoadProgress {
   readonly id: string;
@@ -91,7 +92,7 @@ export async function loadGraphModel(
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: model.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs,
-    weightData: concat(shards).buffer as ArrayBuffer,
+    weightData: concatBytes(shards).buffer as ArrayBuffer,
     format: model.format,
     generatedBy: model.generatedBy,
     convertedBy: model.convertedBy,
@@ -102,13 +103,3 @@ export async function loadGraphModel(
   return tfLoadGraphModel(tf.io.fromMemory(artifacts));
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]!.byteOffset === 0 && parts[0]!.byteLength === parts[0]!.buffer.byteLength) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

@@ -2,6 +2,8 @@
 // (`quantization: { dtype: 'uint8', min, scale }`, value = q * scale + min). Own code rather than the Python converter:
 // it runs in Node with no Python toolchain, on the exact files the engine pins, and is ~100 lines.
 
+import { concatBytes } from './bytes.ts';
+
 export interface Quantization {
   readonly dtype: 'uint8' | 'uint16' | 'float16';
   readonly min?: number;
@@ -106,7 +108,7 @@ export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint
   let maxAbsError = 0;
   let floatWeights = 0;
   for (const group of model.weightsManifest) {
-    const data = concat(group.paths.map((p) => {
+    const data = concatBytes(group.paths.map((p) => {
       const s = shards.get(p);
       if (!s) throw new Error(`weights shard ${p} missing`);
       return s;
@@ -141,15 +143,5 @@ export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint
     }
     if (at !== data.length) throw new Error(`weights group of ${group.paths.join(',')}: manifest covers ${at} of ${data.length} bytes`);
   }
-  return { json: { ...model, weightsManifest: [{ paths: [binName], weights: specs }] }, bin: concat(parts), maxAbsError, floatWeights };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return { json: { ...model, weightsManifest: [{ paths: [binName], weights: specs }] }, bin: concatBytes(parts), maxAbsError, floatWeights };
 }

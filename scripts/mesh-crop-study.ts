@@ -18,9 +18,9 @@ import { initBackend } from '../engine/runtime/backend.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
 import { loadGraphModel } from '../engine/runtime/load-model.ts';
 import { BlazeFaceDetector } from '../engine/face/blazeface.ts';
-import { cropsAgree, FACEMESH_INPUT, FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from '../engine/face/facemesh.ts';
+import { cropsAgree, FACEMESH_INPUT, FaceMeshModel, meshCropFor, meshCropFromMesh, point, windowOf, type Mesh } from '../engine/face/facemesh.ts';
 import { FrameRaster } from '../engine/face/crop.ts';
-import { apply, squareWindow, type Affine } from '../engine/face/geometry.ts';
+import { squareWindow } from '../engine/face/geometry.ts';
 import { splitMjpeg } from '../engine/liveness/mjpeg.ts';
 import type { RgbaImage } from '../engine/runtime/frame.ts';
 
@@ -47,7 +47,6 @@ function faces(): [string, RgbaImage][] {
   return out;
 }
 
-const window = (c: Affine) => ({ centre: apply(c, [FACEMESH_INPUT / 2, FACEMESH_INPUT / 2]), side: Math.hypot(c[0], c[3]) * FACEMESH_INPUT });
 const eyeDistance = (m: Mesh) => Math.hypot(point(m, 33)[0] - point(m, 263)[0], point(m, 33)[1] - point(m, 263)[1]);
 function displacement(a: Mesh, b: Mesh): number {
   let sum = 0;
@@ -78,7 +77,7 @@ for (const [name, px] of faces()) {
   const m2 = await mesh.run(frame, recentred);
   const former = m2.faceScore >= m1.faceScore * 0.9 ? m2 : m1;
   const third = await mesh.run(frame, meshCropFromMesh(m2.mesh));
-  const w = window(recentred);
+  const w = windowOf(recentred);
   // Today's first pass, and whether the rule keeps it.
   const first = meshCropFor(d);
   const one = await mesh.run(frame, first);

@@ -19,6 +19,7 @@ import { DEFAULT_POLICY } from '../engine/liveness/decide.ts';
 import type { DetectedFace } from '../engine/face/types.ts';
 import { decodeImage, fixture } from '../test-fixtures/node-images.ts';
 import { quantiseUint8, type ModelJson } from '../engine/runtime/quantise.ts';
+import { concatBytes } from '../engine/runtime/bytes.ts';
 import { memoryModel, MIN_QUANTISED_ELEMENTS } from '../bench/lib/quantise-study.ts';
 
 interface Pair {
@@ -36,12 +37,7 @@ async function pair(id: string): Promise<Pair> {
   const jsonName = entry.files.find((f) => f.name.endsWith('.json'))!.name;
   const json = JSON.parse(new TextDecoder().decode(files.get(jsonName)!)) as ModelJson;
   const shards = new Map(json.weightsManifest.flatMap((g) => g.paths).map((p) => [p, files.get(p)!] as const));
-  const floatBin = new Uint8Array(json.weightsManifest.flatMap((g) => g.paths).reduce((n, p) => n + shards.get(p)!.length, 0));
-  let at = 0;
-  for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
-    floatBin.set(shards.get(p)!, at);
-    at += shards.get(p)!.length;
-  }
+  const floatBin = concatBytes(json.weightsManifest.flatMap((g) => g.paths).map((p) => shards.get(p)!));
   const q = quantiseUint8(json, shards, `${id}.bin`, { minElements: MIN_QUANTISED_ELEMENTS });
   return { float: await memoryModel(json, floatBin), uint8: await memoryModel(q.json, q.bin), bytes: { float: floatBin.length, uint8: q.bin.length }, uint8Bin: q.bin };
 }

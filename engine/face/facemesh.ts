@@ -74,7 +74,7 @@ export function cropsAgree(crop: Affine, next: Affine): boolean {
 }
 
 /** Centre, side and angle of a squareWindow map of a FACEMESH_INPUT crop. */
-function windowOf(crop: Affine): { centre: Point; side: number; angle: number } {
+export function windowOf(crop: Affine): { centre: Point; side: number; angle: number } {
   return { centre: apply(crop, [FACEMESH_INPUT / 2, FACEMESH_INPUT / 2]), side: Math.hypot(crop[0], crop[3]) * FACEMESH_INPUT, angle: Math.atan2(crop[3], crop[0]) };
 }
 

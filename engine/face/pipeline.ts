@@ -86,11 +86,13 @@ export async function analyseFrame(frame: FrameRaster, models: PipelineModels, o
   for (const detection of analysed) {
     const crop = meshCropFor(detection);
     let m = await models.mesh.run(frame, crop);
-    const next = meshCropFromMesh(m.mesh);
     const refine = options.refineMesh ?? 'auto';
-    if (refine === 'always' || (refine === 'auto' && !cropsAgree(crop, next))) {
-      const second = await models.mesh.run(frame, next);
-      if (second.faceScore >= m.faceScore * 0.9) m = second;
+    if (refine !== 'never') {
+      const next = meshCropFromMesh(m.mesh);
+      if (refine === 'always' || !cropsAgree(crop, next)) {
+        const second = await models.mesh.run(frame, next);
+        if (second.faceScore >= m.faceScore * 0.9) m = second;
+      }
     }
     const statsAlignment = cropAlignment(m.mesh, STATS_ALIGNMENT, STATS_CROP);
     const stats = faceImageStats(resizeAlignedCorners(cropPixels(frame, statsAlignment, STATS_CROP), STATS_CROP, STATS_SIZE), STATS_SIZE);

@@ -1,0 +1,166 @@
+/** Reviewing one enrolment request (data, photos, the applicant's face results) and issuing its credential. */
+import { createSignal, Match, Show, Switch } from 'solid-js';
+import { issueCredential, signerOf, toQrFrames, type EidData } from '../../engine/credential/index.ts';
+import { formatDateTime, t } from '../i18n/i18n.ts';
+import { download, fromBase64 } from '../lib/bytes.ts';
+import { devicePoint, type EnrolmentRequest } from '../lib/enrolment-request.ts';
+import { DisclosedData } from '../ui/report-view.tsx';
+import { QrCode } from '../ui/qr-code.tsx';
+import { recordIssued, reserveStatusIndex, statusUri, type Authority } from './desk-store.ts';
+
+const YEAR = 365.25 * 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function jpegUrl(b64: string | undefined): string | undefined {
+  return b64 ? URL.createObjectURL(new Blob([fromBase64(b64) as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' })) : undefined;
+}
+
+export function ReviewRequest(props: { authority: Authority; request: EnrolmentRequest; onDone: () => void; onCancel: () => void }) {
+  const r = () => props.request;
+  const today = Date.now();
+  const [issueDate, setIssueDate] = createSignal(isoDay(today));
+  const [expiryDate, setExpiryDate] = createSignal(isoDay(today + 10 * YEAR));
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const [result, setResult] = createSignal<{ bytes: Uint8Array; frames: string[]; name: string }>();
+  const photos = { front: jpegUrl(r().photos.front), back: jpegUrl(r().photos.back), portrait: jpegUrl(r().photos.portrait) };
+  const person = () => r().person;
+  const face = () => r().face;
+
+  const issue = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const a = props.authority;
+      const p = person();
+      const data: EidData = {
+        family_name: p.family_name,
+        given_name: p.given_name,
+        birth_date: p.birth_date,
+        ...(p.sex !== undefined ? { sex: p.sex } : {}),
+        ...(p.nationality ? { nationality: p.nationality } : {}),
+        ...(p.resident_address ? { resident_address: p.resident_address } : {}),
+        document_number: p.document_number,
+        issue_date: issueDate(),
+        expiry_date: expiryDate(),
+        issuing_authority: a.name,
+        issuing_country: a.country,
+        ...(r().photos.portrait ? { portrait: fromBase64(r().photos.portrait!) } : {}),
+        ...(face() ? { biometric_template_face: { model: face()!.model, version: face()!.version, data: fromBase64(face()!.template) } } : {}),
+      };
+      const index = await reserveStatusIndex();
+      const bytes = await issueCredential({
+        data,
+        devicePublicKey: devicePoint(r()),
+        documentSigner: { certificate: a.ds.certificate, signer: signerOf(a.ds) },
+        status: { uri: statusUri(a), index },
+      });
+      const now = Date.now();
+      await recordIssued({
+        index,
+        documentNumber: p.document_number,
+        name: `${p.family_name} ${p.given_name}`,
+        issuedAt: now,
+        validUntil: now + YEAR,
+        status: 'valid',
+      });
+      setResult({ bytes, frames: toQrFrames(bytes, { kind: 'C', chunkBytes: 600 }), name: p.document_number });
+      props.onDone();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="panel" data-testid="request-review">
+      <p class="ok-text">{t().issuer.proofOk}</p>
+      <DisclosedData
+        elements={{
+          family_name: person().family_name,
+          given_name: person().given_name,
+          birth_date: person().birth_date,
+          ...(person().sex !== undefined ? { sex: person().sex } : {}),
+          ...(person().nationality ? { nationality: person().nationality } : {}),
+          ...(person().resident_address ? { resident_address: person().resident_address } : {}),
+          document_number: person().document_number,
+        }}
+      />
+      <p class="hint">{person().document_kind === 'prc-resident-id' ? t().issuer.kindPrc : t().issuer.kindOther}</p>
+      <div class="photos">
+        <Show when={photos.portrait}>{(u) => <img src={u()} alt={t().issuer.photoPortrait} />}</Show>
+        <Show when={photos.front}>{(u) => <img src={u()} alt={t().issuer.photoFront} />}</Show>
+        <Show when={photos.back}>{(u) => <img src={u()} alt={t().issuer.photoBack} />}</Show>
+      </div>
+      <Show when={face()} fallback={<p class="warn-text">{t().issuer.noFace}</p>}>
+        {(f) => (
+          <ul class="face-results" data-testid="request-face">
+            <Show when={f().match}>
+              {(m) => (
+                <li classList={{ 'ok-text': m().match, 'warn-text': !m().match }}>
+                  {t().issuer.matchResult(m().match, m().similarity.toFixed(3), m().threshold.toFixed(3))}
+                </li>
+              )}
+            </Show>
+            <Show when={f().liveness}>
+              {(l) => (
+                <>
+                  <li classList={{ 'ok-text': l().live, 'warn-text': !l().live }}>{t().issuer.livenessResult(l().live, Math.round(l().confidence * 100))}</li>
+                  <Show when={l().fixedChallenge}>{(a) => <li class="warn-text">{t().issuer.fixedChallenge(a().join(', '))}</li>}</Show>
+                </>
+              )}
+            </Show>
+            <li class="hint">{t().issuer.templateInfo(f().model, f().version)}</li>
+          </ul>
+        )}
+      </Show>
+      <p class="hint">{t().issuer.requestMade(formatDateTime(Date.parse(r().createdAt)))}</p>
+      <Switch>
+        <Match when={!result()}>
+          <div class="two-col">
+            <label class="field">
+              <span>{t().issuer.issueDate}</span>
+              <input type="date" value={issueDate()} onInput={(e) => setIssueDate(e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>{t().issuer.expiryDate}</span>
+              <input type="date" value={expiryDate()} onInput={(e) => setExpiryDate(e.currentTarget.value)} />
+            </label>
+          </div>
+          <div class="actions">
+            <button type="button" class="primary" disabled={busy()} onClick={() => void issue()} data-testid="issue">
+              {busy() ? t().issuer.working : t().issuer.issue}
+            </button>
+            <button type="button" onClick={props.onCancel}>
+              {t().issuer.discard}
+            </button>
+          </div>
+          <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
+        </Match>
+        <Match when={result()}>
+          {(res) => (
+            <div data-testid="issued-result">
+              <h3>{t().issuer.issuedHeading}</h3>
+              <p>{t().issuer.issuedText}</p>
+              <QrCode frames={res().frames} label={t().issuer.credentialQrLabel} testId="credential-qr" intervalMs={400} />
+              <div class="actions">
+                <button
+                  type="button"
+                  class="primary"
+                  data-testid="download-credential"
+                  onClick={() => download(`${res().name}.eidkit-credential`, res().bytes, 'application/cbor')}
+                >
+                  {t().issuer.downloadCredential}
+                </button>
+                <button type="button" onClick={props.onCancel}>
+                  {t().issuer.nextRequest}
+                </button>
+              </div>
+            </div>
+          )}
+        </Match>
+      </Switch>
+    </div>
+  );
+}

@@ -4,6 +4,7 @@
  *   issuer:   createIaca, createDocumentSigner, issueCredential, signTrustList, createStatusList/setStatus/signStatusList
  *   holder:   createPresentation (+ webCryptoSigner for a non-extractable device key), toQrText / toQrFrames
  *   verifier: openTrustList, openStatusList, QrAssembler, verifyPresentation, createChallenge
+ *   online:   createRelyingParty (RP page ↔ wallet on the same phone), createNonceLedger, verifyPresentation web mode
  */
 export { EID_DOC_TYPE, EID_NAMESPACE, DEFAULT_AGE_THRESHOLDS, DISCLOSURE_PRESETS, ELEMENT_ORDER, validateEidData } from './model.ts';
 export type { EidData, FaceTemplate } from './model.ts';
@@ -43,3 +44,26 @@ export { measurePresentation } from './measure.ts';
 export type { PresentationSize } from './measure.ts';
 export { createTestIssuer } from './test-issuer.ts';
 export type { TestIssuer } from './test-issuer.ts';
+export {
+  createWebRequest,
+  webRequestUrl,
+  parseWebRequest,
+  hasWebRequest,
+  parseWebAnswer,
+  encodeWebAnswer,
+  webAnswerUrl,
+  webOrigin,
+  isRequestableElement,
+  WEB_REQUEST_PARAM,
+  WEB_RESPONSE_PARAM,
+  WEB_ERROR_PARAM,
+  WEB_ERROR_CODES,
+  WEB_MESSAGE_TYPE,
+} from './web-request.ts';
+export type { WebRequest, WebRequestOptions, WebResponseMode, WebAnswer, WebErrorCode } from './web-request.ts';
+export { createNonceLedger, memoryNonceStore, DEFAULT_NONCE_MAX_AGE_SECONDS } from './web-nonces.ts';
+export type { NonceLedger, NonceStore, NonceCheck, IssuingNonceLedger, NonceLedgerOptions } from './web-nonces.ts';
+export type { WebSessionPolicy } from './web-verify.ts';
+export { createRelyingParty, hasWebAnswer } from './web-rp.ts';
+export type { RelyingParty, RelyingPartyOptions, WebCheckResult } from './web-rp.ts';
+export { webHandoverHash } from './transcript.ts';

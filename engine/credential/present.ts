@@ -2,7 +2,9 @@
  * Holder side: build a presentation (an ISO 18013-5 DeviceResponse with only the chosen elements) signed by the device
  * key over the QR session transcript, wrapped in eidkit's versioned envelope:
  *   Envelope = [1, Handover, DeviceResponse]
- *   Handover = [1, t] (one-way, t in whole seconds) / [2, nonce] (two-way)
+ *   Handover = [1, t] (one-way, t in whole seconds) / [2, nonce] (two-way) / [3, nonce, origin] (web)
+ * The web handover's origin is a label for clear diagnostics only: the verifier recomputes the transcript from the
+ * origin it expects, so an answer relabelled for another origin still fails its device signature.
  */
 import { EidkitError } from '../errors.ts';
 import { encodeCbor, EmbeddedCbor, type CborValue } from './cbor.ts';
@@ -10,11 +12,12 @@ import { COSE_SHA256_64, CoseHeader, coseSign1ToCbor, signCoseSign1, verifyCoseS
 import type { Signer } from './crypto.ts';
 import { sha256 } from './crypto.ts';
 import { parseCredential, readX5chain } from './mdoc.ts';
-import { deviceAuthenticationBytes, sessionTranscript, type Challenge, type PresentationMode } from './transcript.ts';
+import { deviceAuthenticationBytes, sessionTranscript, webMode, type Challenge, type PresentationMode } from './transcript.ts';
 
 export const ENVELOPE_VERSION = 1;
 export const MODE_ONE_WAY = 1;
 export const MODE_TWO_WAY = 2;
+export const MODE_WEB = 3;
 
 export interface PresentOptions {
   /** The credential bytes from `issueCredential`. */
@@ -23,8 +26,12 @@ export interface PresentOptions {
   readonly disclose: readonly string[] | 'all';
   /** Signs with the holder's device key (e.g. `webCryptoSigner(nonExtractableKey)`), returning r‖s. */
   readonly deviceSigner: Signer;
-  /** one-way: bound to `at` (default now); two-way: bound to the verifier's scanned challenge. */
-  readonly mode: { readonly kind: 'one-way'; readonly at?: Date } | { readonly kind: 'two-way'; readonly challenge: Challenge };
+  /** one-way: bound to `at` (default now); two-way: bound to the verifier's scanned challenge; web: bound to the
+   * relying party's origin (as the browser reported it, see engine/wallet/online.ts) and its request's nonce. */
+  readonly mode:
+    | { readonly kind: 'one-way'; readonly at?: Date }
+    | { readonly kind: 'two-way'; readonly challenge: Challenge }
+    | { readonly kind: 'web'; readonly origin: string; readonly nonce: Uint8Array };
   /** Embed the DS certificate instead of referencing it by thumbprint (needed when the verifier's trust list only
    * holds the IACA root). Costs ~500 bytes of QR. */
   readonly embedCertificate?: boolean;
@@ -61,7 +68,9 @@ export async function createPresentation(opts: PresentOptions): Promise<Presenta
   const mode: PresentationMode =
     opts.mode.kind === 'one-way'
       ? { kind: 'one-way', time: Math.floor((opts.mode.at ?? new Date()).getTime() / 1000) }
-      : { kind: 'two-way', nonce: opts.mode.challenge.nonce, readerKey: opts.mode.challenge.readerKey };
+      : opts.mode.kind === 'web'
+        ? await webMode(opts.mode.origin, opts.mode.nonce)
+        : { kind: 'two-way', nonce: opts.mode.challenge.nonce, readerKey: opts.mode.challenge.readerKey };
   const deviceNameSpaces = EmbeddedCbor.of(new Map());
   const toSign = deviceAuthenticationBytes(sessionTranscript(mode), cred.docType, deviceNameSpaces);
   const deviceSignature = await signCoseSign1({ detached: toSign, signer: opts.deviceSigner });
@@ -93,6 +102,7 @@ export async function createPresentation(opts: PresentOptions): Promise<Presenta
     ],
     status: 0,
   };
-  const handover = mode.kind === 'one-way' ? [MODE_ONE_WAY, mode.time] : [MODE_TWO_WAY, mode.nonce];
+  const handover =
+    mode.kind === 'one-way' ? [MODE_ONE_WAY, mode.time] : mode.kind === 'web' ? [MODE_WEB, mode.nonce, mode.origin] : [MODE_TWO_WAY, mode.nonce];
   return { bytes: encodeCbor([ENVELOPE_VERSION, handover, deviceResponse]), disclosed, mode };
 }

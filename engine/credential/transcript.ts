@@ -3,6 +3,9 @@
  * engagement does not exist in a browser). SessionTranscript = [DeviceEngagementBytes, EReaderKeyBytes, Handover]:
  *   one-way: [null, null, ["eidkit-qr-oneway-v1", t]]        t = presentation time, whole seconds since the epoch
  *   two-way: [null, #6.24(COSE_Key reader), ["eidkit-qr-twoway-v1", nonce]]
+ *   web:     [null, null, ["eidkit-web-v1", SHA-256(CBOR ["eidkit-web-v1", origin, nonce])]]
+ * The web handover follows ISO/IEC 18013-7's browser handovers and OpenID4VP's: a hash over the relying party's
+ * origin (as the wallet's browser reported it) and the RP's nonce (engine/credential/web-request.ts).
  * The holder's device key signs DeviceAuthentication over it (§9.1.3.4), so a one-way QR is bound to its time and a
  * two-way answer to the verifier's nonce and key.
  */
@@ -10,12 +13,13 @@ import { EidkitError } from '../errors.ts';
 import { decodeCbor, encodeCbor, EmbeddedCbor, type CborValue } from './cbor.ts';
 import { coseKeyFromPoint, pointFromCoseKey } from './cose.ts';
 import type { PublicKeyPoint } from './crypto.ts';
-import { generateP256KeyPair, publicKeyPoint } from './crypto.ts';
+import { generateP256KeyPair, publicKeyPoint, sha256 } from './crypto.ts';
 import { randomBytes } from './bytes.ts';
 import { bytesToDecimal, decimalToBytes } from './decimal.ts';
 
 export const HANDOVER_ONE_WAY = 'eidkit-qr-oneway-v1';
 export const HANDOVER_TWO_WAY = 'eidkit-qr-twoway-v1';
+export const HANDOVER_WEB = 'eidkit-web-v1';
 export const CHALLENGE_QR_PREFIX = 'EIDC1:';
 export const NONCE_BYTES = 16;
 
@@ -29,10 +33,28 @@ export interface Challenge {
 
 export type PresentationMode =
   | { readonly kind: 'one-way'; /** whole seconds */ readonly time: number }
-  | { readonly kind: 'two-way'; readonly nonce: Uint8Array; readonly readerKey: PublicKeyPoint };
+  | { readonly kind: 'two-way'; readonly nonce: Uint8Array; readonly readerKey: PublicKeyPoint }
+  | {
+      readonly kind: 'web';
+      /** The relying party's origin, e.g. "https://court.example" (scheme, host and port; no path). */
+      readonly origin: string;
+      readonly nonce: Uint8Array;
+      /** webHandoverHash(origin, nonce). */
+      readonly handoverHash: Uint8Array;
+    };
+
+/** SHA-256(CBOR ["eidkit-web-v1", origin, nonce]): what binds a web answer to one RP origin and one request. */
+export async function webHandoverHash(origin: string, nonce: Uint8Array): Promise<Uint8Array> {
+  return sha256(encodeCbor([HANDOVER_WEB, origin, nonce]));
+}
+
+export async function webMode(origin: string, nonce: Uint8Array): Promise<Extract<PresentationMode, { kind: 'web' }>> {
+  return { kind: 'web', origin, nonce, handoverHash: await webHandoverHash(origin, nonce) };
+}
 
 export function sessionTranscript(mode: PresentationMode): CborValue {
   if (mode.kind === 'one-way') return [null, null, [HANDOVER_ONE_WAY, mode.time]];
+  if (mode.kind === 'web') return [null, null, [HANDOVER_WEB, mode.handoverHash]];
   return [null, EmbeddedCbor.of(coseKeyFromPoint(mode.readerKey)), [HANDOVER_TWO_WAY, mode.nonce]];
 }
 

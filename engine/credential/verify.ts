@@ -12,11 +12,12 @@ import { COSE_SHA256_64, CoseHeader, readCoseSign1, verifyCoseSign1, type CoseSi
 import { subtle } from './crypto.ts';
 import { EID_DOC_TYPE, parseFullDate, plainValue } from './model.ts';
 import { arrayOf, mapOf, readIssuerSigned, textOf, type Credential } from './mdoc.ts';
-import { ENVELOPE_VERSION, MODE_ONE_WAY, MODE_TWO_WAY } from './present.ts';
+import { ENVELOPE_VERSION, MODE_ONE_WAY, MODE_TWO_WAY, MODE_WEB } from './present.ts';
 import { DEFAULT_MAX_INFLATED_BYTES, fromQrText, QR_PREFIX } from './qr-codec.ts';
 import { statusAt, StatusValue, type StatusList } from './status-list.ts';
 import { deviceAuthenticationBytes, NONCE_BYTES, sessionTranscript, type Challenge } from './transcript.ts';
 import type { TrustList, TrustedIssuer } from './trust-list.ts';
+import { checkWebSession, isWebSession, MAX_WEB_ORIGIN_LENGTH, type WebSessionPolicy } from './web-verify.ts';
 import { nameAttribute, OID, type Certificate } from './x509.ts';
 
 export type CheckCategory = 'format' | 'issuer' | 'device' | 'integrity' | 'validity' | 'status' | 'freshness';
@@ -47,7 +48,9 @@ export interface VerificationReport {
   readonly elements: Readonly<Record<string, unknown>>;
   readonly issuer: { readonly id: string; readonly name: string; readonly country: string } | undefined;
   readonly documentSigner: string | undefined;
-  readonly mode: 'one-way' | 'two-way' | 'session' | undefined;
+  readonly mode: 'one-way' | 'two-way' | 'session' | 'web' | undefined;
+  /** web: the relying party origin the answer was made for (checked against policy.web.origin). */
+  readonly origin?: string;
   /** one-way: when the holder made it (ms). */
   readonly presentedAt: number | undefined;
   readonly validity: { readonly signed: number; readonly validFrom: number; readonly validUntil: number } | undefined;
@@ -58,7 +61,9 @@ export interface VerifyPolicy {
   /** Accepted doc types (default: the eidkit eID). */
   readonly docTypes?: readonly string[];
   /** Which holder-binding modes are acceptable (default 'any'). */
-  readonly mode?: 'any' | 'one-way' | 'two-way';
+  readonly mode?: 'any' | 'one-way' | 'two-way' | 'web';
+  /** Web: the RP's own origin and its nonce ledger (each nonce passes once). Setting it accepts web answers only. */
+  readonly web?: WebSessionPolicy;
   /** One-way: the oldest accepted presentation, seconds (default 60). */
   readonly windowSeconds?: number;
   /** One-way: how far the holder's clock may run ahead, seconds (default 30). */
@@ -78,7 +83,7 @@ export interface VerifyPolicy {
   readonly maxBytes?: number;
 }
 
-class ReportBuilder {
+export class ReportBuilder {
   readonly checks: Check[] = [];
   add(category: CheckCategory, check: string, outcome: CheckOutcome, code: string, message: string, details?: Record<string, unknown>): void {
     this.checks.push(details ? { category, check, outcome, code, message, details } : { category, check, outcome, code, message });
@@ -97,7 +102,10 @@ class ReportBuilder {
   }
 }
 
-type ParsedMode = { readonly kind: 'one-way'; readonly time: number } | { readonly kind: 'two-way'; readonly nonce: Uint8Array };
+type ParsedMode =
+  | { readonly kind: 'one-way'; readonly time: number }
+  | { readonly kind: 'two-way'; readonly nonce: Uint8Array }
+  | { readonly kind: 'web'; readonly nonce: Uint8Array; readonly origin: string };
 
 interface Parsed {
   /** undefined for a bare DeviceResponse. */
@@ -132,8 +140,15 @@ function parsePresentation(value: CborValue): Parsed {
       throw new EidkitError('credential/unknown-version', 'Unknown eidkit presentation version.');
     }
     const handover = arrayOf(value[1], 'handover');
-    if (handover.length !== 2) throw new EidkitError('credential/bad-mdoc', 'The handover must have two items.');
-    if (handover[0] === MODE_ONE_WAY && typeof handover[1] === 'number' && Number.isSafeInteger(handover[1]) && handover[1] >= 0) {
+    const web = handover[0] === MODE_WEB && handover.length === 3;
+    if (handover.length !== 2 && !web) throw new EidkitError('credential/bad-mdoc', 'The handover must have two items.');
+    if (web) {
+      const [, nonce, origin] = handover;
+      if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES || typeof origin !== 'string' || origin.length > MAX_WEB_ORIGIN_LENGTH) {
+        throw new EidkitError('credential/bad-mdoc', 'The web handover must be [3, nonce, origin].');
+      }
+      mode = { kind: 'web', nonce, origin };
+    } else if (handover[0] === MODE_ONE_WAY && typeof handover[1] === 'number' && Number.isSafeInteger(handover[1]) && handover[1] >= 0) {
       mode = { kind: 'one-way', time: handover[1] };
     } else if (handover[0] === MODE_TWO_WAY && handover[1] instanceof Uint8Array && handover[1].length === NONCE_BYTES) {
       mode = { kind: 'two-way', nonce: handover[1] };
@@ -171,6 +186,7 @@ export async function verifyPresentation(
     issuer?: TrustedIssuer;
     ds?: Certificate;
     mode?: VerificationReport['mode'];
+    origin?: string;
     presentedAt?: number;
     validity?: VerificationReport['validity'];
   } = { elements: {} };
@@ -201,6 +217,7 @@ export async function verifyPresentation(
     issuer: out.issuer ? { id: out.issuer.id, name: out.issuer.name, country: out.issuer.country } : undefined,
     documentSigner: out.ds?.subject.text,
     mode: out.mode,
+    ...(out.origin !== undefined ? { origin: out.origin } : {}),
     presentedAt: out.presentedAt,
     validity: out.validity,
     trustList:
@@ -224,6 +241,7 @@ async function runChecks(
     issuer?: TrustedIssuer;
     ds?: Certificate;
     mode?: VerificationReport['mode'];
+    origin?: string;
     presentedAt?: number;
     validity?: VerificationReport['validity'];
   },
@@ -450,7 +468,7 @@ async function checkDigests(
 
 async function checkDevice(
   r: ReportBuilder,
-  out: { mode?: VerificationReport['mode']; presentedAt?: number },
+  out: { mode?: VerificationReport['mode']; origin?: string; presentedAt?: number },
   parsed: Parsed,
   now: number,
   policy: VerifyPolicy,
@@ -458,7 +476,10 @@ async function checkDevice(
   const { mode } = parsed;
   // Freshness first: it decides which transcript the device signature must cover.
   let transcript: CborValue | undefined;
-  if (mode === undefined) {
+  if (isWebSession(mode, policy)) {
+    // An online answer, or a verifier that takes online answers only (a QR shown on a screen is no answer to a site).
+    transcript = await checkWebSession(r, out, mode, now, policy);
+  } else if (mode === undefined) {
     if (policy.sessionTranscript !== undefined) {
       transcript = policy.sessionTranscript instanceof Uint8Array ? decodeCbor(policy.sessionTranscript) : policy.sessionTranscript;
       out.mode = 'session';
@@ -482,7 +503,7 @@ async function checkDevice(
     } else {
       r.pass('freshness', 'freshness.window', `Made ${Math.max(0, Math.round(age))} s ago (window ${window} s).`);
     }
-  } else {
+  } else if (mode.kind === 'two-way') {
     out.mode = 'two-way';
     const c = policy.challenge;
     if (policy.mode === 'one-way') {

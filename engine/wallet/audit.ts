@@ -6,14 +6,14 @@
 import { decodeCbor, encodeCbor } from './codec.ts';
 import { walletError } from './errors.ts';
 
-export type AuditMode = 'one-way' | 'two-way';
+export type AuditMode = 'one-way' | 'two-way' | 'web';
 
 export interface PresentationRecord {
   readonly credentialId: string;
   /** Data element identifiers disclosed, e.g. 'family_name', 'age_over_18' or 'org.iso.18013.5.1:portrait'. */
   readonly disclosed: readonly string[];
   readonly mode: AuditMode;
-  /** A short label for the verifier if one was known (two-way challenge), else null. */
+  /** A short label for the verifier if one was known (a web RP's origin), else null. */
   readonly verifier?: string | null;
 }
 
@@ -43,7 +43,7 @@ export function checkPresentationRecord(r: unknown): Required<PresentationRecord
   for (const k of Object.keys(o)) if (!ALLOWED_KEYS.has(k)) bad(`Field "${k}" is not allowed in the audit log.`);
   const { credentialId, disclosed, mode } = o;
   if (typeof credentialId !== 'string' || credentialId.length === 0 || credentialId.length > 128) bad('credentialId must be a string.');
-  if (mode !== 'one-way' && mode !== 'two-way') bad('mode must be "one-way" or "two-way".');
+  if (mode !== 'one-way' && mode !== 'two-way' && mode !== 'web') bad('mode must be "one-way", "two-way" or "web".');
   if (!Array.isArray(disclosed) || disclosed.length === 0 || disclosed.length > 64) bad('disclosed must list 1 to 64 element identifiers.');
   const seen = new Set<string>();
   for (const d of disclosed) {

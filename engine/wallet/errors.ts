@@ -29,6 +29,9 @@ export const WALLET_ERROR_CODES = [
   'wallet/wrong-passphrase',
   'wallet/passkey-unavailable', // WebAuthn PRF not offered by this browser/authenticator
   'wallet/passkey-failed', // the user cancelled or the authenticator refused
+  'wallet/bad-request', // an online request (engine/wallet/online.ts) that cannot be answered as it stands
+  'wallet/requester-unknown', // the browser did not say which site is asking (no referrer, or no opener reply)
+  'wallet/requester-mismatch', // the referrer, the return URL and the opener do not name the same origin
 ] as const;
 
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];

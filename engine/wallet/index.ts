@@ -39,3 +39,5 @@ export { DEFAULT_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './crypto.ts';
 export { checkPin, checkPassphrase, MIN_PIN_LENGTH, MIN_PASSPHRASE_LENGTH } from './secrets.ts';
 export { DB_VERSION as WALLET_SCHEMA_VERSION } from './schema.ts';
 export { WALLET_ERROR_CODES, type WalletErrorCode } from './errors.ts';
+export { prepareConsent, resolveRequester, answerConsent, webDelivery, deliver, confirmOpener } from './online.ts';
+export type { Consent, RequesterEvidence, WebDelivery } from './online.ts';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds what the project serves and publishes:
 //   node scripts/build.mjs           engine + workers (dist/engine, dist/workers), models (dist/models), site (dist/site)
-//   node scripts/build.mjs --engine  engine + workers only (the npm `prepare` step, so `npx eidkit` works after install)
+//   node scripts/build.mjs --engine  engine + workers only
 import { buildEngine, prepareModels, buildSite } from './lib/steps.mjs';
 
 const engineOnly = process.argv.includes('--engine');

@@ -25,6 +25,11 @@ export interface FaceEngineOptions {
    * of different networks never compare.
    */
   readonly embedder?: EmbedderId;
+  /**
+   * Worker-hosted engines only: a call that gets no answer, and sees no download progress, for this long rejects with
+   * `runtime/worker-failed` (so does every call once the worker has died). Default 60 000 ms.
+   */
+  readonly workerTimeoutMs?: number;
 }
 
 export interface DetectFacesOptions extends DetectOptions {

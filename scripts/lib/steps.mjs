@@ -62,8 +62,12 @@ export async function buildEngine({ tolerateTypeErrors = false } = {}) {
     console.error('\n✖ engine build failed.');
     process.exit(code);
   }
-  // In `prepare` (npm install) a type error must not block installing; `npm test` type-checks strictly.
+  // `build --engine` emits despite a type error (a quick local build); `npm test` type-checks strictly.
   if (code !== 0) console.warn('⚠ the engine has type errors; JavaScript was emitted anyway. Run npm test to see them.');
+  // The published workers are self-contained bundles (tfjs inside): tsc's per-file output is replaced.
+  const { bundleWorkers } = await import('./bundle.mjs');
+  const sizes = await bundleWorkers(ROOT);
+  for (const [file, bytes] of Object.entries(sizes)) if (file.endsWith('.js')) console.log(`  ${file} ${(bytes / 1e6).toFixed(2)} MB`);
 }
 
 export async function prepareModels(dir) {

@@ -93,7 +93,8 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
   let template: Uint8Array | undefined;
   const started = performance.now();
   try {
-    if (video.readyState < 2) await playing(video, options.signal);
+    if (!ownVideo) await ensurePlaying(video, stream, options.signal);
+    else if (video.readyState < 2) await playing(video, options.signal);
     let lastGrab = -Infinity;
     let lastPassive = -Infinity;
     while (!session.done) {
@@ -165,14 +166,48 @@ function hiddenVideo(stream: MediaStream): HTMLVideoElement {
   return video;
 }
 
+/** Longest wait for the camera's first frame before the capture gives up with `liveness/video-not-playing`. */
+export const VIDEO_START_MS = 10_000;
+
+/**
+ * The caller's `video` must show `stream`: one with no source is given the stream, a paused one is played (muted, as
+ * autoplay rules allow), and one showing something else is refused, so the loop never waits on frames that cannot come.
+ */
+async function ensurePlaying(video: HTMLVideoElement, stream: MediaStream, signal?: AbortSignal): Promise<void> {
+  if (video.srcObject == null) video.srcObject = stream;
+  else if (video.srcObject !== stream) {
+    throw new EidkitError('liveness/video-not-stream', 'The `video` given to runLivenessCapture shows another source than `stream`; give it the same MediaStream (video.srcObject = stream) or omit `video`.');
+  }
+  if (video.paused) {
+    video.muted = true;
+    void video.play().catch(() => undefined);
+  }
+  if (video.readyState < 2) await playing(video, signal);
+}
+
 function playing(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = (): void => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
       video.removeEventListener('loadeddata', done);
+    };
+    const done = (): void => {
+      cleanup();
       resolve();
     };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new EidkitError('liveness/video-not-playing', `The camera video showed no frame within ${VIDEO_START_MS / 1000} s: check that the stream is live and the video element can play (autoplay, muted).`));
+    }, VIDEO_START_MS);
     video.addEventListener('loadeddata', done);
-    signal?.addEventListener('abort', () => reject(aborted()), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        cleanup();
+        reject(aborted());
+      },
+      { once: true },
+    );
     if (video.readyState >= 2) done();
   });
 }

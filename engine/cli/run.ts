@@ -1,5 +1,6 @@
 import { EidkitError } from '../errors.ts';
 import type { CliIo } from './command.ts';
+import { escapeControls, escapeControlsKeepNewlines } from './escape.ts';
 import { commands } from './commands/index.ts';
 
 /** Runs `eidkit <command> ...args`; returns the exit code. Never throws: errors become messages (and JSON with --json). */
@@ -11,7 +12,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`eidkit: unknown command '${name}'.\n\n${helpText()}`);
+    io.err(`eidkit: unknown command '${escapeControls(name)}'.\n\n${helpText()}`);
     return 2;
   }
   if (rest.includes('--help')) {
@@ -24,12 +25,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const json = rest.includes('--json');
     if (e instanceof EidkitError) {
       if (json) io.out(JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }));
-      io.err(`eidkit ${name}: ${e.message} [${e.code}]`);
+      // Usage texts keep their line breaks; any other message may quote untrusted input and is escaped whole.
+      io.err(`eidkit ${escapeControls(name)}: ${e.code === 'cli/usage' ? escapeControlsKeepNewlines(e.message) : escapeControls(e.message)} [${e.code}]`);
       return 1;
     }
     const message = e instanceof Error ? e.message : String(e);
     if (json) io.out(JSON.stringify({ ok: false, error: { code: 'cli/internal', message } }));
-    io.err(`eidkit ${name}: unexpected error: ${message}`);
+    io.err(`eidkit ${escapeControls(name)}: unexpected error: ${escapeControls(message)}`);
     return 70;
   }
 }

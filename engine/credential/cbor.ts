@@ -56,6 +56,11 @@ export interface DecodeOptions {
   readonly maxDepth?: number;
   /** Maximum number of data items in the whole input. */
   readonly maxItems?: number;
+  /**
+   * Refuse floating-point items. A decoded float and an integer are both JS numbers, so -7.0 would read as the
+   * integer -7; where only integers are meaningful (COSE headers: alg -7.0 is not ES256) the encoding is refused.
+   */
+  readonly integersOnly?: boolean;
 }
 
 const DEFAULT_MAX_DEPTH = 32;
@@ -68,7 +73,7 @@ function bad(message: string, offset: number): EidkitError {
 
 /** Decodes exactly one CBOR item that must span all of `bytes`. Throws EidkitError('credential/bad-cbor'). */
 export function decodeCbor(bytes: Uint8Array, options: DecodeOptions = {}): CborValue {
-  const d = new StrictDecoder(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxItems ?? DEFAULT_MAX_ITEMS);
+  const d = new StrictDecoder(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxItems ?? DEFAULT_MAX_ITEMS, options.integersOnly ?? false);
   const value = d.item(0);
   if (d.pos !== bytes.length) throw bad(`${bytes.length - d.pos} trailing bytes after the item`, d.pos);
   return value;
@@ -81,6 +86,7 @@ class StrictDecoder {
     private readonly buf: Uint8Array,
     private readonly maxDepth: number,
     private readonly maxItems: number,
+    private readonly integersOnly: boolean,
   ) {}
 
   private byte(): number {
@@ -180,6 +186,7 @@ class StrictDecoder {
         if (info === 23) return undefined;
         const size = info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
         if (size === 0) throw bad(`unsupported simple value ${info}`, start);
+        if (this.integersOnly) throw bad('floating-point numbers are not accepted here', start);
         if (this.pos + size > this.buf.length) throw bad('unexpected end of input', this.pos);
         const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, size);
         this.pos += size;

@@ -10,7 +10,7 @@ export const CoseHeader = { alg: 1, crit: 2, contentType: 3, kid: 4, x5chain: 33
 /** SHA-256 truncated to 64 bits (RFC 9054), for x5t thumbprints. */
 export const COSE_SHA256_64 = -15;
 
-const ALG_CURVE: Readonly<Record<number, Curve>> = { [-7]: 'P-256', [-35]: 'P-384', [-36]: 'P-521' };
+const ALG_CURVE: ReadonlyMap<number, Curve> = new Map([[-7, 'P-256'], [-35, 'P-384'], [-36, 'P-521']]);
 const CURVE_ALG: Readonly<Record<Curve, number>> = { 'P-256': -7, 'P-384': -35, 'P-521': -36 };
 const CRV_ID: Readonly<Record<Curve, number>> = { 'P-256': 1, 'P-384': 2, 'P-521': 3 };
 
@@ -38,14 +38,35 @@ export function readCoseSign1(v: CborValue): CoseSign1 {
   if (!(signature instanceof Uint8Array)) throw bad('COSE_Sign1 signature must be a byte string.');
   let protectedHeaders: CborMap = new Map();
   if (p.length > 0) {
-    const decoded = decodeCbor(p, { maxDepth: 8 });
+    // Integers only: alg -7.0 (a float) must not read as ES256.
+    const decoded = decodeCbor(p, { maxDepth: 8, integersOnly: true });
     if (!(decoded instanceof Map)) throw bad('COSE_Sign1 protected headers must encode a map.');
     protectedHeaders = decoded;
   }
   for (const k of protectedHeaders.keys()) {
     if (u.has(k)) throw bad(`COSE header ${String(k)} appears both protected and unprotected.`);
   }
+  checkCrit(protectedHeaders, u);
   return { protectedBytes: p, protectedHeaders, unprotected: u, payload, signature };
+}
+
+/** Header labels eidkit understands: alg, crit, content type, kid, typ (RFC 9596), x5chain, x5t. */
+const UNDERSTOOD_HEADERS: ReadonlySet<number | string> = new Set([1, 2, 3, 4, 16, 33, 34]);
+
+/**
+ * RFC 9052 §3.1 crit: the listed headers must be understood, or the message must be refused. It must be protected,
+ * a non-empty array, and name headers that are present in the protected bucket.
+ */
+function checkCrit(protectedHeaders: CborMap, unprotected: CborMap): void {
+  if (unprotected.has(CoseHeader.crit)) throw bad('The crit header must be protected.');
+  if (!protectedHeaders.has(CoseHeader.crit)) return;
+  const crit = protectedHeaders.get(CoseHeader.crit);
+  if (!Array.isArray(crit) || crit.length === 0) throw bad('The crit header must be a non-empty array of labels.');
+  for (const label of crit) {
+    if (typeof label !== 'number' && typeof label !== 'string') throw bad('crit labels must be integers or text.');
+    if (!UNDERSTOOD_HEADERS.has(label) || label === CoseHeader.crit) throw bad(`Critical COSE header ${JSON.stringify(label)} is not understood; refused.`);
+    if (!protectedHeaders.has(label)) throw bad(`Critical COSE header ${JSON.stringify(label)} is not in the protected headers.`);
+  }
 }
 
 export function coseSign1ToCbor(s: CoseSign1): CborValue[] {
@@ -95,8 +116,9 @@ export async function verifyCoseSign1(
 ): Promise<CoseVerifyResult> {
   const alg = s.protectedHeaders.get(CoseHeader.alg);
   if (alg === undefined) return { ok: false, reason: 'alg-missing' };
-  if (typeof alg !== 'number' || !(alg in ALG_CURVE)) return { ok: false, reason: 'alg-unsupported' };
-  if (ALG_CURVE[alg] !== key.curve) return { ok: false, reason: 'alg-mismatch' };
+  const curve = typeof alg === 'number' && Number.isSafeInteger(alg) ? ALG_CURVE.get(alg) : undefined;
+  if (!curve) return { ok: false, reason: 'alg-unsupported' };
+  if (curve !== key.curve) return { ok: false, reason: 'alg-mismatch' };
   const payload = s.payload ?? detached;
   if (!payload) return { ok: false, reason: 'signature-invalid' };
   const ok = await verifyEcdsa(key, s.signature, sigStructure(s.protectedBytes, payload));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { createTestIssuer, type TestIssuer } from './test-issuer.ts';
 import { issueCredential } from './mdoc.ts';
 import { createPresentation } from './present.ts';
-import { verifyPresentation } from './verify.ts';
+import { verifyPresentation, type VerificationReport } from './verify.ts';
 import { generateP256KeyPair, publicKeyPoint, webCryptoSigner } from './crypto.ts';
 import { signerOf } from './issuer-keys.ts';
 import { decodeCbor, encodeCbor } from './cbor.ts';
@@ -90,6 +90,13 @@ function apply(src: Uint8Array, ops: readonly Op[]): Uint8Array {
   return Uint8Array.from(b);
 }
 
+/** Properties every report must have, whatever the input (issue 14): no crash path, nothing shown when invalid. */
+function holdsAlways(report: VerificationReport): void {
+  expect(report.checks.some((c) => c.code === 'credential/internal')).toBe(false);
+  expect(Object.getPrototypeOf(report.elements)).toBeNull();
+  if (report.verdict === 'invalid') expect(Object.keys(report.elements)).toEqual([]);
+}
+
 describe('fuzzed presentations', () => {
   it('binary: 8,000 mutated presentations never throw and are valid only if unchanged in meaning', async () => {
     let validCount = 0;
@@ -100,6 +107,7 @@ describe('fuzzed presentations', () => {
         if (!(mutated.length === valid.length && mutated.every((x, i) => x === valid[i]))) changed++;
         const report = await verifyPresentation(mutated, issuer.trust, [issuer.status], now);
         expect(['valid', 'warning', 'invalid']).toContain(report.verdict);
+        holdsAlways(report);
         if (report.verdict !== 'invalid') {
           const same = mutated.length === valid.length && mutated.every((x, i) => x === valid[i]);
           if (!same) {
@@ -133,6 +141,7 @@ describe('fuzzed presentations', () => {
           t = o.kind === 'replace' ? t.slice(0, i) + o.ch + t.slice(i + 1) : o.kind === 'insert' ? t.slice(0, i) + o.ch + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
         }
         const report = await verifyPresentation(t, issuer.trust, [issuer.status], now);
+        holdsAlways(report);
         if (report.verdict !== 'invalid') {
           expect(report.verdict).toBe('valid');
           expect(canon(fromQrText(t))).toBe(canonical);
@@ -140,5 +149,75 @@ describe('fuzzed presentations', () => {
       }),
       { numRuns: 2_000, seed: 45 },
     );
+  });
+});
+
+/**
+ * Structural mutations re-signed with the real DS key, so they get past the issuer signature and reach the deep
+ * checks: hostile digestAlgorithm names, status indices up to 2^53, element ids that are Object.prototype names, and
+ * calendar dates that do not exist. Oracle: no internal error, no prototype, and "valid" only when every field is one a
+ * correct verifier may accept.
+ */
+describe('fuzzed re-signed security objects', () => {
+  const NS = 'org.eidkit.eid.1';
+  const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+  const mutation = fc.record({
+    digestAlgorithm: fc.oneof(
+      { arbitrary: fc.constant('SHA-256'), weight: 4 },
+      { arbitrary: fc.constantFrom('SHA-384', 'sha-256', 'SHA-1', '', ...PROTO_NAMES), weight: 3 },
+      { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
+    ),
+    statusIndex: fc.oneof(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 1024, max: 2 ** 31 + 2048 }), fc.constantFrom(2 ** 31, 2 ** 31 + 9, 2 ** 32 + 9, 2 ** 53 - 1)),
+    element: fc.option(fc.record({ name: fc.constantFrom(...PROTO_NAMES, 'family_name', 'nickname'), value: fc.oneof(fc.boolean(), fc.string({ maxLength: 8 })) })),
+    until: fc.record({ y: fc.integer({ min: now.getUTCFullYear() + 1, max: now.getUTCFullYear() + 1 }), m: fc.integer({ min: 1, max: 13 }), d: fc.integer({ min: 1, max: 32 }) }),
+  });
+  const realDate = (y: number, m: number, d: number) => {
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  };
+
+  it('1,000 re-signed MSOs never crash and are valid only when every field is acceptable', async () => {
+    const { EmbeddedCbor, Tagged } = await import('./cbor.ts');
+    const { readCoseSign1, sigStructure } = await import('./cose.ts');
+    const { sha256 } = await import('./crypto.ts');
+    type M = Map<string | number, unknown>;
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(mutation, async (mut) => {
+        const env = decodeCbor(valid) as unknown[];
+        const doc = ((env[2] as M).get('documents') as unknown[])[0] as M;
+        const issuerSigned = doc.get('issuerSigned') as M;
+        const auth = readCoseSign1(issuerSigned.get('issuerAuth') as never);
+        const mso = decodeCbor((decodeCbor(auth.payload!) as InstanceType<typeof EmbeddedCbor>).bytes) as M;
+        const items = (issuerSigned.get('nameSpaces') as M).get(NS) as InstanceType<typeof EmbeddedCbor>[];
+        mso.set('digestAlgorithm', mut.digestAlgorithm);
+        ((mso.get('status') as M).get('status_list') as M).set('idx', mut.statusIndex);
+        const date = `${mut.until.y}-${String(mut.until.m).padStart(2, '0')}-${String(mut.until.d).padStart(2, '0')}T00:00:00Z`;
+        (mso.get('validityInfo') as M).set('validUntil', new Tagged(0, date));
+        if (mut.element) {
+          const item = EmbeddedCbor.of(new Map<string, never>([['digestID', 77 as never], ['random', new Uint8Array(16) as never], ['elementIdentifier', mut.element.name as never], ['elementValue', mut.element.value as never]]));
+          items.push(item);
+          ((mso.get('valueDigests') as M).get(NS) as M).set(77, await sha256(item.raw));
+        }
+        const payload = EmbeddedCbor.of(mso as never).raw;
+        const sig = await signerOf(issuer.ds)(sigStructure(auth.protectedBytes, payload));
+        issuerSigned.set('issuerAuth', [auth.protectedBytes, auth.unprotected, payload, sig]);
+        const report = await verifyPresentation(encodeCbor(env as never), issuer.trust, [issuer.status], now);
+        holdsAlways(report);
+        const dateOk = mut.until.m <= 12 && realDate(mut.until.y, mut.until.m, mut.until.d);
+        const acceptable = mut.digestAlgorithm === 'SHA-256' && dateOk && mut.element?.name !== 'family_name';
+        if (report.verdict !== 'invalid') {
+          accepted++;
+          expect(acceptable).toBe(true);
+          const status = report.checks.find((c) => c.check === 'status.entry')!;
+          if (mut.statusIndex >= 1024) expect(status).toMatchObject({ outcome: 'warn', code: 'credential/status-unknown' });
+          if (mut.element) expect(Object.hasOwn(report.elements, mut.element.name)).toBe(true);
+        } else if (acceptable) {
+          throw new Error(`an acceptable mutation was refused: ${JSON.stringify(mut)} ${JSON.stringify(report.checks.filter((c) => c.outcome === 'fail'))}`);
+        }
+      }),
+      { numRuns: 1_000, seed: 5280 },
+    );
+    expect(accepted).toBeGreaterThan(200);
   });
 });

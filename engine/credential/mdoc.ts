@@ -6,7 +6,7 @@ import { EidkitError } from '../errors.ts';
 import { decodeCbor, encodeCbor, EmbeddedCbor, Tagged, type CborEncodable, type CborMap, type CborValue } from './cbor.ts';
 import { coseKeyFromPoint, CoseHeader, pointFromCoseKey, readCoseSign1, signCoseSign1, coseSign1ToCbor, type CoseSign1 } from './cose.ts';
 import type { PublicKeyPoint, Signer } from './crypto.ts';
-import { sha256 } from './crypto.ts';
+import { importPublicKey, sha256 } from './crypto.ts';
 import { randomBytes } from './bytes.ts';
 import { DEFAULT_AGE_THRESHOLDS, EID_DOC_TYPE, EID_NAMESPACE, eidElements, plainValue, type EidData } from './model.ts';
 import { parseCertificate, type Certificate } from './x509.ts';
@@ -61,13 +61,22 @@ export function tdate(ms: number): Tagged {
   return new Tagged(0, new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
 }
 
-const TDATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const TDATE_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
 
+/**
+ * A tdate, on the calendar: Date.parse rolls 2026-02-30 over to March 2, so every field is checked for range and the
+ * day against its month (leap years included). Leap seconds (:60) are refused too.
+ */
 export function readTdate(v: CborValue | undefined, what: string): number {
-  if (!(v instanceof Tagged) || v.tag !== 0 || typeof v.value !== 'string' || !TDATE_RE.test(v.value)) {
-    throw bad(`${what} must be a tdate (tag 0 RFC 3339 text).`);
+  const m = v instanceof Tagged && v.tag === 0 && typeof v.value === 'string' ? TDATE_RE.exec(v.value) : null;
+  if (!m) throw bad(`${what} must be a tdate (tag 0 RFC 3339 text).`);
+  const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const day = new Date(Date.UTC(y!, mo! - 1, d!));
+  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo! - 1 || day.getUTCDate() !== d || h! > 23 || mi! > 59 || se! > 59 || !offsetOk) {
+    throw bad(`${what} is not a real date and time.`);
   }
-  const t = Date.parse(v.value);
+  const t = Date.parse((v as Tagged).value as string);
   if (Number.isNaN(t)) throw bad(`${what} is not a real date.`);
   return t;
 }
@@ -193,9 +202,10 @@ export function parseCredential(bytes: Uint8Array): Credential {
 
 /** The disclosed elements of a credential as plain values, keyed by element identifier (first namespace wins). */
 export function credentialElements(c: Pick<Credential, 'nameSpaces'>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: an element called "__proto__" or "constructor" is just a key.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const items of c.nameSpaces.values()) {
-    for (const it of items) if (!(it.elementIdentifier in out)) out[it.elementIdentifier] = plainValue(it.elementValue);
+    for (const it of items) if (!Object.hasOwn(out, it.elementIdentifier)) out[it.elementIdentifier] = plainValue(it.elementValue);
   }
   return out;
 }
@@ -242,6 +252,12 @@ export async function issueCredential(opts: IssueOptions): Promise<Uint8Array> {
     throw new EidkitError('credential/bad-input', 'The credential would outlive its document signer certificate.');
   }
   if (opts.devicePublicKey.curve !== 'P-256') throw new EidkitError('credential/bad-key', 'Device keys must be P-256.');
+  // A point off the curve would make a credential no device could ever present; WebCrypto's import checks it.
+  const point = opts.devicePublicKey.point;
+  if (!(point instanceof Uint8Array) || point.length !== 65 || point[0] !== 0x04) {
+    throw new EidkitError('credential/bad-key', 'The device key must be an uncompressed P-256 point (65 bytes, 0x04 first).');
+  }
+  await importPublicKey(opts.devicePublicKey);
   if (opts.status && (!Number.isSafeInteger(opts.status.index) || opts.status.index < 0 || !opts.status.uri)) {
     throw new EidkitError('credential/bad-input', 'status needs a non-negative index and a list uri.');
   }

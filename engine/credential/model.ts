@@ -181,7 +181,7 @@ export function plainValue(v: CborValue): unknown {
   }
   if (v instanceof EmbeddedCbor) return v.bytes;
   if (v instanceof Map) {
-    const o: Record<string, unknown> = {};
+    const o = Object.create(null) as Record<string, unknown>;
     for (const [k, x] of v) o[String(k)] = plainValue(x);
     return o;
   }

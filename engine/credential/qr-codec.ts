@@ -10,9 +10,10 @@
  * The preset dictionary holds the CBOR skeleton of a presentation, so field names cost almost nothing even in a
  * payload of a few hundred bytes (deflate alone cannot learn them from so little data).
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync } from 'fflate';
 import { EidkitError } from '../errors.ts';
 import { bytesToDecimal, decimalToBytes } from './decimal.ts';
+import { inflateCapped } from './inflate.ts';
 import { QR_DICTIONARY_V1 } from './qr-dictionary.ts';
 
 export const QR_PREFIX = 'EID1:';
@@ -30,22 +31,16 @@ export function compress(bytes: Uint8Array): Uint8Array {
   return deflateSync(bytes, { level: 9, dictionary: QR_DICTIONARY_V1 });
 }
 
+/** Streaming inflate that stops at `maxBytes` (see inflate.ts): a deflate bomb costs at most the cap's worth of work. */
 export function decompress(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED_BYTES): Uint8Array {
-  // fflate writes at most out.length bytes and silently stops there, so one spare byte tells "too big" from "exact".
-  let out: Uint8Array;
   try {
-    out = inflateSync(bytes, { dictionary: QR_DICTIONARY_V1, out: new Uint8Array(maxBytes + 1) });
+    return inflateCapped(bytes, { maxBytes, dictionary: QR_DICTIONARY_V1 });
   } catch (e) {
-    throw new EidkitError('credential/bad-deflate', 'The QR payload does not decompress (damaged or truncated).', undefined, {
-      cause: e,
-    });
+    if ((e as EidkitError).code === 'credential/too-large') {
+      throw new EidkitError('credential/too-large', `The QR payload inflates to more than ${maxBytes} bytes; refused.`, { maxBytes });
+    }
+    throw new EidkitError('credential/bad-deflate', 'The QR payload does not decompress (damaged or truncated).', undefined, { cause: e });
   }
-  if (out.length > maxBytes) {
-    throw new EidkitError('credential/too-large', `The QR payload inflates to more than ${maxBytes} bytes; refused.`, {
-      maxBytes,
-    });
-  }
-  return out;
 }
 
 /** Envelope bytes → single-code QR text. */
@@ -110,18 +105,38 @@ export type AssemblyState =
   | { readonly status: 'partial'; readonly kind: FrameKind; readonly received: number; readonly total: number }
   | { readonly status: 'complete'; readonly kind: FrameKind; readonly bytes: Uint8Array };
 
+/** How many payloads the assembler collects at once (a refreshed code starts a new one; the rest is noise). */
+export const MAX_PENDING_PAYLOADS = 16;
+
+interface Pending {
+  readonly kind: FrameKind;
+  readonly total: number;
+  readonly parts: Map<number, Uint8Array>;
+  bytes: number;
+  touched: number;
+}
+
 /**
- * Collects frames in any order. Keeps at most a few payload ids at a time (a refreshing presentation starts a new id)
- * so memory stays bounded whatever the camera sees.
+ * Collects frames in any order, for up to MAX_PENDING_PAYLOADS payloads at once, within one byte budget for all of
+ * them (`maxBytes`, the same cap as the inflated payload: compressed data that inflates to at most that is never much
+ * larger). When a new payload needs a slot, the one with the fewest frames goes (then the least recently seen), so a
+ * genuine sequence that has two frames in can never be crowded out by any number of junk frame ids.
  */
 export class QrAssembler {
-  private readonly pending = new Map<string, { kind: FrameKind; total: number; parts: Map<number, Uint8Array> }>();
-  constructor(private readonly maxBytes = DEFAULT_MAX_INFLATED_BYTES) {}
+  private readonly pending = new Map<string, Pending>();
+  private buffered = 0;
+  private clock = 0;
+  private readonly budget: number;
+  constructor(private readonly maxBytes = DEFAULT_MAX_INFLATED_BYTES) {
+    // Deflate's stored blocks add 5 bytes per 64 KiB: the most a payload within the cap can take compressed.
+    this.budget = maxBytes + Math.ceil(maxBytes / 65_535) * 5 + 64;
+  }
 
   /** Feeds one scanned text (a single-code "EID1:" text completes at once). Throws EidkitError on garbage. */
   add(text: string): AssemblyState {
     const t = text.trim();
     if (t.startsWith(QR_PREFIX)) return { status: 'complete', kind: 'P', bytes: fromQrText(t, this.maxBytes) };
+    if (t.length > MAX_QR_TEXT) throw new EidkitError('credential/too-large', 'The QR text is too long.');
     const m = FRAME_RE.exec(t);
     if (!m) throw new EidkitError('credential/not-eidkit-qr', 'This QR code is not an eidkit code or frame.');
     const [, kind, idxText, totalText, id, data] = m;
@@ -134,15 +149,24 @@ export class QrAssembler {
     const key = `${kind}:${id}:${total}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      if (this.pending.size >= 4) this.pending.delete(this.pending.keys().next().value!);
-      entry = { kind: kind as FrameKind, total, parts: new Map() };
+      if (this.pending.size >= MAX_PENDING_PAYLOADS) this.evict(undefined);
+      entry = { kind: kind as FrameKind, total, parts: new Map(), bytes: 0, touched: 0 };
       this.pending.set(key, entry);
     }
-    entry.parts.set(index, chunk);
+    entry.touched = ++this.clock;
+    if (!entry.parts.has(index)) {
+      if (entry.bytes + chunk.length > this.budget) {
+        this.drop(key);
+        throw new EidkitError('credential/too-large', `The QR sequence carries more than ${this.budget} bytes; refused.`, { maxBytes: this.maxBytes });
+      }
+      while (this.buffered + chunk.length > this.budget) this.evict(key);
+      entry.parts.set(index, chunk);
+      entry.bytes += chunk.length;
+      this.buffered += chunk.length;
+    }
     if (entry.parts.size < total) return { status: 'partial', kind: entry.kind, received: entry.parts.size, total };
-    this.pending.delete(key);
-    const size = [...entry.parts.values()].reduce((n, p) => n + p.length, 0);
-    const packed = new Uint8Array(size);
+    this.drop(key);
+    const packed = new Uint8Array(entry.bytes);
     let o = 0;
     for (let i = 1; i <= total; i++) {
       packed.set(entry.parts.get(i)!, o);
@@ -154,7 +178,35 @@ export class QrAssembler {
     return { status: 'complete', kind: entry.kind, bytes: decompress(packed, this.maxBytes) };
   }
 
+  /** Payloads being collected now (for tests and progress displays). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   reset(): void {
     this.pending.clear();
+    this.buffered = 0;
+  }
+
+  private drop(key: string): void {
+    const e = this.pending.get(key);
+    if (!e) return;
+    this.buffered -= e.bytes;
+    this.pending.delete(key);
+  }
+
+  /** Drops the payload with the fewest frames, then the least recently seen, other than `keep`. */
+  private evict(keep: string | undefined): void {
+    let victim: string | undefined;
+    let worst: Pending | undefined;
+    for (const [k, e] of this.pending) {
+      if (k === keep) continue;
+      if (!worst || e.parts.size < worst.parts.size || (e.parts.size === worst.parts.size && e.touched < worst.touched)) {
+        victim = k;
+        worst = e;
+      }
+    }
+    if (victim === undefined) throw new EidkitError('credential/too-large', 'The QR sequence is too large.');
+    this.drop(victim);
   }
 }

@@ -12,7 +12,8 @@ import type { PublicKeyPoint, Signer } from './crypto.ts';
 import { fromBase64, toBase64, toHex } from './bytes.ts';
 import { arrayOf, bytesOf, mapOf, readTdate, tdate, textOf, uintOf } from './mdoc.ts';
 import { certificateThumbprint } from './present.ts';
-import { KeyUsage, parseCertificate, type Certificate } from './x509.ts';
+import { iacaProfileProblem } from './chain.ts';
+import { parseCertificate, type Certificate } from './x509.ts';
 
 export const TRUST_LIST_TYPE = 'eidkit-trust-list';
 const CONTENT_TYPE_HEADER = 16; // COSE "typ" (RFC 9596)
@@ -27,6 +28,10 @@ export interface TrustedIssuerInput {
   readonly iaca: readonly Uint8Array[];
   /** DS certificates verifiers should know, so presentations can reference them instead of embedding them. */
   readonly documentSigners?: readonly Uint8Array[];
+  /** The document types this authority may issue (default: any). */
+  readonly docTypes?: readonly string[];
+  /** A demonstration authority: every result it vouches for says "demo issuer — not an identity document". */
+  readonly demo?: boolean;
 }
 
 export interface TrustListInput {
@@ -42,6 +47,9 @@ export interface TrustedIssuer {
   readonly country: string;
   readonly iaca: readonly Certificate[];
   readonly documentSigners: readonly Certificate[];
+  /** The document types this authority may issue; undefined = any. */
+  readonly docTypes: readonly string[] | undefined;
+  readonly demo: boolean;
 }
 
 /** A trust list whose signature has been checked (only `openTrustList` and `emptyTrustList` make these). */
@@ -77,6 +85,7 @@ export async function signTrustList(
     if (!i.id || ids.has(i.id)) throw bad(`Issuer ids must be unique and non-empty ("${i.id}").`);
     ids.add(i.id);
     if (i.iaca.length === 0) throw bad(`Issuer "${i.id}" has no IACA certificate.`);
+    if (i.docTypes && (i.docTypes.length === 0 || i.docTypes.some((d) => typeof d !== 'string' || !d))) throw bad(`Issuer "${i.id}" lists an empty document type.`);
     for (const c of [...i.iaca, ...(i.documentSigners ?? [])]) parseCertificate(c);
   }
   const payload = encodeCbor({
@@ -90,6 +99,8 @@ export async function signTrustList(
       country: i.country,
       iaca: [...i.iaca],
       ds: [...(i.documentSigners ?? [])],
+      docTypes: i.docTypes ? [...i.docTypes] : undefined,
+      demo: i.demo ? true : undefined,
     })),
   });
   const signed = await signCoseSign1({
@@ -103,11 +114,33 @@ export async function signTrustList(
   return encodeCbor(coseSign1ToCbor(signed));
 }
 
+export interface OpenTrustOptions {
+  /** When given, a list issued more than `futureSkewSeconds` after this moment is refused (`credential/trust-list-future`). */
+  readonly now?: Date;
+  readonly futureSkewSeconds?: number;
+  /** The highest version this verifier has accepted before: a lower one is refused (`credential/trust-list-rollback`). */
+  readonly minVersion?: number;
+}
+
+/** The shared checks of every trust source (eidkit list, VICAL): not from the future, no rollback. */
+export function checkTrustListTimes(list: { readonly version: number; readonly issuedAt: number }, opts: OpenTrustOptions): void {
+  if (opts.now && list.issuedAt > opts.now.getTime() + (opts.futureSkewSeconds ?? 300) * 1000) {
+    throw new EidkitError('credential/trust-list-future', `The trust list claims to be issued on ${new Date(list.issuedAt).toISOString()}, in the future; refused.`);
+  }
+  if (opts.minVersion !== undefined && list.version < opts.minVersion) {
+    throw new EidkitError('credential/trust-list-rollback', `The trust list is version ${list.version}, older than version ${opts.minVersion} accepted before; refused.`, {
+      version: list.version,
+      minVersion: opts.minVersion,
+    });
+  }
+}
+
 /**
  * Checks the signature against the pinned anchors and reads the list. Expiry is not judged here: a verifier offline
- * keeps using its cached list and `verifyPresentation` reports the list's age and expiry.
+ * keeps using its cached list and `verifyPresentation` reports the list's age and expiry. A list from the future or
+ * older than `minVersion` is refused (see OpenTrustOptions).
  */
-export async function openTrustList(bytes: Uint8Array, anchors: readonly TrustListAnchor[]): Promise<TrustList> {
+export async function openTrustList(bytes: Uint8Array, anchors: readonly TrustListAnchor[], opts: OpenTrustOptions = {}): Promise<TrustList> {
   const sign1 = readCoseSign1(decodeCbor(bytes, { maxDepth: 12 }));
   const kidBytes = sign1.protectedHeaders.get(CoseHeader.kid);
   const kid = kidBytes instanceof Uint8Array ? new TextDecoder().decode(kidBytes) : undefined;
@@ -134,16 +167,18 @@ export async function openTrustList(bytes: Uint8Array, anchors: readonly TrustLi
       country: textOf(e.get('country'), 'issuer country'),
       iaca: parse(e.get('iaca'), 'iaca'),
       documentSigners: parse(e.get('ds'), 'ds'),
+      docTypes: e.has('docTypes') ? arrayOf(e.get('docTypes'), 'docTypes').map((d) => textOf(d, 'docType')) : undefined,
+      demo: e.get('demo') === true,
     };
+    if (issuers.some((x) => x.id === issuer.id)) throw bad(`Issuer id "${issuer.id}" appears twice.`);
     for (const c of issuer.iaca) {
-      if (!c.basicConstraints?.ca || !c.keyUsage?.has(KeyUsage.keyCertSign)) {
-        throw bad(`IACA "${c.subject.text}" of issuer "${issuer.id}" is not a CA certificate.`);
-      }
+      const problem = iacaProfileProblem(c);
+      if (problem) throw bad(`IACA "${c.subject.text}" of issuer "${issuer.id}" is not a valid IACA certificate: ${problem}.`);
     }
     issuers.push(issuer);
     for (const c of issuer.documentSigners) documentSignerIndex.set(toHex(await certificateThumbprint(c.der)), { certificate: c, issuer });
   }
-  return {
+  const list: TrustList = {
     version: uintOf(m.get('version'), 'version'),
     issuedAt: readTdate(m.get('issued'), 'issued'),
     expiresAt: readTdate(m.get('expires'), 'expires'),
@@ -151,6 +186,8 @@ export async function openTrustList(bytes: Uint8Array, anchors: readonly TrustLi
     signedBy: kid!,
     documentSignerIndex,
   };
+  checkTrustListTimes(list, opts);
+  return list;
 }
 
 /** No trusted issuers at all: every chain is reported untrusted (useful to inspect foreign credentials). */
@@ -172,6 +209,8 @@ export async function localTrustList(issuers: readonly TrustedIssuerInput[], now
       country: i.country,
       iaca: i.iaca.map(parseCertificate),
       documentSigners: (i.documentSigners ?? []).map(parseCertificate),
+      docTypes: i.docTypes,
+      demo: i.demo === true,
     };
     out.push(issuer);
     for (const c of issuer.documentSigners) documentSignerIndex.set(toHex(await certificateThumbprint(c.der)), { certificate: c, issuer });

@@ -6,18 +6,18 @@
  */
 import { EidkitError } from '../errors.ts';
 import { bs, fromHex, toHex } from './bytes.ts';
-import { decodeCbor, EmbeddedCbor, type CborMap, type CborValue } from './cbor.ts';
+import { bytesEqual, decodeCbor, EmbeddedCbor, Tagged, type CborMap, type CborValue } from './cbor.ts';
 import { chainToTrustList } from './chain.ts';
 import { COSE_SHA256_64, CoseHeader, readCoseSign1, verifyCoseSign1, type CoseSign1 } from './cose.ts';
 import { subtle } from './crypto.ts';
 import { EID_DOC_TYPE, parseFullDate, plainValue } from './model.ts';
-import { arrayOf, mapOf, readIssuerSigned, textOf, type Credential } from './mdoc.ts';
+import { arrayOf, mapOf, readIssuerSigned, readTdate, textOf, type Credential } from './mdoc.ts';
 import { ENVELOPE_VERSION, MODE_ONE_WAY, MODE_TWO_WAY, MODE_WEB } from './present.ts';
 import { DEFAULT_MAX_INFLATED_BYTES, fromQrText, QR_PREFIX } from './qr-codec.ts';
 import { statusAt, StatusValue, type StatusList } from './status-list.ts';
 import { deviceAuthenticationBytes, NONCE_BYTES, sessionTranscript, type Challenge } from './transcript.ts';
 import type { TrustList, TrustedIssuer } from './trust-list.ts';
-import { checkWebSession, isWebSession, MAX_WEB_ORIGIN_LENGTH, type WebSessionPolicy } from './web-verify.ts';
+import { checkWebSession, MAX_WEB_ORIGIN_LENGTH, type WebSessionPolicy } from './web-verify.ts';
 import { nameAttribute, OID, type Certificate } from './x509.ts';
 
 export type CheckCategory = 'format' | 'issuer' | 'device' | 'integrity' | 'validity' | 'status' | 'freshness';
@@ -44,9 +44,14 @@ export interface VerificationReport {
   readonly checks: readonly Check[];
   readonly byCategory: Readonly<Record<CheckCategory, readonly Check[]>>;
   readonly docType: string | undefined;
-  /** Only elements whose digest matched a valid issuer signature. */
+  /**
+   * Identity data: only elements whose digest matched a valid signature from a trusted chain, and only when the verdict
+   * is not "invalid" (an invalid report has nothing to show). A null-prototype object: element ids such as
+   * "__proto__" are plain keys.
+   */
   readonly elements: Readonly<Record<string, unknown>>;
-  readonly issuer: { readonly id: string; readonly name: string; readonly country: string } | undefined;
+  /** `demo`: a demonstration authority — say "demo issuer — not an identity document" with every result. */
+  readonly issuer: { readonly id: string; readonly name: string; readonly country: string; readonly demo: boolean } | undefined;
   readonly documentSigner: string | undefined;
   readonly mode: 'one-way' | 'two-way' | 'session' | 'web' | undefined;
   /** web: the relying party origin the answer was made for (checked against policy.web.origin). */
@@ -57,11 +62,18 @@ export interface VerificationReport {
   readonly trustList: { readonly version: number; readonly issuedAt: number; readonly expiresAt: number; readonly ageSeconds: number } | undefined;
 }
 
+/** Holder-binding modes a policy can ask for. */
+export type PolicyMode = 'any' | 'one-way' | 'two-way' | 'web';
+
 export interface VerifyPolicy {
   /** Accepted doc types (default: the eidkit eID). */
   readonly docTypes?: readonly string[];
-  /** Which holder-binding modes are acceptable (default 'any'). */
-  readonly mode?: 'any' | 'one-way' | 'two-way' | 'web';
+  /**
+   * Which holder-binding modes are acceptable (default 'any'). It can narrow, never widen: a supplied `challenge`
+   * means two-way only, a supplied `sessionTranscript` session only and a supplied `web` web only, whatever `mode`
+   * says (see requiredBinding).
+   */
+  readonly mode?: PolicyMode;
   /** Web: the RP's own origin and its nonce ledger (each nonce passes once). Setting it accepts web answers only. */
   readonly web?: WebSessionPolicy;
   /** One-way: the oldest accepted presentation, seconds (default 60). */
@@ -81,6 +93,36 @@ export interface VerifyPolicy {
   /** What an expired trust list yields (default 'warn'). */
   readonly expiredTrustList?: 'warn' | 'fail';
   readonly maxBytes?: number;
+}
+
+/** What the holder's presentation must be bound to, derived from the whole policy. */
+export type RequiredBinding =
+  | { readonly kind: 'any' | 'one-way' | 'two-way' | 'session' | 'web' }
+  | { readonly kind: 'conflict'; readonly message: string };
+
+/**
+ * The binding a policy demands. Evidence the caller supplied fixes it — a challenge means only a two-way answer to
+ * that challenge, a transcript means only a session-bound DeviceResponse — so leaving `mode` at its default can never
+ * downgrade a verifier that showed a challenge to accepting a one-way code. Contradictory policies are refused.
+ * New modes (e.g. an online one) add a case here and one in checkDevice.
+ */
+export function requiredBinding(policy: VerifyPolicy): RequiredBinding {
+  const mode = policy.mode ?? 'any';
+  const hasChallenge = policy.challenge !== undefined;
+  const hasTranscript = policy.sessionTranscript !== undefined;
+  const hasWeb = policy.web !== undefined || mode === 'web';
+  if ([hasChallenge, hasTranscript, hasWeb].filter(Boolean).length > 1) {
+    return { kind: 'conflict', message: 'The policy gives more than one of a challenge, a session transcript and a web session.' };
+  }
+  if (hasWeb) return { kind: 'web' };
+  if (hasChallenge) {
+    return mode === 'any' || mode === 'two-way' ? { kind: 'two-way' } : { kind: 'conflict', message: `The policy gives a challenge but asks for mode "${mode}".` };
+  }
+  if (hasTranscript) {
+    return mode === 'any' ? { kind: 'session' } : { kind: 'conflict', message: `The policy gives a session transcript but asks for mode "${mode}".` };
+  }
+  if (mode === 'any' || mode === 'one-way' || mode === 'two-way') return { kind: mode };
+  return { kind: 'conflict', message: `Unknown policy mode "${String(mode)}".` };
 }
 
 export class ReportBuilder {
@@ -114,6 +156,9 @@ interface Parsed {
   readonly credential: Omit<Credential, 'docType'>;
   readonly deviceSigned: CborMap | undefined;
 }
+
+/** How far ahead of the verifier's clock a trust or status list may be dated (issuer desks' clocks drift too). */
+const LIST_SKEW_MS = 5 * 60_000;
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -170,7 +215,15 @@ function parsePresentation(value: CborValue): Parsed {
   return { mode, docType, credential, deviceSigned: ds === undefined ? undefined : mapOf(ds, 'deviceSigned') };
 }
 
-const DIGEST_NAMES: Readonly<Record<string, string>> = { 'SHA-256': 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512' };
+// A Map, not a plain object: the key is the credential's own digestAlgorithm text ("constructor", "__proto__" …).
+const DIGEST_NAMES: ReadonlyMap<string, string> = new Map([
+  ['SHA-256', 'SHA-256'],
+  ['SHA-384', 'SHA-384'],
+  ['SHA-512', 'SHA-512'],
+]);
+
+/** Element data for people: an object with no prototype, so no element id can reach Object.prototype. */
+const noPrototype = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
 
 export async function verifyPresentation(
   input: Uint8Array | string,
@@ -184,12 +237,13 @@ export async function verifyPresentation(
     docType?: string;
     elements: Record<string, unknown>;
     issuer?: TrustedIssuer;
+    iaca?: Certificate;
     ds?: Certificate;
     mode?: VerificationReport['mode'];
     origin?: string;
     presentedAt?: number;
     validity?: VerificationReport['validity'];
-  } = { elements: {} };
+  } = { elements: noPrototype() };
   try {
     // An Invalid Date would make every time comparison false, i.e. every validity check pass.
     if (!Number.isFinite(now.getTime())) r.fail('format', 'format.time', 'credential/bad-time', 'The verification time is not a valid date.');
@@ -208,13 +262,15 @@ export async function verifyPresentation(
     CheckCategory,
     Check[]
   >;
+  const finalVerdict: Verdict = checks.length === 0 ? 'invalid' : verdict;
   return {
-    verdict: checks.length === 0 ? 'invalid' : verdict,
+    verdict: finalVerdict,
     checks,
     byCategory,
     docType: out.docType,
-    elements: out.elements,
-    issuer: out.issuer ? { id: out.issuer.id, name: out.issuer.name, country: out.issuer.country } : undefined,
+    // Invalid means nothing to show: not even elements whose own digests were fine.
+    elements: finalVerdict === 'invalid' ? noPrototype() : out.elements,
+    issuer: out.issuer ? { id: out.issuer.id, name: out.issuer.name, country: out.issuer.country, demo: out.issuer.demo === true } : undefined,
     documentSigner: out.ds?.subject.text,
     mode: out.mode,
     ...(out.origin !== undefined ? { origin: out.origin } : {}),
@@ -239,6 +295,7 @@ async function runChecks(
     docType?: string;
     elements: Record<string, unknown>;
     issuer?: TrustedIssuer;
+    iaca?: Certificate;
     ds?: Certificate;
     mode?: VerificationReport['mode'];
     origin?: string;
@@ -299,11 +356,14 @@ async function runChecks(
       const chained = await chainToTrustList(ds, trust, true);
       if (chained.ok) {
         out.issuer = chained.issuer;
-        if (referencedIssuer && referencedIssuer.id !== chained.issuer.id) {
+        out.iaca = chained.iaca;
+        if (referencedIssuer && referencedIssuer !== chained.issuer) {
           r.fail('issuer', 'issuer.chain', 'credential/chain-untrusted', 'The referenced certificate is listed under another issuer.');
+        } else if (chained.issuer.docTypes && !chained.issuer.docTypes.includes(docType)) {
+          r.fail('issuer', 'issuer.chain', 'credential/doc-type-not-authorised', `${chained.issuer.name} is trusted for ${chained.issuer.docTypes.join(', ')} only, not "${docType}".`);
         } else {
           chainOk = true;
-          r.pass('issuer', 'issuer.chain', `Chains to the IACA "${chained.iaca.subject.text}" of ${chained.issuer.name}.`);
+          r.pass('issuer', 'issuer.chain', `Chains to the IACA "${chained.iaca.subject.text}" of ${chained.issuer.name}.`, chained.issuer.demo ? { demo: true } : undefined);
         }
         checkCountry(r, ds, chained.iaca, credential);
         checkCertTimes(r, ds, chained.iaca, mso.signed, now);
@@ -313,7 +373,9 @@ async function runChecks(
       }
     }
     if (trust && trust.signedBy) {
-      if (now > trust.expiresAt) {
+      if (trust.issuedAt > now + LIST_SKEW_MS) {
+        r.fail('issuer', 'issuer.trust-list', 'credential/trust-list-future', `The trust list claims to be issued on ${iso(trust.issuedAt)}, in the future.`);
+      } else if (now > trust.expiresAt) {
         const msg = `The trust list (version ${trust.version}) expired on ${iso(trust.expiresAt)}; issuers may have changed since.`;
         if ((policy.expiredTrustList ?? 'warn') === 'fail') r.fail('issuer', 'issuer.trust-list', 'credential/trust-list-expired', msg);
         else r.warn('issuer', 'issuer.trust-list', 'credential/trust-list-expired', msg);
@@ -354,7 +416,7 @@ async function runChecks(
   await checkDevice(r, out, parsed, now, policy);
 
   // ---- status ----
-  checkStatus(r, mso.status, out.issuer, statusLists, now, policy);
+  checkStatus(r, mso.status, trusted && out.issuer && out.iaca && ds ? { issuer: out.issuer, iaca: out.iaca, ds } : undefined, statusLists, now, policy);
 }
 
 async function checkIssuerSignature(r: ReportBuilder, issuerAuth: CoseSign1, ds: Certificate): Promise<boolean> {
@@ -422,7 +484,7 @@ async function checkDigests(
     r.fail('integrity', 'integrity.doc-type', 'credential/doc-type-mismatch', `The security object is for "${mso.docType}", the document says "${docType}".`);
   }
   if (mso.version !== '1.0') r.fail('integrity', 'integrity.mso-version', 'credential/unknown-version', `Unknown security object version "${mso.version}".`);
-  const alg = DIGEST_NAMES[mso.digestAlgorithm];
+  const alg = DIGEST_NAMES.get(mso.digestAlgorithm);
   if (!alg) {
     r.fail('integrity', 'integrity.digests', 'credential/digest-algorithm', `Digest algorithm "${mso.digestAlgorithm}" is not accepted.`);
     return;
@@ -431,7 +493,7 @@ async function checkDigests(
   let good = 0;
   const problems: string[] = [];
   let code = 'credential/digest-mismatch';
-  const verified: Record<string, unknown> = {};
+  const verified = noPrototype();
   for (const [ns, items] of credential.nameSpaces) {
     const digests = mso.valueDigests.get(ns);
     const usedIds = new Set<number>();
@@ -453,8 +515,14 @@ async function checkDigests(
       }
       const actual = new Uint8Array(await subtle().digest(alg, bs(it.bytes.raw)));
       if (actual.length === expected.length && actual.every((b, i) => b === expected[i])) {
+        const dateProblem = badDateValue(it.elementValue);
+        if (dateProblem) {
+          problems.push(`${it.elementIdentifier}: ${dateProblem}`);
+          code = 'credential/bad-element';
+          continue;
+        }
         good++;
-        if (!(it.elementIdentifier in verified)) verified[it.elementIdentifier] = plainValue(it.elementValue);
+        if (!Object.hasOwn(verified, it.elementIdentifier)) verified[it.elementIdentifier] = plainValue(it.elementValue);
       } else {
         problems.push(`${it.elementIdentifier}: value does not match its digest`);
       }
@@ -466,6 +534,19 @@ async function checkDigests(
   if (trusted && problems.length === 0) Object.assign(out.elements, verified);
 }
 
+/** A signed date must be a real one: full-date (tag 1004) and tdate (tag 0) elements are checked on the calendar. */
+function badDateValue(v: CborValue): string | undefined {
+  if (!(v instanceof Tagged) || (v.tag !== 1004 && v.tag !== 0)) return undefined;
+  if (typeof v.value !== 'string') return 'a date tag must hold text';
+  if (v.tag === 1004) return parseFullDate(v.value) === undefined ? `"${v.value}" is not a calendar date` : undefined;
+  try {
+    readTdate(v, 'date');
+    return undefined;
+  } catch {
+    return `"${v.value}" is not a calendar date and time`;
+  }
+}
+
 async function checkDevice(
   r: ReportBuilder,
   out: { mode?: VerificationReport['mode']; origin?: string; presentedAt?: number },
@@ -474,28 +555,42 @@ async function checkDevice(
   policy: VerifyPolicy,
 ): Promise<void> {
   const { mode } = parsed;
+  const required = requiredBinding(policy);
   // Freshness first: it decides which transcript the device signature must cover.
   let transcript: CborValue | undefined;
-  if (isWebSession(mode, policy)) {
+  const wrongMode = (message: string): void => r.fail('freshness', 'freshness.mode', 'credential/wrong-mode', message);
+  if (mode !== undefined) out.mode = mode.kind;
+  if (required.kind === 'conflict') {
+    r.fail('freshness', 'freshness.mode', 'credential/bad-policy', `The verification policy contradicts itself: ${required.message}`);
+  } else if (required.kind === 'web' || mode?.kind === 'web') {
     // An online answer, or a verifier that takes online answers only (a QR shown on a screen is no answer to a site).
-    transcript = await checkWebSession(r, out, mode, now, policy);
+    if (required.kind === 'web' || required.kind === 'any') transcript = await checkWebSession(r, out, mode, now, policy);
+    else wrongMode(`This verifier asked for a ${required.kind} presentation, not an online answer.`);
   } else if (mode === undefined) {
-    if (policy.sessionTranscript !== undefined) {
-      transcript = policy.sessionTranscript instanceof Uint8Array ? decodeCbor(policy.sessionTranscript) : policy.sessionTranscript;
-      out.mode = 'session';
-      r.pass('freshness', 'freshness.session', "Bound to the caller's session transcript.");
+    if (required.kind === 'session') {
+      const st = policy.sessionTranscript!;
+      try {
+        transcript = st instanceof Uint8Array ? decodeCbor(st) : st;
+        out.mode = 'session';
+        r.pass('freshness', 'freshness.session', "Bound to the caller's session transcript.");
+      } catch {
+        r.fail('freshness', 'freshness.session', 'credential/bad-policy', 'The session transcript given by the caller is not CBOR.');
+      }
+    } else if (required.kind === 'one-way' || required.kind === 'two-way') {
+      wrongMode(`This verifier asked for a ${required.kind} eidkit presentation, not a bare DeviceResponse.`);
     } else {
       r.fail('freshness', 'freshness.mode', 'credential/freshness-unknown', 'A bare DeviceResponse without its session transcript cannot be checked for freshness or replay.');
     }
+  } else if (required.kind === 'session') {
+    wrongMode(`This verifier expects an answer bound to its own session, not a ${mode.kind} eidkit presentation.`);
   } else if (mode.kind === 'one-way') {
-    out.mode = 'one-way';
     out.presentedAt = mode.time * 1000;
     transcript = sessionTranscript(mode);
     const age = now / 1000 - mode.time;
     const window = policy.windowSeconds ?? 60;
     const skew = policy.futureSkewSeconds ?? 30;
-    if (policy.mode === 'two-way') {
-      r.fail('freshness', 'freshness.mode', 'credential/wrong-mode', 'This verifier asked for a two-way presentation (scan its challenge first).');
+    if (required.kind === 'two-way') {
+      wrongMode('This verifier asked for a two-way presentation (scan its challenge first).');
     } else if (age > window) {
       r.fail('freshness', 'freshness.window', 'credential/stale', `The QR code was made ${Math.round(age)} s ago; only codes younger than ${window} s are accepted (a screenshot?).`, { ageSeconds: Math.round(age) });
     } else if (age < -skew) {
@@ -503,11 +598,10 @@ async function checkDevice(
     } else {
       r.pass('freshness', 'freshness.window', `Made ${Math.max(0, Math.round(age))} s ago (window ${window} s).`);
     }
-  } else if (mode.kind === 'two-way') {
-    out.mode = 'two-way';
+  } else {
     const c = policy.challenge;
-    if (policy.mode === 'one-way') {
-      r.fail('freshness', 'freshness.mode', 'credential/wrong-mode', 'This verifier accepts one-way presentations only.');
+    if (required.kind === 'one-way') {
+      wrongMode('This verifier accepts one-way presentations only.');
     } else if (!c) {
       r.fail('freshness', 'freshness.challenge', 'credential/no-challenge', 'A two-way presentation needs the challenge this verifier showed.');
     } else if (!(c.nonce.length === mode.nonce.length && c.nonce.every((b, i) => b === mode.nonce[i]))) {
@@ -569,10 +663,28 @@ async function checkDevice(
   }
 }
 
+/** The credential's own issuing chain, which a status list must be bound to. */
+interface IssuerBinding {
+  readonly issuer: TrustedIssuer;
+  readonly iaca: Certificate;
+  readonly ds: Certificate;
+}
+
+/**
+ * A status list counts for a credential only when its signer is bound to the credential's issuer by key material:
+ * the signer chained to the very IACA certificate the credential's DS chained to (the DS itself, or another signer
+ * that IACA certified), or it is a certificate the (signed) trust list names for that issuer. Ids and names are never
+ * compared: a hostile trust file can file its own IACA under any issuer's id.
+ */
+function isBound(list: StatusList, bound: IssuerBinding): boolean {
+  if (bytesEqual(list.iaca.der, bound.iaca.der)) return true;
+  return bound.issuer.documentSigners.some((c) => bytesEqual(c.der, list.signer.der));
+}
+
 function checkStatus(
   r: ReportBuilder,
   ref: { readonly index: number; readonly uri: string } | undefined,
-  issuer: TrustedIssuer | undefined,
+  bound: IssuerBinding | undefined,
   lists: readonly StatusList[],
   now: number,
   policy: VerifyPolicy,
@@ -583,15 +695,28 @@ function checkStatus(
   }
   const unknown = (code: string, message: string): void =>
     policy.requireStatus ? r.fail('status', 'status.entry', code, message) : r.warn('status', 'status.entry', code, message);
-  const list = lists.find((l) => l.uri === ref.uri);
-  if (!list) {
+  const forUri = lists.filter((l) => l.uri === ref.uri);
+  if (forUri.length === 0) {
     unknown('credential/status-unknown', `Status unknown: no status list for ${ref.uri} is loaded.`);
     return;
   }
-  if (!issuer || list.issuer.id !== issuer.id) {
+  if (!bound) {
+    r.skip('status', 'status.entry', 'The status cannot be checked for a credential whose issuer is not trusted.');
+    return;
+  }
+  const mine = forUri.filter((l) => isBound(l, bound));
+  if (mine.length === 0) {
     r.fail('status', 'status.entry', 'credential/status-wrong-issuer', 'The status list was signed by another issuer than the credential.');
     return;
   }
+  // A list dated ahead of the clock would win every "newest" comparison until that date: refused.
+  const current = mine.filter((l) => l.issuedAt <= now + LIST_SKEW_MS);
+  if (current.length === 0) {
+    unknown('credential/status-list-future', `Status unknown: the status list for ${ref.uri} claims to be issued in the future.`);
+    return;
+  }
+  // Among several lists for one URI the newest wins, whatever order they were given in.
+  const list = current.reduce((a, b) => (b.issuedAt > a.issuedAt ? b : a));
   const value = statusAt(list, ref.index);
   if (value === StatusValue.invalid) {
     r.fail('status', 'status.entry', 'credential/revoked', 'The issuer has revoked this credential.', { index: ref.index });

@@ -58,12 +58,13 @@ export const OID = {
   mdlDocumentSigner: '1.0.18013.5.1.2',
 } as const;
 
-const CURVE_OIDS: Readonly<Record<string, Curve>> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
-const SIG_CURVE: Readonly<Record<string, Curve>> = {
-  [OID.ecdsaSha256]: 'P-256',
-  [OID.ecdsaSha384]: 'P-384',
-  [OID.ecdsaSha512]: 'P-521',
-};
+// Maps, not plain objects: the keys come from untrusted certificates (see the threat model, "hostile input").
+const CURVE_OIDS: ReadonlyMap<string, Curve> = new Map([[OID.p256, 'P-256'], [OID.p384, 'P-384'], [OID.p521, 'P-521']]);
+const SIG_CURVE: ReadonlyMap<string, Curve> = new Map([
+  [OID.ecdsaSha256, 'P-256'],
+  [OID.ecdsaSha384, 'P-384'],
+  [OID.ecdsaSha512, 'P-521'],
+]);
 
 /** keyUsage bits, numbered as in RFC 5280 (bit 0 = digitalSignature). */
 export const KeyUsage = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
@@ -102,17 +103,19 @@ export interface Certificate {
   readonly authorityKeyId: Uint8Array | undefined;
   /** Critical extensions we do not understand: RFC 5280 says such a certificate must be rejected. */
   readonly unknownCriticalExtensions: readonly string[];
+  /** OIDs of every extension marked critical (understood or not). */
+  readonly criticalExtensions: ReadonlySet<string>;
 }
 
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  [OID.commonName]: 'CN',
-  [OID.country]: 'C',
-  [OID.organization]: 'O',
-  [OID.state]: 'ST',
-  [OID.locality]: 'L',
-  '2.5.4.11': 'OU',
-  '2.5.4.5': 'SERIALNUMBER',
-};
+const SHORT_NAMES: ReadonlyMap<string, string> = new Map([
+  [OID.commonName, 'CN'],
+  [OID.country, 'C'],
+  [OID.organization, 'O'],
+  [OID.state, 'ST'],
+  [OID.locality, 'L'],
+  ['2.5.4.11', 'OU'],
+  ['2.5.4.5', 'SERIALNUMBER'],
+]);
 
 function parseName(node: DerNode): DistinguishedName {
   expectTag(node, 0x30, 'a Name');
@@ -126,7 +129,7 @@ function parseName(node: DerNode): DistinguishedName {
   }
   // Printed in encoding order, as OpenSSL does.
   const text = attributes
-    .map((a) => `${SHORT_NAMES[a.oid] ?? a.oid}=${a.value}`)
+    .map((a) => `${SHORT_NAMES.get(a.oid) ?? a.oid}=${a.value}`)
     .join(', ');
   return { der: node.raw, attributes, text };
 }
@@ -140,7 +143,7 @@ function parseSpki(node: DerNode): PublicKeyPoint | undefined {
   const [alg, key] = children(expectTag(node, 0x30, 'a SubjectPublicKeyInfo'));
   const [algOid, params] = children(expectTag(alg, 0x30, 'an AlgorithmIdentifier'));
   if (readOid(algOid!) !== OID.ecPublicKey || !params || params.tag !== 0x06) return undefined;
-  const curve = CURVE_OIDS[readOid(params)];
+  const curve = CURVE_OIDS.get(readOid(params));
   const { bytes, unused } = readBitString(expectValue(key));
   if (!curve || unused !== 0 || bytes.length !== 1 + 2 * CURVE_BYTES[curve] || bytes[0] !== 0x04) return undefined;
   return { curve, point: bytes.slice() };
@@ -178,6 +181,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   let subjectKeyId: Uint8Array | undefined;
   let authorityKeyId: Uint8Array | undefined;
   const unknownCriticalExtensions: string[] = [];
+  const criticalExtensions = new Set<string>();
   const seen = new Set<string>();
   for (const part of tbsParts.slice(i)) {
     if (part.tag === 0x81 || part.tag === 0x82) continue; // issuer/subject unique ids (v2), ignored
@@ -188,6 +192,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
       if (seen.has(id)) throw new EidkitError('credential/bad-certificate', `Extension ${id} appears twice.`);
       seen.add(id);
       const critical = f.length === 3 ? readBoolean(f[1]!) : false;
+      if (critical) criticalExtensions.add(id);
       const value = readWhole(expectTag(f[f.length - 1], 0x04, 'an extension value').content);
       switch (id) {
         case OID.basicConstraints: {
@@ -244,6 +249,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     subjectKeyId,
     authorityKeyId,
     unknownCriticalExtensions,
+    criticalExtensions,
   };
 }
 
@@ -251,7 +257,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
 export async function isSignedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
   if (!issuer.publicKey) return false;
   if (!bytesEq(cert.issuer.der, issuer.subject.der)) return false;
-  const curve = SIG_CURVE[cert.signatureAlgorithm];
+  const curve = SIG_CURVE.get(cert.signatureAlgorithm);
   if (!curve || curve !== issuer.publicKey.curve) return false;
   const raw = derSignatureToRaw(cert.signature, CURVE_BYTES[curve]);
   if (!raw) return false;
@@ -405,6 +411,50 @@ export async function createDocumentSignerCertificate(
     explicit(3, seq(...exts)),
   );
   return signTbs(tbs, spec.iacaSigner);
+}
+
+/** One extension for `createCertificate`. */
+export interface ExtensionSpec {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** The DER inside the extension's OCTET STRING. */
+  readonly value: Uint8Array;
+}
+
+/** Extension values as RFC 5280 encodes them. */
+export const Extensions = {
+  keyUsage: (bits: readonly number[], critical = true): ExtensionSpec => ({ oid: OID.keyUsage, critical, value: keyUsageBits(bits) }),
+  basicConstraints: (ca: boolean, pathLength?: number, critical = true): ExtensionSpec => ({
+    oid: OID.basicConstraints,
+    critical,
+    value: seq(...(ca ? [derBoolean(true)] : []), ...(pathLength === undefined ? [] : [smallInteger(pathLength)])),
+  }),
+  extKeyUsage: (oids: readonly string[], critical = true): ExtensionSpec => ({ oid: OID.extKeyUsage, critical, value: seq(...oids.map(oid)) }),
+  subjectKeyId: (id: Uint8Array): ExtensionSpec => ({ oid: OID.subjectKeyId, critical: false, value: octetString(id) }),
+  authorityKeyId: (id: Uint8Array): ExtensionSpec => ({ oid: OID.authorityKeyId, critical: false, value: seq(tlv(0x80, id)) }),
+} as const;
+
+/**
+ * A certificate with exactly the given extensions and no profile checks — for signers outside Annex B (a VICAL
+ * signer) and for tests that need certificates the profile forbids. `issuer` omitted = self-signed.
+ */
+export async function createCertificate(spec: CertificateSpec & {
+  readonly issuer?: Certificate;
+  readonly signer: Signer;
+  readonly extensions: readonly ExtensionSpec[];
+}): Promise<Uint8Array> {
+  const subject = encodeName(spec.subject);
+  const tbs = seq(
+    explicit(0, smallInteger(2)),
+    unsignedInteger(randomSerial()),
+    seq(oid(OID.ecdsaSha256)),
+    spec.issuer ? spec.issuer.subject.der : subject,
+    seq(derTime(spec.notBefore.getTime()), derTime(spec.notAfter.getTime())),
+    subject,
+    spki(spec.publicKey),
+    ...(spec.extensions.length ? [explicit(3, seq(...spec.extensions.map((e) => extension(e.oid, e.critical, e.value))))] : []),
+  );
+  return signTbs(tbs, spec.signer);
 }
 
 export function certificateToPem(der: Uint8Array): string {

@@ -6,6 +6,7 @@ import jpeg from 'jpeg-js';
 import { EidkitError } from '../../errors.ts';
 import type { CliIo, ParsedArgs } from '../command.ts';
 import { flagString } from '../command.ts';
+import { escapeControlsKeepNewlines } from '../escape.ts';
 import { fromKeyFile, type KeyFile, type LoadedKey } from '../../credential/issuer-keys.ts';
 import { certificateFromPem } from '../../credential/x509.ts';
 import { decodeQrRgba, qrMatrix, renderQrRgba } from '../../credential/qr-image.ts';
@@ -142,6 +143,7 @@ export function qrPng(text: string, scale = 4): Uint8Array {
   return new Uint8Array(PNG.sync.write(png));
 }
 
+/** Prints JSON, or the human text with every control character but our own line breaks escaped (see escape.ts). */
 export function emit(io: CliIo, json: boolean, value: Record<string, unknown>, human: string): void {
-  io.out(json ? JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)) : human);
+  io.out(json ? JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)) : escapeControlsKeepNewlines(human));
 }

@@ -7,7 +7,8 @@ import { anchorFromJson, emptyTrustList, localTrustList, openTrustList, type Tru
 import { openStatusList, type StatusList } from '../../credential/status-list.ts';
 import { challengeFromQr, createChallenge } from '../../credential/transcript.ts';
 import { QrAssembler } from '../../credential/qr-codec.ts';
-import { nameAttribute, OID, parseCertificate } from '../../credential/x509.ts';
+import { isSignedBy, nameAttribute, OID, parseCertificate } from '../../credential/x509.ts';
+import { escapeControls } from '../escape.ts';
 import { dateFlag, decodeQrImage, emit, list, numberFlag, path, qrPng, readBytes, readCertificate, readJson, readText, writeBytes } from './credential-files.ts';
 
 const usage = `usage: eidkit verify <input>... [--trust trust.cbor --anchor anchor.json] [--status status.cbor,...] [options] [--json]
@@ -19,7 +20,7 @@ frames of an animated QR sequence, in any order.
   --iaca iaca.pem,...  trust these IACA roots directly instead (and --ds ds.pem,... for referenced DS certificates)
   --status s.cbor,...  signed status lists (revocation); without one the status is reported unknown
   --at <ISO time>      verify as of this time (default now)
-  --challenge <EIDC1:... text or file>   the challenge you showed (two-way)
+  --challenge <EIDC1:... text or file>   the challenge you showed (implies --mode two-way)
   --mode <any|one-way|two-way>  --window <seconds, default 60>  --require-status
   --doc-type <type,...>         accepted document types (default org.eidkit.eid.1)
 Exit code: 0 valid, 3 valid with warnings (e.g. status unknown), 1 invalid or error.`;
@@ -44,12 +45,16 @@ async function readInput(io: CliIo, input: string, assembler: QrAssembler): Prom
 
 function human(r: VerificationReport): string {
   const mark = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
-  const lines = [`${r.verdict.toUpperCase()}${r.issuer ? ` — issued by ${r.issuer.name} (${r.issuer.country})` : ''}`];
+  // Every field below can carry text from the credential (certificate names, element values): escaped one by one so
+  // none can start a line of its own.
+  const e = escapeControls;
+  const demo = r.issuer?.demo ? ' (demo issuer — not an identity document)' : '';
+  const lines = [`${r.verdict.toUpperCase()}${r.issuer ? ` — issued by ${e(r.issuer.name)} (${e(r.issuer.country)})${demo}` : ''}`];
   for (const cat of CHECK_CATEGORIES) {
     const checks = r.byCategory[cat];
     if (!checks.length) continue;
     lines.push(`  ${cat}`);
-    for (const c of checks) lines.push(`    ${mark[c.outcome]} ${c.message}${c.outcome === 'pass' ? '' : ` [${c.code}]`}`);
+    for (const c of checks) lines.push(`    ${mark[c.outcome]} ${e(c.message)}${c.outcome === 'pass' ? '' : ` [${e(c.code)}]`}`);
   }
   const el = Object.entries(r.elements);
   if (el.length) {
@@ -60,9 +65,9 @@ function human(r: VerificationReport): string {
         v instanceof Uint8Array
           ? `<${v.length} bytes>`
           : t && typeof t === 'object' && t.data instanceof Uint8Array
-            ? `<face template ${t.model} ${t.version}, ${t.data.length} bytes>`
-            : JSON.stringify(v);
-      lines.push(`    ${k}: ${shown}`);
+            ? `<face template ${e(String(t.model))} ${e(String(t.version))}, ${t.data.length} bytes>`
+            : e(JSON.stringify(v) ?? String(v));
+      lines.push(`    ${e(k)}: ${shown}`);
     }
   }
   if (r.trustList) lines.push(`  trust list v${r.trustList.version}, ${Math.floor(r.trustList.ageSeconds / 3600)} h old`);
@@ -91,20 +96,33 @@ export const verifyCommand: CliCommand = {
     if (trustPath) {
       const anchorPath = flagString(args, 'anchor');
       if (!anchorPath) throw new EidkitError('cli/usage', '--trust needs --anchor <anchor.json>, the key the trust list must be signed by.');
-      trust = await openTrustList(readBytes(io, trustPath), [anchorFromJson(readJson(io, anchorPath))]);
+      trust = await openTrustList(readBytes(io, trustPath), [anchorFromJson(readJson(io, anchorPath))], { now });
     } else if (flagString(args, 'iaca')) {
-      const iaca = list(args, 'iaca').map((p) => readCertificate(io, p));
-      const ds = list(args, 'ds').map((p) => readCertificate(io, p));
+      const iacaPaths = list(args, 'iaca');
+      const iaca = iacaPaths.map((p) => ({ der: readCertificate(io, p), cert: parseCertificate(readCertificate(io, p)) }));
+      // Each --ds goes under the IACA that actually signed it, never under every --iaca.
+      const dsUnder: Uint8Array[][] = iaca.map(() => []);
+      for (const p of list(args, 'ds')) {
+        const der = readCertificate(io, p);
+        const cert = parseCertificate(der);
+        let home = -1;
+        for (let i = 0; i < iaca.length && home < 0; i++) if (await isSignedBy(cert, iaca[i]!.cert)) home = i;
+        if (home < 0) throw new EidkitError('cli/usage', `--ds ${p} ("${escapeControls(cert.subject.text)}") is not signed by any --iaca certificate.`);
+        dsUnder[home]!.push(der);
+      }
       trust = await localTrustList(
-        iaca.map((c, i) => {
-          const cert = parseCertificate(c);
-          return { id: `local-${i + 1}`, name: cert.subject.text, country: nameAttribute(cert.subject, OID.country) ?? '', iaca: [c], documentSigners: ds };
-        }),
+        iaca.map(({ der, cert }, i) => ({
+          id: `local-${i + 1}`,
+          name: cert.subject.text,
+          country: nameAttribute(cert.subject, OID.country) ?? '',
+          iaca: [der],
+          documentSigners: dsUnder[i]!,
+        })),
         now,
       );
     }
     const status: StatusList[] = [];
-    for (const p of list(args, 'status')) status.push(await openStatusList(readBytes(io, p), trust));
+    for (const p of list(args, 'status')) status.push(await openStatusList(readBytes(io, p), trust, { now }));
 
     const assembler = new QrAssembler();
     let input: Uint8Array | string | undefined;
@@ -112,8 +130,10 @@ export const verifyCommand: CliCommand = {
     if (input === undefined) throw new EidkitError('cli/incomplete', 'The animated QR sequence is incomplete: give every frame.');
 
     const challengeArg = flagString(args, 'challenge');
-    const mode = flagString(args, 'mode');
+    const mode = flagString(args, 'mode') ?? (challengeArg ? 'two-way' : undefined);
     if (mode && !['any', 'one-way', 'two-way'].includes(mode)) throw new EidkitError('cli/usage', '--mode must be any, one-way or two-way.');
+    // A challenge you showed means you want its answer: --challenge implies two-way, and contradicts --mode one-way.
+    if (challengeArg && mode === 'one-way') throw new EidkitError('cli/usage', '--challenge needs a two-way answer; it cannot be combined with --mode one-way.');
     const docTypes = list(args, 'doc-type');
     const policy: VerifyPolicy = {
       windowSeconds: numberFlag(args, 'window', 60),

@@ -1,13 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { ChallengeRunner, GUIDANCE, planChallenge } from './challenge.ts';
+import { CHALLENGE_TIMING, ChallengeRunner, GUIDANCE, planChallenge } from './challenge.ts';
 import { measureFace } from './measures.ts';
 import { ACTIONS, type Action, type LivenessFrame } from './types.ts';
 import { bump, sequence, type SyntheticPose } from '../../test-fixtures/liveness/synthetic-face.ts';
 import { isEidkitError } from '../errors.ts';
+import { SCRIPTED_TIMING } from '../../test-fixtures/liveness/responsive.ts';
+
+/** These tests check the action detectors on fixed scripts; timed challenges are tested in challenge-timing.test.ts. */
+const SCRIPTED = { ...CHALLENGE_TIMING, ...SCRIPTED_TIMING };
 
 /** Runs frames through a challenge and returns the final state. */
 function run(actions: Action[], frames: LivenessFrame[]) {
-  const runner = new ChallengeRunner(actions);
+  const runner = new ChallengeRunner(actions, undefined, SCRIPTED, { seed: 1 });
   let state = runner.state();
   for (const f of frames) state = runner.update(f.face ? measureFace(f.t, f.face) : { t: f.t, hint: 'no-face' });
   return state;
@@ -150,7 +154,7 @@ describe('ChallengeRunner on synthetic landmark sequences', () => {
   });
 
   test('progress rises towards an action and the guidance names it', () => {
-    const runner = new ChallengeRunner(['turn-left', 'blink']);
+    const runner = new ChallengeRunner(['turn-left', 'blink'], undefined, SCRIPTED, { seed: 1 });
     const frames = sequence(2, 15, (t) => ({ yaw: t < 0.5 ? 0 : 8 }));
     let state = runner.state();
     for (const f of frames) state = runner.update(measureFace(f.t, f.face!));

@@ -1,7 +1,7 @@
 import { EidkitError } from '../errors.ts';
 import { ACTION_THRESHOLDS, createActionDetector, pruneRecent, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
 import { median, type FaceMeasures } from './measures.ts';
-import { seededRandom, secureSeed } from './random.ts';
+import { seededRandom, secureSeed, type Random } from './random.ts';
 import { ACTIONS, type Action } from './types.ts';
 
 /** Guidance a UI shows (or speaks); `code` is stable for translations, `text` is the English default. */
@@ -10,7 +10,7 @@ export interface Guidance {
   readonly text: string;
 }
 
-export type GuidanceCode = `do-${Action}` | 'look-at-camera' | 'no-face' | 'one-face-only' | 'done' | 'failed';
+export type GuidanceCode = `do-${Action}` | 'look-at-camera' | 'wait' | 'hold-still-light' | 'no-face' | 'one-face-only' | 'done' | 'failed';
 
 export const GUIDANCE: { readonly [C in GuidanceCode]: string } = {
   'do-blink': 'Blink slowly',
@@ -19,6 +19,8 @@ export const GUIDANCE: { readonly [C in GuidanceCode]: string } = {
   'do-look-up': 'Tilt your head up',
   'do-open-mouth': 'Open your mouth',
   'look-at-camera': 'Look straight at the camera',
+  wait: 'Good. Look at the camera and wait for the next instruction',
+  'hold-still-light': 'Hold still and look at the screen while it changes colour',
   'no-face': 'We cannot see your face: move into the frame',
   'one-face-only': 'Only one face in view, please',
   done: 'Done',
@@ -54,69 +56,187 @@ export function planChallenge(options: ChallengePlanOptions = {}): Action[] {
   return pool.slice(0, length);
 }
 
+/**
+ * When things happen in a challenge. Each action is asked after a random pause (so a recording cannot be timed to the
+ * prompts), must begin inside a reaction window and be complete before the step's timeout; a pose action already
+ * done when it is asked (or complete sooner than a person can react) fails the step. Chosen as follows (there are no
+ * recordings of people answering our prompts in shared/ to measure them on; see site/docs/liveness.md, "Challenges"):
+ * - pauses 400-1500 ms: long enough to vary the prompt time by more than an action lasts (0.3-1 s), short enough
+ *   for two actions to fit in about 5 s;
+ * - minReactionMs 300: a simple visual reaction takes about 200-250 ms before any movement starts, and a turn or a
+ *   tilt takes more to reach its threshold; a blink is not failed but ignored when it closes sooner (a spontaneous
+ *   blink under way at the prompt);
+ * - reactionWindowMs 3000: reading a four-word instruction and choosing the movement (about 1 s), plus two frame
+ *   intervals of a slow phone analysing 2 frames a second, plus margin;
+ * - stepTimeoutMs 8000: the whole action, as before.
+ */
 export const CHALLENGE_TIMING = {
   /** Face frames needed before the first action is asked, to learn the neutral pose. */
   neutralFrames: 3,
   neutralMs: 300,
-  /** Time allowed for each action (from when it is asked). */
+  /** Random pause before each prompt, uniform between these (ms). */
+  pauseMinMs: 400,
+  pauseMaxMs: 1500,
+  /** The asked action must begin (reach half of its threshold) within this after its prompt, ms. */
+  reactionWindowMs: 3000,
+  /** A pose or mouth action complete sooner than this after its prompt was begun before it: the step fails, ms. */
+  minReactionMs: 300,
+  /** Time allowed for each action to complete (from when it is asked). */
   stepTimeoutMs: 8000,
+  /** How many times per session a person may say they cannot do the asked action and get another one. */
+  maxSwaps: 2,
 } as const;
 
 export type ChallengeTiming = { readonly [K in keyof typeof CHALLENGE_TIMING]: number };
 
+/** Progress at which an action counts as begun (half of its threshold; a blink when the eyes are seen closed). */
+export const ACTION_ONSET = 0.5;
+
 export type ChallengeStatus = 'neutral' | 'active' | 'passed' | 'failed';
+
+/** Why a step failed: not begun inside the reaction window, done before it was asked, or not complete in time. */
+export type StepFailure = 'late' | 'early' | 'timeout';
 
 export interface ChallengeStep {
   readonly action: Action;
   readonly askedAt: number;
+  /** When the action was seen beginning (progress >= ACTION_ONSET). */
+  readonly onsetAt?: number;
   readonly doneAt?: number;
+}
+
+/** A deliberate action seen while it was not asked (during a pause or while another was asked). */
+export interface UnpromptedAction {
+  readonly action: Action;
+  readonly t: number;
+}
+
+export interface ChallengeSwap {
+  readonly from: Action;
+  readonly to: Action;
+  readonly t: number;
+}
+
+/** What a progress ring shows: the time left to begin the action, then to complete it. */
+export interface ChallengeWindow {
+  readonly kind: 'begin' | 'finish';
+  readonly totalMs: number;
+  readonly remainingMs: number;
 }
 
 export interface ChallengeState {
   readonly status: ChallengeStatus;
   readonly actions: readonly Action[];
-  /** Index of the action being asked (actions.length once passed). */
+  /** Index of the action being asked or about to be (actions.length once passed). */
   readonly step: number;
+  /** The action being asked (absent during pauses). */
   readonly action?: Action;
+  /** Active only: a random pause before the next prompt, or a prompt. */
+  readonly phase?: 'pause' | 'prompt';
   readonly guidance: Guidance;
   /** 0..1 progress of the current action. */
   readonly progress: number;
-  /** Milliseconds left for the current action. */
+  /** Milliseconds left for the current action to complete. */
   readonly remainingMs: number;
+  /** During a prompt: the window the ring shows. */
+  readonly window?: ChallengeWindow;
   readonly steps: readonly ChallengeStep[];
-  /** Pose or mouth actions the user did while another was asked (a replayed video tends to do these). */
+  /**
+   * Deliberate (pose or mouth) actions done while they were not asked, one entry per movement (a repeated one counts
+   * again once the face is back near its resting pose). Blinks are spontaneous and never counted here.
+   */
   readonly unexpected: readonly Action[];
-  /** The action that timed out, when failed. */
+  readonly unprompted: readonly UnpromptedAction[];
+  /** Actions replaced at the person's request ("I cannot do this"). */
+  readonly swaps: readonly ChallengeSwap[];
+  /** True while the person may ask for another action instead of the current one. */
+  readonly canSwap: boolean;
+  /** The action that failed, when failed. */
   readonly failedAction?: Action;
+  readonly failure?: StepFailure;
   readonly neutral?: Neutral;
 }
 
+export interface ChallengeRunnerOptions {
+  /** Seed of the pauses and of replacement actions; default a CSPRNG seed. */
+  readonly seed?: number;
+  /** Actions a replacement may be drawn from; default all five. */
+  readonly pool?: readonly Action[];
+}
+
+interface Watch {
+  readonly action: Action;
+  detector: ActionDetector | undefined;
+}
+
 /**
- * The challenge as a state machine over analysed frames: learn the neutral pose, then ask each action in turn, each
- * with its own timeout. Pure: time comes from the frames, so tests and evaluations replay it exactly.
+ * The challenge as a state machine over analysed frames: learn the neutral pose, then for each action a random
+ * pause and a prompt, with a reaction window and a timeout. Pure: time comes from the frames and randomness from the
+ * seed, so tests and evaluations replay it exactly.
  */
 export class ChallengeRunner {
   private status: ChallengeStatus = 'neutral';
+  private readonly plan: Action[];
+  private readonly pool: readonly Action[];
+  private readonly random: Random;
   private readonly neutralFrames: FaceMeasures[] = [];
   private readonly recent: FaceMeasures[] = [];
   private neutral: Neutral | undefined;
   private step = 0;
+  private phase: 'pause' | 'prompt' = 'pause';
+  private pauseEnd = 0;
+  private promptNotBefore = -Infinity;
+  private holdCode: GuidanceCode | undefined;
   private detector: ActionDetector | undefined;
-  private sideDetectors: ActionDetector[] = [];
+  private watches: Watch[] = [];
   private readonly steps: ChallengeStep[] = [];
-  private readonly unexpected: Action[] = [];
+  private readonly unprompted: UnpromptedAction[] = [];
+  private readonly swaps: ChallengeSwap[] = [];
   private askedAt = 0;
+  private onsetAt: number | undefined;
   private startedAt: number | undefined;
   private failedAction: Action | undefined;
+  private failure: StepFailure | undefined;
   private lastT = 0;
   private hint: GuidanceCode | undefined;
 
   constructor(
-    readonly actions: readonly Action[],
+    actions: readonly Action[],
     private readonly thresholds: ActionThresholds = ACTION_THRESHOLDS,
     private readonly timing: ChallengeTiming = CHALLENGE_TIMING,
+    options: ChallengeRunnerOptions = {},
   ) {
     if (actions.length === 0) throw new EidkitError('liveness/bad-challenge', 'A challenge needs at least one action.');
+    this.plan = [...actions];
+    this.pool = [...new Set(options.pool ?? ACTIONS)];
+    this.random = seededRandom(options.seed ?? secureSeed());
+  }
+
+  get actions(): readonly Action[] {
+    return this.plan;
+  }
+
+  /** No prompt before `t` (ms, the frames' clock); `code` is the guidance meanwhile (the light check uses this). */
+  hold(t: number, code?: GuidanceCode): void {
+    this.promptNotBefore = t;
+    this.holdCode = code;
+  }
+
+  /**
+   * The person cannot do the asked (or next) action: replace it by another drawn at random from the pool, not one
+   * the plan already has, and start its step again after a new pause. The plan keeps its number of distinct actions.
+   * Returns false when no swap is left or nothing is left to draw.
+   */
+  swap(t: number): boolean {
+    if (this.status !== 'active' && this.status !== 'neutral') return false;
+    const candidates = this.candidates();
+    if (candidates.length === 0 || this.swaps.length >= this.timing.maxSwaps) return false;
+    const to = candidates[Math.floor(this.random() * candidates.length)]!;
+    this.swaps.push({ from: this.plan[this.step]!, to, t });
+    this.plan[this.step] = to;
+    this.steps.length = this.step;
+    if (this.status === 'active') this.startPause(t);
+    return true;
   }
 
   /**
@@ -141,45 +261,103 @@ export class ChallengeRunner {
           eyeOpen: median(this.neutralFrames.map((f) => f.eyeOpen)),
         };
         this.status = 'active';
-        this.ask(t);
+        this.watches = ACTIONS.filter((a) => a !== 'blink').map((action) => ({ action, detector: undefined }));
+        this.startPause(t);
       } else if (t - this.startedAt > this.timing.stepTimeoutMs) {
-        this.fail(this.actions[0]!);
+        this.fail(this.plan[0]!, 'timeout');
       }
       this.keepRecent(m);
       return this.state();
     }
-    if (m) {
-      if (this.detector!.push(m)) {
-        this.steps[this.step] = { ...this.steps[this.step]!, doneAt: t };
-        this.step++;
-        if (this.step >= this.actions.length) this.status = 'passed';
-        else this.ask(t);
-      } else {
-        for (const d of this.sideDetectors) {
-          if (!d.done && d.push(m)) this.unexpected.push(d.action);
-        }
-      }
+    if (m) this.watchUnprompted(m);
+    if (this.phase === 'pause') {
+      if (t >= this.pauseEnd && t >= this.promptNotBefore) this.ask(t, m);
+    } else if (m) {
+      this.promptFrame(m);
     }
-    if (this.status === 'active' && t - this.askedAt > this.timing.stepTimeoutMs) this.fail(this.actions[this.step]!);
+    if (this.status === 'active' && this.phase === 'prompt') {
+      const elapsed = t - this.askedAt;
+      if (this.onsetAt === undefined && elapsed > this.timing.reactionWindowMs) this.fail(this.plan[this.step]!, 'late');
+      else if (elapsed > this.timing.stepTimeoutMs) this.fail(this.plan[this.step]!, 'timeout');
+    }
     this.keepRecent(m);
     return this.state();
   }
 
-  private ask(t: number): void {
-    const action = this.actions[this.step]!;
-    this.askedAt = t;
-    this.steps.push({ action, askedAt: t });
-    this.detector = createActionDetector(action, this.neutral!, this.thresholds, this.recent);
-    // Watch for the other deliberate actions too; blinks are spontaneous and actions already done may linger.
-    const done = new Set(this.actions.slice(0, this.step));
-    this.sideDetectors = ACTIONS.filter((a) => a !== action && a !== 'blink' && !done.has(a)).map((a) =>
-      createActionDetector(a, this.neutral!, this.thresholds),
-    );
+  private promptFrame(m: FaceMeasures): void {
+    const action = this.plan[this.step]!;
+    const done = this.detector!.push(m);
+    if (this.onsetAt === undefined && this.detector!.progress >= ACTION_ONSET) this.onsetAt = m.t;
+    if (!done) return;
+    if (this.onsetAt! < this.askedAt + this.timing.minReactionMs) {
+      if (action === 'blink') {
+        // A spontaneous blink already under way at the prompt: not an answer, and not a failure either.
+        this.detector = createActionDetector('blink', this.neutral!, this.thresholds, this.recent);
+        this.onsetAt = undefined;
+        return;
+      }
+      this.fail(action, 'early');
+      return;
+    }
+    this.steps[this.step] = { ...this.steps[this.step]!, onsetAt: this.onsetAt!, doneAt: m.t };
+    this.step++;
+    if (this.step >= this.plan.length) this.status = 'passed';
+    else this.startPause(m.t);
   }
 
-  private fail(action: Action): void {
+  /** Counts deliberate movements nobody asked for; each watch must see the face near rest before it counts again. */
+  private watchUnprompted(m: FaceMeasures): void {
+    const asked = this.phase === 'prompt' ? this.plan[this.step] : undefined;
+    for (const w of this.watches) {
+      if (w.action === asked) {
+        w.detector = undefined;
+        continue;
+      }
+      if (!w.detector) {
+        const probe = createActionDetector(w.action, this.neutral!, this.thresholds);
+        probe.push(m);
+        if (probe.progress < ACTION_ONSET) w.detector = probe;
+        continue;
+      }
+      if (w.detector.push(m)) {
+        this.unprompted.push({ action: w.action, t: m.t });
+        w.detector = undefined;
+      }
+    }
+  }
+
+  private startPause(t: number): void {
+    this.phase = 'pause';
+    this.detector = undefined;
+    this.onsetAt = undefined;
+    const { pauseMinMs: lo, pauseMaxMs: hi } = this.timing;
+    this.pauseEnd = t + lo + this.random() * Math.max(0, hi - lo);
+  }
+
+  private ask(t: number, m: FaceMeasures | undefined): void {
+    const action = this.plan[this.step]!;
+    this.phase = 'prompt';
+    this.askedAt = t;
+    this.onsetAt = undefined;
+    this.steps[this.step] = { action, askedAt: t };
+    this.detector = createActionDetector(action, this.neutral!, this.thresholds, this.recent);
+    // A pose or mouth action already done at the moment it is asked was not an answer to the prompt.
+    if (m && action !== 'blink') {
+      const probe = createActionDetector(action, this.neutral!, this.thresholds);
+      probe.push(m);
+      if (probe.progress >= 1) this.fail(action, 'early');
+    }
+  }
+
+  private candidates(): Action[] {
+    const away = new Set(this.swaps.map((s) => s.from));
+    return this.pool.filter((a) => !this.plan.includes(a) && !away.has(a));
+  }
+
+  private fail(action: Action, failure: StepFailure): void {
     this.status = 'failed';
     this.failedAction = action;
+    this.failure = failure;
   }
 
   private keepRecent(m: FaceMeasures | undefined): void {
@@ -189,24 +367,41 @@ export class ChallengeRunner {
   }
 
   state(): ChallengeState {
-    const action = this.status === 'active' ? this.actions[this.step] : undefined;
+    const active = this.status === 'active';
+    const prompting = active && this.phase === 'prompt';
+    const action = prompting ? this.plan[this.step] : undefined;
+    const held = active && this.phase === 'pause' && this.lastT < this.promptNotBefore && this.holdCode;
     const code: GuidanceCode =
       this.status === 'passed' ? 'done'
       : this.status === 'failed' ? 'failed'
       : this.hint ? this.hint
       : this.status === 'neutral' ? 'look-at-camera'
-      : `do-${action!}`;
+      : prompting ? `do-${action!}`
+      : held ? this.holdCode!
+      : this.step > 0 ? 'wait'
+      : 'look-at-camera';
+    const elapsed = this.lastT - this.askedAt;
+    const window: ChallengeWindow | undefined = !prompting
+      ? undefined
+      : this.onsetAt === undefined
+        ? { kind: 'begin', totalMs: this.timing.reactionWindowMs, remainingMs: Math.max(0, this.timing.reactionWindowMs - elapsed) }
+        : { kind: 'finish', totalMs: this.timing.stepTimeoutMs, remainingMs: Math.max(0, this.timing.stepTimeoutMs - elapsed) };
     return {
       status: this.status,
-      actions: this.actions,
+      actions: [...this.plan],
       step: this.step,
       ...(action ? { action } : {}),
+      ...(active ? { phase: this.phase } : {}),
       guidance: guidance(code),
-      progress: this.status === 'passed' ? 1 : (this.detector?.progress ?? 0),
-      remainingMs: this.status === 'active' ? Math.max(0, this.timing.stepTimeoutMs - (this.lastT - this.askedAt)) : 0,
+      progress: this.status === 'passed' ? 1 : prompting ? (this.detector?.progress ?? 0) : 0,
+      remainingMs: prompting ? Math.max(0, this.timing.stepTimeoutMs - elapsed) : 0,
+      ...(window ? { window } : {}),
       steps: [...this.steps],
-      unexpected: [...this.unexpected],
-      ...(this.failedAction ? { failedAction: this.failedAction } : {}),
+      unexpected: this.unprompted.map((u) => u.action),
+      unprompted: [...this.unprompted],
+      swaps: [...this.swaps],
+      canSwap: (active || this.status === 'neutral') && this.swaps.length < this.timing.maxSwaps && this.candidates().length > 0,
+      ...(this.failedAction ? { failedAction: this.failedAction, failure: this.failure! } : {}),
       ...(this.neutral ? { neutral: this.neutral } : {}),
     };
   }

@@ -1,3 +1,5 @@
+import type { ChallengeStep, ChallengeSwap, StepFailure } from './challenge.ts';
+import type { LightSignal } from './light.ts';
 import type { PlanarSignal } from './planar.ts';
 import type { Action } from './types.ts';
 
@@ -16,6 +18,8 @@ export interface LivenessSignals {
   readonly passive?: PassiveSignal;
   /** Present when embeddings were given for at least two frames. */
   readonly identity?: IdentitySignal;
+  /** The light challenge (light.ts), when the capture was asked to run one: `ran: false` says why it could not. */
+  readonly light?: LightSignal;
 }
 
 export interface TrackingSignal {
@@ -33,7 +37,14 @@ export interface ChallengeSignal {
   readonly passed: boolean;
   readonly completed: readonly Action[];
   readonly failedAction?: Action;
+  /** How the failed step failed (absent: not completed, e.g. the recording ended). */
+  readonly failure?: StepFailure;
+  /** Deliberate actions seen while not asked, one per movement (repeats count). */
   readonly unexpected: readonly Action[];
+  /** Each step's prompt, onset and completion times. */
+  readonly steps?: readonly ChallengeStep[];
+  /** Actions replaced because the person said they could not do them. */
+  readonly swaps?: readonly ChallengeSwap[];
 }
 
 /** Signs of a living face that need no instruction: blinks, mouth movement, 3-D head motion. */
@@ -68,6 +79,21 @@ export interface LivenessPolicy {
    * in most orders.
    */
   readonly maxUnexpectedActions: number;
+  /**
+   * Unprompted deliberate movements tolerated in all (repeats count): a replay cycling through the actions shows them
+   * again and again during the pauses, while a person waits for the next prompt. 4, not measured on people answering
+   * our prompts (shared/ has no such recordings): two fidgets each way.
+   */
+  readonly maxUnpromptedActions: number;
+  /**
+   * Light challenge: lowest correlation between the colours shown and the face's colour response (relative to the
+   * background), and the smallest response amplitude (light.ts). A light check that did not run never vetoes and
+   * never counts as passed.
+   */
+  readonly lightMinCorrelation: number;
+  readonly lightMinAmplitude: number;
+  /** The same for the torch (log luminance, face over background). */
+  readonly torchMinAmplitude: number;
   /** Planar test: minimum yaw/pitch change for a frame to count, degrees. */
   readonly planarMinDegrees: number;
   /** Planar test: frames needed before it may reject. */
@@ -114,6 +140,10 @@ export function passiveModelsFor(policy: Pick<LivenessPolicy, 'passiveLivenessMi
 
 export const DEFAULT_POLICY: LivenessPolicy = {
   maxUnexpectedActions: 2,
+  maxUnpromptedActions: 4,
+  lightMinCorrelation: 0.6,
+  lightMinAmplitude: 0.004,
+  torchMinAmplitude: 0.03,
   planarMinDegrees: 10,
   planarMinFrames: 2,
   planarMaxResidual: 0.025,
@@ -136,7 +166,8 @@ export type LivenessReasonCode =
   | 'planar-motion'
   | 'no-activity'
   | 'passive-spoof'
-  | 'identity-changed';
+  | 'identity-changed'
+  | 'light-mismatch';
 
 export interface LivenessReason {
   readonly code: LivenessReasonCode;
@@ -157,6 +188,8 @@ export interface LivenessDecision {
   readonly scores: Readonly<Record<string, number>>;
   /** Why not live (empty when live). */
   readonly reasons: readonly LivenessReason[];
+  /** Checks that were asked for but could not run on this device (e.g. the light check without a torch): never passed. */
+  readonly notRun?: readonly { readonly check: 'light'; readonly why: string }[];
 }
 
 const ACTION_WORDS: Record<Action, string> = {
@@ -194,15 +227,20 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
       const action = c.failedAction;
       reasons.push({
         code: 'challenge-failed',
-        message: action ? `We could not see you ${ACTION_WORDS[action]}.` : 'The challenge was not completed.',
+        message: !action ? 'The check ended before every instruction was answered.'
+          : c.failure === 'early' ? `You began to ${ACTION_WORDS[action]} before we asked; wait for each instruction.`
+          : c.failure === 'late' ? `We did not see you begin to ${ACTION_WORDS[action]} in time after we asked.`
+          : `We could not see you ${ACTION_WORDS[action]}.`,
         ...(action ? { action } : {}),
       });
     }
     // Distinct actions: a person fidgeting turns the same way twice; a replay cycling through every action does not.
+    // In all: a replay keeps performing during the pauses, a person waits.
     const unexpected = new Set(c.unexpected).size;
-    scores.unexpected = unexpected > policy.maxUnexpectedActions ? 0 : 1;
-    if (unexpected > policy.maxUnexpectedActions) {
-      reasons.push({ code: 'unexpected-actions', message: 'The movements did not follow the instructions.' });
+    const tooMany = unexpected > policy.maxUnexpectedActions || c.unexpected.length > policy.maxUnpromptedActions;
+    scores.unexpected = tooMany ? 0 : 1;
+    if (tooMany) {
+      reasons.push({ code: 'unexpected-actions', message: 'We saw movements nobody asked for; do only what the screen asks, when it asks.' });
     }
   } else {
     const a = signals.activity;
@@ -243,9 +281,23 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     }
   }
 
+  const notRun: { check: 'light'; why: string }[] = [];
+  const light = signals.light;
+  if (light && !light.ran) notRun.push({ check: 'light', why: light.why });
+  if (light?.ran) {
+    const minAmplitude = light.kind === 'torch' ? policy.torchMinAmplitude : policy.lightMinAmplitude;
+    scores.light = Math.min(thresholdScore(Math.max(0, light.correlation), policy.lightMinCorrelation), thresholdScore(light.amplitude, minAmplitude));
+    if (!(light.correlation >= policy.lightMinCorrelation && light.amplitude >= minAmplitude)) {
+      reasons.push({
+        code: 'light-mismatch',
+        message: 'The light from the screen did not show on the face as it would on a real face. Move out of bright light, closer to the screen, and try again.',
+      });
+    }
+  }
+
   const live = reasons.length === 0;
   const weakest = Math.min(...Object.values(scores));
-  return { live, confidence: live ? weakest : 1 - weakest, scores, reasons };
+  return { live, confidence: live ? weakest : 1 - weakest, scores, reasons, ...(notRun.length ? { notRun } : {}) };
 }
 
 /** Maps a score onto 0..1 with `threshold` at 0.5, linear on each side. */

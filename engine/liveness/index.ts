@@ -2,6 +2,7 @@
 export { ACTIONS, type Action, type AttackType, type LivenessFace, type LivenessFrame, type PassiveScores } from './types.ts';
 export { ACTION_THRESHOLDS, createActionDetector, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
 export {
+  ACTION_ONSET,
   CHALLENGE_TIMING,
   ChallengeRunner,
   GUIDANCE,
@@ -10,8 +11,13 @@ export {
   type ChallengePlanOptions,
   type ChallengeState,
   type ChallengeStatus,
+  type ChallengeRunnerOptions,
   type ChallengeStep,
+  type ChallengeSwap,
   type ChallengeTiming,
+  type ChallengeWindow,
+  type StepFailure,
+  type UnpromptedAction,
   type Guidance,
   type GuidanceCode,
 } from './challenge.ts';
@@ -30,7 +36,23 @@ export {
   type PassiveSignal,
   type TrackingSignal,
 } from './decide.ts';
-export { PASSIVE_TIMING, createLivenessSession, type LivenessProgress, type LivenessSession, type LivenessSessionOptions } from './session.ts';
+export { PASSIVE_TIMING, createLivenessSession, type ExtraSignals, type LivenessProgress, type LivenessSession, type LivenessSessionOptions } from './session.ts';
+export {
+  LIGHT_TIMING,
+  SCREEN_COLOURS,
+  measureLightSample,
+  planDurationMs,
+  planLight,
+  scoreLight,
+  type LightKind,
+  type LightNotRun,
+  type LightPlan,
+  type LightSample,
+  type LightShown,
+  type LightSignal,
+  type LightStep,
+  type Rgb,
+} from './light.ts';
 export { PlanarTracker, RIGID_POINTS, planarResidual, type PlanarSignal } from './planar.ts';
 export { fitHomography, project, rmsResidual, type Homography } from './homography.ts';
 export { measureFace, type FaceMeasures } from './measures.ts';

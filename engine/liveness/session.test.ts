@@ -4,6 +4,7 @@ import { DEFAULT_POLICY, decideLiveness, type LivenessSignals } from './decide.t
 import type { Action, LivenessFrame } from './types.ts';
 import { bump, embeddingOf, sequence, type SyntheticPose } from '../../test-fixtures/liveness/synthetic-face.ts';
 import { LIVE_SIGNALS } from '../../test-fixtures/liveness/signals.ts';
+import { SCRIPTED_TIMING } from '../../test-fixtures/liveness/responsive.ts';
 
 /** Feeds frames until the session is done; embeddings only where the session asks for them, as the capture loop does. */
 function feed(session: ReturnType<typeof createLivenessSession>, frames: LivenessFrame[], embeddingAt?: (t: number) => Float32Array) {
@@ -39,7 +40,7 @@ const samePerson = (t: number) => embeddingOf(1, 0.15, Math.round(t));
 
 describe('liveness session (active)', () => {
   test('a real person doing the asked actions is live, with every signal reported', () => {
-    const session = createLivenessSession({ challenge: ['turn-left', 'blink'] });
+    const session = createLivenessSession({ challenge: ['turn-left', 'blink'], timing: SCRIPTED_TIMING });
     const decision = feed(session, performer(['turn-left', 'blink']), samePerson);
     expect(decision.reasons).toEqual([]);
     expect(decision.live).toBe(true);
@@ -55,7 +56,7 @@ describe('liveness session (active)', () => {
   });
 
   test('a still photo fails: "we could not see you blink"', () => {
-    const session = createLivenessSession({ challenge: ['blink', 'turn-left'] });
+    const session = createLivenessSession({ challenge: ['blink', 'turn-left'], timing: SCRIPTED_TIMING });
     const decision = feed(session, sequence(10, 10, () => ({ flat: true })));
     expect(decision.live).toBe(false);
     expect(decision.reasons).toEqual([{ code: 'challenge-failed', message: 'We could not see you blink.', action: 'blink' }]);
@@ -68,7 +69,7 @@ describe('liveness session (active)', () => {
       const yaw = 25 * (bump(t, 0.8, 1) - bump(t, 2.2, 1));
       return { flat: true, yaw, reportedPose: { yaw, pitch: 0, roll: 0 } };
     });
-    const session = createLivenessSession({ challenge: ['turn-left', 'turn-right'] });
+    const session = createLivenessSession({ challenge: ['turn-left', 'turn-right'], timing: SCRIPTED_TIMING });
     const decision = feed(session, frames);
     expect(session.signals().challenge!.passed).toBe(true);
     expect(decision.live).toBe(false);
@@ -77,7 +78,7 @@ describe('liveness session (active)', () => {
   });
 
   test('a face swapped in after the challenge is caught by identity continuity', () => {
-    const session = createLivenessSession({ challenge: ['open-mouth', 'look-up'] });
+    const session = createLivenessSession({ challenge: ['open-mouth', 'look-up'], timing: SCRIPTED_TIMING });
     const frames = performer(['open-mouth', 'look-up']);
     const decision = feed(session, frames, (t) => (t < 1500 ? embeddingOf(1, 0.15, 1) : embeddingOf(2, 0.15, 2)));
     expect(session.signals().challenge!.passed).toBe(true);
@@ -87,11 +88,11 @@ describe('liveness session (active)', () => {
 
   test('the face leaving the frame for over a second, or a second face, is reported', () => {
     const lost = performer(['turn-right', 'blink']).map((f) => (f.t > 1000 && f.t < 2300 ? { t: f.t, faceCount: 0 } : f));
-    const a = feed(createLivenessSession({ challenge: ['turn-right', 'blink'], timing: { stepTimeoutMs: 20_000 } }), lost);
+    const a = feed(createLivenessSession({ challenge: ['turn-right', 'blink'], timing: { ...SCRIPTED_TIMING, stepTimeoutMs: 20_000 } }), lost);
     expect(a.reasons.map((r) => r.code)).toContain('face-lost');
 
     const crowded = performer(['turn-right', 'blink']).map((f) => (f.face ? { ...f, faceCount: 2 } : f));
-    const session = createLivenessSession({ challenge: ['turn-right', 'blink'], timing: { stepTimeoutMs: 3000 } });
+    const session = createLivenessSession({ challenge: ['turn-right', 'blink'], timing: { ...SCRIPTED_TIMING, stepTimeoutMs: 3000 } });
     const progress = session.push(crowded[0]!);
     expect(progress.guidance.code).toBe('one-face-only');
     const b = feed(session, crowded.slice(1));
@@ -100,7 +101,7 @@ describe('liveness session (active)', () => {
 
   test('a face that jumps across the frame between two frames is reported', () => {
     const frames = performer(['turn-left', 'blink']).map((f, i) => (f.face && i >= 30 ? { ...f, face: { ...f.face, box: { ...f.face.box, x: f.face.box.x + 400 } } } : f));
-    const decision = feed(createLivenessSession({ challenge: ['turn-left', 'blink'] }), frames);
+    const decision = feed(createLivenessSession({ challenge: ['turn-left', 'blink'], timing: SCRIPTED_TIMING }), frames);
     expect(decision.reasons.map((r) => r.code)).toContain('face-jump');
   });
 
@@ -114,7 +115,7 @@ describe('liveness session (active)', () => {
   });
 
   test('asks for an embedding about once a second', () => {
-    const s = createLivenessSession({ challenge: ['blink', 'turn-left'] });
+    const s = createLivenessSession({ challenge: ['blink', 'turn-left'], timing: SCRIPTED_TIMING });
     const asked: number[] = [];
     for (const f of sequence(3.5, 10, () => ({}))) {
       if (s.wantsEmbedding(f.t)) {

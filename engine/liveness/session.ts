@@ -1,9 +1,13 @@
 import { ACTION_THRESHOLDS, createActionDetector, pruneRecent, type ActionDetector, type ActionThresholds, type Neutral } from './actions.ts';
-import { CHALLENGE_TIMING, ChallengeRunner, guidance, planChallenge, type ChallengePlanOptions, type ChallengeState, type ChallengeTiming, type Guidance } from './challenge.ts';
+import { CHALLENGE_TIMING, ChallengeRunner, guidance, planChallenge, type ChallengePlanOptions, type ChallengeState, type ChallengeTiming, type Guidance, type GuidanceCode } from './challenge.ts';
 import { DEFAULT_POLICY, decideLiveness, type LivenessDecision, type LivenessPolicy, type LivenessSignals } from './decide.ts';
 import { measureFace, median, type FaceMeasures } from './measures.ts';
 import { PlanarTracker } from './planar.ts';
+import { secureSeed } from './random.ts';
 import type { Action, LivenessFace, LivenessFrame } from './types.ts';
+
+/** Signals measured outside the frame stream (at the capture's edge) and handed to the session. */
+export type ExtraSignals = Pick<LivenessSignals, 'light'>;
 
 /** Passive mode watches the face for spontaneous signs of life (blinks, speech, head motion) for this long. */
 export const PASSIVE_TIMING = {
@@ -23,6 +27,11 @@ export interface LivenessSessionOptions {
   readonly thresholds?: Partial<ActionThresholds>;
   readonly timing?: Partial<ChallengeTiming>;
   readonly passiveTiming?: Partial<typeof PASSIVE_TIMING>;
+  /**
+   * Seed of the pauses between prompts and of replacement actions; default a CSPRNG seed (a plan's own `seed`, when
+   * given, seeds these too, so an evaluation replays a session exactly).
+   */
+  readonly seed?: number;
   /** How often wantsEmbedding() asks for an embedding, ms. Default 1000. */
   readonly embeddingIntervalMs?: number;
 }
@@ -41,6 +50,15 @@ export interface LivenessSession {
   readonly actions: readonly Action[];
   /** Feeds one analysed frame (in time order); returns what to tell the user now. */
   push(frame: LivenessFrame): LivenessProgress;
+  /**
+   * The person cannot do the action asked now: ask another, drawn at random (ChallengeRunner.swap). Returns false when
+   * none is left or the session is passive or done.
+   */
+  swapAction(t: number): boolean;
+  /** Asks no action before `t` (the frames' clock); `code` is the guidance meanwhile. The light check holds this way. */
+  holdPrompts(t: number, code?: GuidanceCode): void;
+  /** Records an extra signal measured at the edge (the light check); it joins signals() and the decision. */
+  addSignal<K extends keyof ExtraSignals>(name: K, value: ExtraSignals[K]): void;
   readonly done: boolean;
   /** True when the next frame should be analysed with an embedding (identity continuity samples about once a second). */
   wantsEmbedding(t: number): boolean;
@@ -62,7 +80,11 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
   const spec = options.challenge ?? {};
   const mode = spec === 'passive' ? 'passive' : 'active';
   const actions: readonly Action[] = spec === 'passive' ? [] : Array.isArray(spec) ? [...(spec as readonly Action[])] : planChallenge(spec as ChallengePlanOptions);
-  const runner = mode === 'active' ? new ChallengeRunner(actions, thresholds, timing) : undefined;
+  const planSeed = spec !== 'passive' && !Array.isArray(spec) ? (spec as ChallengePlanOptions).seed : undefined;
+  const seed = options.seed ?? (planSeed !== undefined ? (planSeed ^ 0x9e3779b9) >>> 0 : secureSeed());
+  const pool = spec !== 'passive' && !Array.isArray(spec) ? (spec as ChallengePlanOptions).pool : undefined;
+  const runner = mode === 'active' ? new ChallengeRunner(actions, thresholds, timing, { seed, ...(pool ? { pool } : {}) }) : undefined;
+  const extra: { -readonly [K in keyof ExtraSignals]?: ExtraSignals[K] } = {};
   const planar = new PlanarTracker(policy.planarMinDegrees);
 
   let start: number | undefined;
@@ -146,7 +168,18 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
 
   const session: LivenessSession = {
     mode,
-    actions,
+    get actions() {
+      return runner ? runner.actions : actions;
+    },
+    swapAction(t) {
+      return !done && runner ? runner.swap(t) : false;
+    },
+    holdPrompts(t, code) {
+      runner?.hold(t, code);
+    },
+    addSignal(name, value) {
+      extra[name] = value;
+    },
     push(frame) {
       if (done && progress) {
         // After the decision only identity samples are taken (a template frame must be the same face).
@@ -210,8 +243,10 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
                 actions: c.actions,
                 passed: c.status === 'passed',
                 completed: c.steps.filter((s) => s.doneAt !== undefined).map((s) => s.action),
-                ...(c.status === 'passed' ? {} : { failedAction: c.failedAction ?? c.actions[c.step] ?? c.actions[0]! }),
+                ...(c.status === 'passed' ? {} : { failedAction: c.failedAction ?? c.actions[c.step] ?? c.actions[0]!, ...(c.failure ? { failure: c.failure } : {}) }),
                 unexpected: c.unexpected,
+                steps: c.steps,
+                swaps: c.swaps,
               },
             }
           : {}),
@@ -219,6 +254,7 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
         planar: planar.signal(),
         ...(antispoof.length > 0 ? { passive: { frames: antispoof.length, antispoof: median(antispoof), liveness: median(liveness) } } : {}),
         ...(embeddings >= 2 ? { identity: { frames: embeddings, minSimilarity } } : {}),
+        ...extra,
       };
     },
     decide() {

@@ -8,6 +8,7 @@ import { createFaceEngine, type FaceEngine } from '../face/index.ts';
 import { packageSource } from '../runtime/node-source.ts';
 import { createPassiveScorer, type PassiveScorer } from './passive.ts';
 import { createLivenessSession, type LivenessSessionOptions } from './session.ts';
+import { SCRIPTED_TIMING } from '../../test-fixtures/liveness/responsive.ts';
 import { analyseMjpeg } from './video.ts';
 import { DEFAULT_POLICY } from './decide.ts';
 import { makeAttackVideos } from '../../scripts/make-attack-videos.ts';
@@ -30,8 +31,10 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     await face?.dispose();
   });
 
+  // A recording cannot answer prompts: these check the detectors on known segments, judged with no pauses and no
+  // reaction window (SCRIPTED_TIMING), as a harness replaying a segment against the actions it is known to perform.
   async function check(file: string, segment: { from?: number; to?: number; fps?: number }, options: LivenessSessionOptions) {
-    const session = createLivenessSession(options);
+    const session = createLivenessSession({ ...options, timing: { ...SCRIPTED_TIMING, ...options.timing } });
     for await (const frame of analyseMjpeg(new Uint8Array(readFileSync(file)), { face, passive, ...segment })) {
       session.push(frame);
       if (session.done) break;

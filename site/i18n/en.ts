@@ -450,6 +450,8 @@ const catalogue = {
       'do-look-up': 'Tilt your head up',
       'do-open-mouth': 'Open your mouth',
       'look-at-camera': 'Look straight at the camera, face inside the oval',
+      wait: 'Good. Keep looking at the camera and wait for the next instruction',
+      'hold-still-light': 'Hold still and look at the screen while it changes colour',
       'no-face': 'We cannot see a face: move into the oval',
       'one-face-only': 'Only one face in view, please',
       done: 'Done',

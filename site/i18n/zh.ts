@@ -449,6 +449,8 @@ export const zh: Messages = {
       'do-look-up': '请抬头',
       'do-open-mouth': '请张嘴',
       'look-at-camera': '请直视摄像头，把脸放在椭圆框内',
+      wait: '很好。请继续看着摄像头，等待下一个指示',
+      'hold-still-light': '请保持不动，看着屏幕，屏幕会变换颜色',
       'no-face': '看不到人脸：请移入椭圆框',
       'one-face-only': '画面中只能有一张脸',
       done: '完成',

@@ -1,0 +1,185 @@
+// Timed challenges: random pauses before each prompt, a reaction window, actions done before their prompt, repeated
+// unprompted movements, and a person swapping an action they cannot do. Synthetic landmark sequences (no model).
+import { describe, expect, test } from 'vitest';
+import { CHALLENGE_TIMING, ChallengeRunner, planChallenge, type ChallengeState } from './challenge.ts';
+import { decideLiveness } from './decide.ts';
+import { measureFace } from './measures.ts';
+import { createLivenessSession } from './session.ts';
+import type { Action, LivenessFrame } from './types.ts';
+import { bump, sequence } from '../../test-fixtures/liveness/synthetic-face.ts';
+import { respondingPerson } from '../../test-fixtures/liveness/responsive.ts';
+import { LIVE_SIGNALS } from '../../test-fixtures/liveness/signals.ts';
+
+const runnerStep = (r: ChallengeRunner) => (f: LivenessFrame): ChallengeState => r.update(measureFace(f.t, f.face!));
+
+/** A recording that performs `actions` at fixed times (0.8 s, then every 1.2 s): it cannot see the prompts. */
+function recording(actions: readonly Action[], seconds = 12): LivenessFrame[] {
+  return sequence(seconds, 15, (t) => {
+    const p = { yaw: 0, pitch: 0, eyeOpen: 0.3, mouthOpen: 0.02 };
+    actions.forEach((m, k) => {
+      const b = bump(t, 0.8 + k * 1.2, 0.8);
+      if (m === 'turn-left') p.yaw += 20 * b;
+      if (m === 'turn-right') p.yaw -= 20 * b;
+      if (m === 'look-up') p.pitch += 18 * b;
+      if (m === 'open-mouth') p.mouthOpen += 0.45 * b;
+      if (m === 'blink') p.eyeOpen -= 0.25 * bump(t, 1.05 + k * 1.2, 0.3);
+    });
+    return p;
+  });
+}
+
+describe('timed challenges', () => {
+  test('a person answering each prompt passes for every seed; prompts come after random pauses', () => {
+    const gaps = new Set<number>();
+    const durations: number[] = [];
+    for (let seed = 0; seed < 60; seed++) {
+      const actions = planChallenge({ seed, length: 2 });
+      const runner = new ChallengeRunner(actions, undefined, undefined, { seed });
+      const { frames, state } = respondingPerson(runnerStep(runner));
+      expect(state!.status, `seed ${seed}: ${actions.join(',')}`).toBe('passed');
+      for (const s of state!.steps) expect(s.onsetAt! - s.askedAt).toBeLessThanOrEqual(CHALLENGE_TIMING.reactionWindowMs);
+      gaps.add(Math.round(state!.steps[0]!.askedAt / 100));
+      durations.push(frames.at(-1)!.t);
+    }
+    // The first prompt's time varies with the seed over the pause range (0.4-1.5 s after the neutral pose).
+    expect(gaps.size).toBeGreaterThan(5);
+    durations.sort((a, b) => a - b);
+    // A cooperative person (0.6 s to react, 0.8 s per movement) is done in about 4 s.
+    expect(durations[durations.length >> 1]).toBeLessThan(5000);
+  });
+
+  test('a recording made for the drawn order, replayed, fails for every seed: it does not wait for the prompts', () => {
+    const failures = new Set<string>();
+    for (let seed = 0; seed < 60; seed++) {
+      const actions = planChallenge({ seed, length: 2 });
+      const runner = new ChallengeRunner(actions, undefined, undefined, { seed });
+      let state = runner.state();
+      for (const f of recording(actions)) {
+        state = runnerStep(runner)(f);
+        if (state.status !== 'active' && state.status !== 'neutral') break;
+      }
+      expect(state.status, `seed ${seed}`).toBe('failed');
+      failures.add(state.failure!);
+    }
+    expect([...failures].sort()).toEqual(['early', 'late']);
+  });
+
+  test('a head already turned when "turn left" is asked fails the step as too early', () => {
+    const runner = new ChallengeRunner(['turn-left', 'blink'], undefined, undefined, { seed: 3 });
+    // Neutral for 1 s, then the head stays turned 20 degrees from before any prompt.
+    const { state } = respondingPerson(runnerStep(runner), { does: () => undefined, extra: (t) => ({ yaw: t > 0.35 ? 20 : 0 }) });
+    expect(state).toMatchObject({ status: 'failed', failedAction: 'turn-left', failure: 'early' });
+    const decision = decideLiveness({ ...LIVE_SIGNALS, challenge: { ...LIVE_SIGNALS.challenge!, passed: false, failedAction: 'turn-left', failure: 'early' } });
+    expect(decision.reasons[0]!.message).toBe('You began to turn your head to the left before we asked; wait for each instruction.');
+  });
+
+  test('an action begun after the reaction window fails the step as too late, without waiting for the full timeout', () => {
+    const runner = new ChallengeRunner(['open-mouth', 'blink'], undefined, undefined, { seed: 4 });
+    const { state, frames } = respondingPerson(runnerStep(runner), { reactionMs: CHALLENGE_TIMING.reactionWindowMs + 500 });
+    expect(state).toMatchObject({ status: 'failed', failedAction: 'open-mouth', failure: 'late' });
+    const asked = state!.steps[0]!.askedAt;
+    expect(frames.at(-1)!.t - asked).toBeLessThan(CHALLENGE_TIMING.reactionWindowMs + 200);
+    // While it was asked, the ring counted down the window to begin.
+    const r2 = new ChallengeRunner(['open-mouth', 'blink'], undefined, undefined, { seed: 4 });
+    const seen: number[] = [];
+    respondingPerson((f) => {
+      const s = runnerStep(r2)(f);
+      if (s.window?.kind === 'begin') seen.push(s.window.remainingMs);
+      return s;
+    }, { does: () => undefined });
+    expect(seen[0]).toBeGreaterThan(seen.at(-1)!);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(CHALLENGE_TIMING.reactionWindowMs);
+  });
+
+  test('a spontaneous blink under way at the prompt is ignored, not failed; the answer after it counts', () => {
+    const runner = new ChallengeRunner(['blink', 'turn-right'], undefined, undefined, { seed: 5 });
+    let asked = -1;
+    const { state } = respondingPerson(
+      (f) => {
+        const s = runnerStep(runner)(f);
+        if (asked < 0 && s.phase === 'prompt') asked = s.steps[0]!.askedAt;
+        return s;
+      },
+      // The eyes happen to be closing right at the prompt: a blink at 1.26-1.56 s; seed 5 asks at about 1.3 s.
+      { extra: (t) => (asked > 0 && t * 1000 >= asked - 100 && t * 1000 < asked + 200 ? { eyeOpen: 0.06 } : {}), reactionMs: 900 },
+    );
+    expect(state!.status).toBe('passed');
+    expect(state!.steps[0]!.onsetAt! - state!.steps[0]!.askedAt).toBeGreaterThanOrEqual(CHALLENGE_TIMING.minReactionMs);
+  });
+
+  test('a face that answers the prompts but keeps turning during the pauses fails on repeated unprompted movements', () => {
+    // A puppet or a clip-switching replay: it answers "blink", "open your mouth" and "tilt your head up", and turns its head right and
+    // left all the while (every 0.8 s, from after its resting pose was learned), which a person waiting for the next instruction does not do.
+    const session = createLivenessSession({ challenge: ['blink', 'open-mouth', 'look-up'], seed: 2 });
+    const { state } = respondingPerson((f) => session.push(f).challenge, { extra: (t) => ({ yaw: t < 0.5 ? 0 : 20 * Math.sin((2 * Math.PI * (t - 0.5)) / 1.6) }) });
+    expect(state!.status).toBe('passed');
+    const c = session.signals().challenge!;
+    expect(c.unexpected.length).toBeGreaterThan(4);
+    expect(new Set(c.unexpected)).toEqual(new Set(['turn-left', 'turn-right']));
+    expect(session.decide().reasons.map((r) => r.code)).toEqual(['unexpected-actions']);
+  });
+
+  test('a person who fidgets once each way while waiting is still live', () => {
+    const session = createLivenessSession({ challenge: ['blink', 'open-mouth'], seed: 9 });
+    const { state } = respondingPerson((f) => session.push(f).challenge, { extra: (t) => ({ yaw: 14 * bump(t, 0.5, 0.5) - 14 * bump(t, 2.6, 0.5) }) });
+    expect(state!.status).toBe('passed');
+    expect(session.signals().challenge!.unexpected.length).toBeLessThanOrEqual(2);
+    expect(session.decide().reasons.filter((r) => r.code === 'unexpected-actions')).toEqual([]);
+  });
+});
+
+describe('another action for a person who cannot do one', () => {
+  test('swapping draws an action not in the plan, asks it after a new pause, and the session still needs two distinct actions', () => {
+    const session = createLivenessSession({ challenge: ['look-up', 'blink'], seed: 11 });
+    let swapped = false;
+    const { state } = respondingPerson((f) => session.push(f).challenge, {
+      // This person cannot tilt their head: they ask for another action once "tilt your head up" appears.
+      does: (a) => (a === 'look-up' ? undefined : a),
+      before: (t) => {
+        const c = session.signals().challenge;
+        if (!swapped && c && session.actions[0] === 'look-up' && c.steps?.[0]) swapped = session.swapAction(t);
+      },
+    });
+    expect(swapped).toBe(true);
+    expect(state!.status).toBe('passed');
+    const c = session.signals().challenge!;
+    expect(c.swaps).toHaveLength(1);
+    expect(c.swaps![0]).toMatchObject({ from: 'look-up' });
+    expect(c.actions).toHaveLength(2);
+    expect(new Set(c.actions).size).toBe(2);
+    expect(c.actions).not.toContain('look-up');
+    expect(c.actions[1]).toBe('blink');
+    expect(session.decide().live).toBe(true);
+  });
+
+  test('swaps are limited per session and never bring back an action swapped away', () => {
+    const runner = new ChallengeRunner(['turn-left', 'turn-right'], undefined, undefined, { seed: 1, pool: ['turn-left', 'turn-right', 'blink', 'open-mouth'] });
+    for (const f of sequence(0.5, 15, () => ({}))) runner.update(measureFace(f.t, f.face!));
+    expect(runner.swap(500)).toBe(true);
+    expect(runner.swap(600)).toBe(true);
+    const s = runner.state();
+    expect(s.swaps.map((x) => x.from)).toEqual(['turn-left', s.swaps[0]!.to]);
+    expect(new Set(s.actions)).toEqual(new Set([s.swaps[1]!.to, 'turn-right']));
+    expect(s.actions).not.toContain('turn-left');
+    // The pool had four: after two swaps nothing new is left, and the limit (2) is reached anyway.
+    expect(s.canSwap).toBe(false);
+    expect(runner.swap(700)).toBe(false);
+  });
+});
+
+describe('holding the prompts (the light check runs first)', () => {
+  test('no prompt before the hold ends, with its own guidance meanwhile', () => {
+    const runner = new ChallengeRunner(['blink', 'turn-left'], undefined, undefined, { seed: 1 });
+    runner.hold(3000, 'hold-still-light');
+    const codes = new Map<string, number>();
+    const { state } = respondingPerson((f) => {
+      const s = runnerStep(runner)(f);
+      if (!codes.has(s.guidance.code)) codes.set(s.guidance.code, f.t);
+      return s;
+    });
+    expect(state!.status).toBe('passed');
+    expect(state!.steps[0]!.askedAt).toBeGreaterThanOrEqual(3000);
+    expect(codes.get('hold-still-light')).toBeLessThan(1000);
+    expect(codes.get('do-blink')).toBeGreaterThanOrEqual(3000);
+  });
+});

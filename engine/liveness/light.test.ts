@@ -1,0 +1,133 @@
+// The light challenge's pure core: plans from a seed, colour samples of a frame, and the score of a face's response
+// to the colours shown (a face that reflects them against a replay that shows its own light).
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_POLICY, decideLiveness } from './decide.ts';
+import { LIGHT_TIMING, SCREEN_COLOURS, measureLightSample, planDurationMs, planLight, scoreLight, type LightPlan, type LightSample, type LightShown, type Rgb } from './light.ts';
+import { seededRandom } from './random.ts';
+import { LIVE_SIGNALS } from '../../test-fixtures/liveness/signals.ts';
+
+/** The shown events of a plan starting at `t0`, as the capture records them. */
+function shownOf(plan: LightPlan, t0 = 1000): LightShown[] {
+  let t = t0;
+  return plan.steps.map((s) => {
+    const e = { t, colour: s.colour };
+    t += s.ms;
+    return e;
+  });
+}
+
+/**
+ * Camera samples at `fps` of a scene lit by ambient light plus the screen colour shown `latencyMs` earlier. The face
+ * gets `faceGain` of the screen's light, the background `bgGain`; `own` adds a colour the scene shows by itself (a
+ * replay's own light), on face and background alike.
+ */
+function scene(shown: LightShown[], o: { fps?: number; latencyMs?: number; faceGain: number; bgGain: number; noise?: number; seed?: number; own?: (t: number) => Rgb; exposure?: (t: number) => number }): LightSample[] {
+  const random = seededRandom(o.seed ?? 1);
+  const out: LightSample[] = [];
+  const end = shown.at(-1)!.t + 800;
+  for (let t = shown[0]!.t - 300; t < end; t += 1000 / (o.fps ?? 15)) {
+    let c: Rgb = [0, 0, 0];
+    for (const e of shown) if (e.t <= t - (o.latencyMs ?? 120)) c = e.colour;
+    const own = o.own?.(t) ?? [0, 0, 0];
+    const k = o.exposure?.(t) ?? 1;
+    const px = (base: number[], gain: number): Rgb => base.map((b, i) => k * (b + 255 * gain * c[i]! + 60 * own[i]!) + (random() - 0.5) * (o.noise ?? 2)) as unknown as Rgb;
+    out.push({ t, face: px([150, 110, 90], o.faceGain), background: px([90, 95, 100], o.bgGain) });
+  }
+  return out;
+}
+
+describe('planLight', () => {
+  test('is reproducible for a seed; screen colours change every step, under three changes a second', () => {
+    expect(planLight('screen', 5)).toEqual(planLight('screen', 5));
+    const plans = Array.from({ length: 30 }, (_, s) => planLight('screen', s));
+    expect(new Set(plans.map((p) => JSON.stringify(p.steps.map((x) => x.colour)))).size).toBeGreaterThan(25);
+    for (const p of plans) {
+      expect(p.steps).toHaveLength(LIGHT_TIMING.screenSteps);
+      p.steps.forEach((s, i) => {
+        expect(SCREEN_COLOURS).toContainEqual(s.colour);
+        expect(s.ms).toBeGreaterThanOrEqual(350);
+        if (i > 0) expect(s.colour).not.toEqual(p.steps[i - 1]!.colour);
+      });
+      expect(planDurationMs(p)).toBeLessThan(3400);
+    }
+    const torch = planLight('torch', 2);
+    torch.steps.forEach((s, i) => i > 0 && expect(s.colour).not.toEqual(torch.steps[i - 1]!.colour));
+  });
+});
+
+describe('measureLightSample', () => {
+  test('averages the middle of the face box and the frame outside the grown box', () => {
+    const w = 40;
+    const h = 30;
+    const px = new Uint8ClampedArray(w * h * 4);
+    const box = { x: 10, y: 5, width: 20, height: 20 };
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const inFace = x >= 10 && x < 30 && y >= 5 && y < 25;
+        px.set(inFace ? [200, 100, 50, 255] : [10, 20, 30, 255], 4 * (y * w + x));
+      }
+    }
+    const s = measureLightSample(7, px, w, h, box)!;
+    expect(s.t).toBe(7);
+    expect(s.face).toEqual([200, 100, 50]);
+    expect(s.background).toEqual([10, 20, 30]);
+    // A face filling the frame leaves no background to compare with.
+    expect(measureLightSample(7, px, w, h, { x: 0, y: 0, width: 40, height: 30 })).toBeUndefined();
+  });
+});
+
+describe('scoreLight', () => {
+  const plan = planLight('screen', 42);
+  const shown = shownOf(plan);
+
+  test('a face near the screen follows its colours, with the camera latency found', () => {
+    const live = scoreLight(plan, shown, scene(shown, { faceGain: 0.12, bgGain: 0.01, latencyMs: 160 }));
+    expect(live).toMatchObject({ ran: true, kind: 'screen' });
+    if (!live.ran) return;
+    expect(live.correlation).toBeGreaterThan(0.9);
+    expect(live.amplitude).toBeGreaterThan(DEFAULT_POLICY.lightMinAmplitude * 3);
+    expect(Math.abs(live.lagMs - 160)).toBeLessThanOrEqual(60);
+  });
+
+  test('exposure swings of the whole frame (auto-exposure) do not fake or hide the response', () => {
+    const exposure = (t: number) => 1 + 0.3 * Math.sin(t / 300);
+    const live = scoreLight(plan, shown, scene(shown, { faceGain: 0.12, bgGain: 0.01, exposure }));
+    expect(live.ran && live.correlation).toBeGreaterThan(0.9);
+    const flat = scoreLight(plan, shown, scene(shown, { faceGain: 0, bgGain: 0, exposure }));
+    expect(flat.ran && flat.amplitude).toBeLessThan(DEFAULT_POLICY.lightMinAmplitude);
+  });
+
+  test('a replay on a screen: our light glints on face and background alike, its own light changes on its own', () => {
+    const own = (t: number): Rgb => SCREEN_COLOURS[Math.floor(t / 450) % SCREEN_COLOURS.length]!;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const replay = scoreLight(plan, shown, scene(shown, { faceGain: 0.03, bgGain: 0.03, own, seed }));
+      expect(replay.ran).toBe(true);
+      if (!replay.ran) continue;
+      const d = decideLiveness({ ...LIVE_SIGNALS, light: replay });
+      expect(d.live, JSON.stringify(replay)).toBe(false);
+      expect(d.reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+    }
+  });
+
+  test('too few frames is "did not run", never a pass or a failure', () => {
+    const few = scene(shown, { faceGain: 0.12, bgGain: 0.01, fps: 2 });
+    const s = scoreLight(plan, shown, few);
+    expect(s).toEqual({ ran: false, kind: 'screen', why: 'too-few-frames' });
+    const d = decideLiveness({ ...LIVE_SIGNALS, light: s });
+    expect(d.live).toBe(true);
+    expect(d.notRun).toEqual([{ check: 'light', why: 'too-few-frames' }]);
+    expect(d.scores.light).toBeUndefined();
+    // Without a torch the same: reported, not passed.
+    expect(decideLiveness({ ...LIVE_SIGNALS, light: { ran: false, kind: 'torch', why: 'no-torch' } }).notRun).toEqual([{ check: 'light', why: 'no-torch' }]);
+  });
+
+  test('the torch: a face close to it brightens when it is on, a screen replay does not', () => {
+    const torch = planLight('torch', 7);
+    const ts = shownOf(torch);
+    const live = scoreLight(torch, ts, scene(ts, { faceGain: 0.25, bgGain: 0.02 }));
+    expect(live.ran && live.correlation).toBeGreaterThan(0.9);
+    expect(decideLiveness({ ...LIVE_SIGNALS, light: live }).live).toBe(true);
+    const replay = scoreLight(torch, ts, scene(ts, { faceGain: 0.05, bgGain: 0.05 }));
+    expect(decideLiveness({ ...LIVE_SIGNALS, light: replay }).reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+  });
+});

@@ -32,8 +32,15 @@ export const chromiumArgs = [
 // The QR reader's deep imports (engine/credential/zxing.ts), so only ZXing's QR reader is pre-bundled.
 const zxingQr = ['@zxing/library/cjs/core/common/HybridBinarizer.js', '@zxing/library/cjs/core/common/GridSamplerInstance.js', '@zxing/library/cjs/core/common/PerspectiveTransform.js', '@zxing/library/cjs/core/RGBLuminanceSource.js', '@zxing/library/cjs/core/DecodeHintType.js', '@zxing/library/cjs/core/ResultPoint.js', '@zxing/library/cjs/core/qrcode/detector/FinderPatternFinder.js', '@zxing/library/cjs/core/qrcode/detector/Detector.js', '@zxing/library/cjs/core/qrcode/decoder/Decoder.js', '@zxing/library/cjs/core/qrcode/decoder/Version.js'];
 
+/**
+ * Build-time flag: only a build made with EIDKIT_TEST_HOOKS=1 (what `npm test` builds) lets the end-to-end tests fix
+ * the liveness challenge (site/lib/dev-settings.ts). Everywhere else the code reading that setting is compiled out.
+ */
+export const testHooks = process.env.EIDKIT_TEST_HOOKS === '1';
+
 export default defineConfig({
   root: resolve(root, 'site'),
+  define: { __EIDKIT_TEST_HOOKS__: JSON.stringify(testHooks) },
   publicDir: resolve(root, 'site/public'),
   plugins: [
     solid(),

@@ -27,7 +27,7 @@ await buildEngine();
 await prepareModels('dist/models');
 log('type-checking (tsc --noEmit)');
 await runOrExit('type-check', join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-await buildSite();
+await buildSite({ testHooks: true });
 
 log('running the tests (vitest: node, browser = Chromium, e2e)');
 mkdirSync(join(ROOT, '.cache'), { recursive: true });

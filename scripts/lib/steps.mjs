@@ -75,9 +75,15 @@ export async function prepareModels(dir) {
   await runOrExit('models copy', process.execPath, [join(ROOT, 'dist/engine/cli/main.js'), 'models', 'copy', dir]);
 }
 
-export async function buildSite() {
-  log('building the site (dist/site)');
-  await runOrExit('vite build', bin('vite'), ['build', '--logLevel', 'warn']);
+/**
+ * `testHooks`: the build honours the testing setting of a fixed liveness challenge (site/lib/dev-settings.ts), which
+ * the end-to-end tests need to drive the check with recorded videos. Only `npm test` builds with it; `npm start` and
+ * `npm run build` never do, so production builds do not contain it.
+ */
+export async function buildSite({ testHooks = false } = {}) {
+  log(`building the site (dist/site)${testHooks ? ' with test hooks (a fixed liveness challenge is allowed): not for production' : ''}`);
+  const env = { ...process.env, EIDKIT_TEST_HOOKS: testHooks ? '1' : '' };
+  await runOrExit('vite build', bin('vite'), ['build', '--logLevel', 'warn'], { env });
   await prepareModels('dist/site/models');
   await compressSite(join(ROOT, 'dist/site'));
 }

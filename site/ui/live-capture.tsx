@@ -15,7 +15,8 @@ export type CaptureFacing = 'user' | 'environment';
 
 /**
  * With the fixed (testing) challenge, a recorded video drives the camera and performs its action only at one moment
- * of its loop (the blink video: 0.5 s and 1.7 s of every 10 s); 30 s gives it three loops even on a slow machine.
+ * of its loop (the blink video: 0.5 s and 1.7 s of every 10 s); 30 s to begin and complete each action gives it
+ * three loops even on a slow machine.
  */
 const FIXED_STEP_TIMEOUT_MS = 30_000;
 
@@ -56,7 +57,7 @@ export function LiveCapture(props: {
         stream,
         face,
         passive,
-        session: createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: FIXED_STEP_TIMEOUT_MS } } : {}),
+        session: createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: FIXED_STEP_TIMEOUT_MS, reactionWindowMs: FIXED_STEP_TIMEOUT_MS } } : {}),
         video,
         template: true,
         signal: abort.signal,

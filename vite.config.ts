@@ -67,6 +67,9 @@ export default defineConfig({
           include: ['engine/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
           provide: { fixtures, fixturesPresent: existsSync(fixtures) },
+          // The interop test's @auth0/mdl uses cbor-x, whose optional native 'cbor-extract' is overridden with an empty
+          // package (package.json "overrides": no native code in the tree). This makes cbor-x skip it, using its JS decoder.
+          env: { CBOR_NATIVE_ACCELERATION_DISABLED: 'true' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -75,7 +78,7 @@ export default defineConfig({
         extends: true,
         server: { headers: isolationHeaders, fs: { allow: [root, fixtures] } },
         // Pre-bundled up front so the first test that reaches them does not make Vite reload the page mid-run.
-        optimizeDeps: { include: ['fflate', 'qrcode', 'jsqr', 'idb', 'cbor-x', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', ...zxingQr] },
+        optimizeDeps: { include: ['fflate', 'qrcode', 'jsqr', 'idb', 'comlink', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', ...zxingQr] },
         test: {
           name: 'browser',
           root,

@@ -35,10 +35,10 @@ export async function ensureInstalled() {
   const lock = join(ROOT, 'package-lock.json');
   const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh) return;
-  // `npm install`, not `npm ci`: npm 11 writes lock files that omit other platforms' optional packages, which
-  // `npm ci` then rejects as out of sync; install honours the lock's versions all the same.
-  log('installing dependencies (npm install)');
-  await runOrExit('npm install', 'npm', ['install', '--no-audit', '--no-fund']);
+  // `npm ci`: exactly the lock file's tree, or a clear error if package.json and the lock disagree. The tree has no
+  // native optional packages (cbor-x's cbor-extract is overridden away, see site/docs/dependencies.md).
+  log('installing dependencies (npm ci)');
+  await runOrExit('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 /** The Chromium the browser tests drive: $CHROME_PATH, else Debian's /usr/bin/chromium. */

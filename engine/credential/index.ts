@@ -14,10 +14,14 @@ export { createPresentation, certificateThumbprint } from './present.ts';
 export type { PresentOptions, Presentation } from './present.ts';
 export { createChallenge, challengeToQr, challengeFromQr, sessionTranscript, CHALLENGE_QR_PREFIX } from './transcript.ts';
 export type { Challenge, PresentationMode } from './transcript.ts';
-export { verifyPresentation, CHECK_CATEGORIES } from './verify.ts';
+export { verifyPresentation, requiredBinding, CHECK_CATEGORIES } from './verify.ts';
 export type { VerificationReport, VerifyPolicy, Check, CheckCategory, CheckOutcome, Verdict } from './verify.ts';
 export { signTrustList, openTrustList, emptyTrustList, localTrustList, anchorToJson, anchorFromJson } from './trust-list.ts';
-export type { TrustList, TrustListInput, TrustListAnchor, TrustedIssuer, TrustedIssuerInput } from './trust-list.ts';
+export type { TrustList, TrustListInput, TrustListAnchor, TrustedIssuer, TrustedIssuerInput, OpenTrustOptions } from './trust-list.ts';
+export { signVical, openVical, mergeTrustLists, createVicalSigner, VICAL_SIGNER_EKU } from './vical.ts';
+export type { VicalInput, VicalEntryInput, VicalSigner, OpenedVical } from './vical.ts';
+export { encodeTrustPackage, decodeTrustPackage, trustPackageFrames, anchorFingerprint, pinDecision } from './trust-transfer.ts';
+export type { TrustPackage, PinDecision } from './trust-transfer.ts';
 export {
   createStatusList,
   setStatus,

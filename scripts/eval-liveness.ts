@@ -14,8 +14,14 @@ import { createFaceEngine } from '../engine/face/index.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
 import { createPassiveScorer } from '../engine/liveness/passive.ts';
 import { createLivenessSession } from '../engine/liveness/session.ts';
-import { analyseMjpeg } from '../engine/liveness/video.ts';
-import { MJPEG_FPS } from '../engine/liveness/mjpeg.ts';
+import jpeg from 'jpeg-js';
+import { LIVENESS_ANALYSIS, livenessFrame } from '../engine/liveness/from-face.ts';
+import { MJPEG_FPS, splitMjpeg } from '../engine/liveness/mjpeg.ts';
+import { seededRandom } from '../engine/liveness/random.ts';
+import { Splicer } from '../engine/liveness/splice.ts';
+import type { LivenessProgress } from '../engine/liveness/session.ts';
+import type { RgbaImage } from '../engine/runtime/frame.ts';
+import type { Action } from '../engine/liveness/types.ts';
 import { parseEvalManifest, type EvalManifestEntry } from '../engine/liveness/manifest.ts';
 import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
 import type { LivenessDecision, LivenessSignals } from '../engine/liveness/decide.ts';
@@ -48,52 +54,117 @@ interface Row extends EvaluatedEntry {
   readonly signals: LivenessSignals;
   readonly analysedFrames: number;
   readonly msPerFrame: number;
+  /** Random-challenge draws: the seed and the challenge drawn. */
+  readonly draw?: { readonly seed: number; readonly challenge: readonly Action[]; readonly spliced: boolean };
 }
 
 const rows: Row[] = [];
 console.log(`eval:liveness ${entries.length} entries, analysing ${(MJPEG_FPS / step).toFixed(1)} fps, backend ${info.backend}${info.simd ? '+simd' : ''}`);
 
-// Entries on the same file and segment (an attack judged passively and with a challenge) share one analysis of
-// each frame: the face engine's output does not depend on the session. Embeddings are taken on the first analysed
-// frame of every second, the cadence a live session asks for.
-const groups = new Map<string, EvalManifestEntry[]>();
-for (const e of entries) {
-  const key = `${e.file}|${e.from ?? ''}|${e.to ?? ''}`;
-  groups.set(key, [...(groups.get(key) ?? []), e]);
-}
-for (const group of groups.values()) {
-  const { file, from, to } = group[0]!;
-  const video = analyseMjpeg(new Uint8Array(readFileSync(resolve(base, file))), {
-    face: engine,
-    passive,
-    fps,
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-  });
-  const cache: LivenessFrame[] = [];
-  let spentMs = 0;
-  let ended = false;
-  const frameAt = async (k: number): Promise<LivenessFrame | undefined> => {
-    while (cache.length <= k && !ended) {
+/**
+ * One recording (a file and optional segment), analysed frame by frame on demand and cached by frame index: the face
+ * engine's output does not depend on the session, so every entry and every draw on the same recording shares it.
+ */
+class Recording {
+  readonly frames: Uint8Array[];
+  readonly first: number;
+  readonly last: number;
+  private readonly cache = new Map<string, LivenessFrame>();
+  spentMs = 0;
+  analysed = 0;
+
+  constructor(bytes: Uint8Array, from?: number, to?: number) {
+    this.frames = splitMjpeg(bytes);
+    this.first = Math.round((from ?? 0) * MJPEG_FPS);
+    this.last = Math.min(this.frames.length, to !== undefined ? Math.round(to * MJPEG_FPS) : this.frames.length);
+  }
+
+  get seconds(): number {
+    return (this.last - this.first) / MJPEG_FPS;
+  }
+
+  /** The analysed frame at index `i` of the file, stamped with session time `t` (ms). */
+  async at(i: number, t: number, embed: boolean): Promise<LivenessFrame> {
+    const key = `${i}|${embed}`;
+    let f = this.cache.get(key);
+    if (!f) {
       const began = performance.now();
-      const next = await video.next();
-      if (next.done) ended = true;
-      else cache.push(next.value);
-      spentMs += performance.now() - began;
+      const decoded = jpeg.decode(this.frames[i]!, { useTArray: true, formatAsRGBA: true });
+      const image: RgbaImage = { data: decoded.data, width: decoded.width, height: decoded.height };
+      const analysis = await engine.analyse(image, { ...LIVENESS_ANALYSIS, embed, maxAnalysed: 1 });
+      const box = analysis.faces[0]?.detection.box;
+      f = livenessFrame(0, analysis, box ? await passive.scoreFrame(image, box) : undefined);
+      this.cache.set(key, f);
+      this.spentMs += performance.now() - began;
+      this.analysed++;
     }
-    return cache[k];
-  };
-  for (const entry of group) {
+    return { ...f, t };
+  }
+}
+
+const recordings = new Map<string, Recording>();
+const recordingOf = (e: EvalManifestEntry): Recording => {
+  const key = `${e.file}|${e.from ?? ''}|${e.to ?? ''}`;
+  let r = recordings.get(key);
+  if (!r) {
+    r = new Recording(new Uint8Array(readFileSync(resolve(base, e.file))), e.from, e.to);
+    recordings.set(key, r);
+  }
+  return r;
+};
+
+/** Longest a random-challenge session may run before the harness stops it (a session times out well before). */
+const MAX_SESSION_S = 40;
+
+for (const entry of entries) {
+  const rec = recordingOf(entry);
+  const rowOf = (session: ReturnType<typeof createLivenessSession>, analysed: number, draw?: Row['draw']): Row => ({
+    entry,
+    decision: session.decide(),
+    mode: session.mode,
+    signals: session.signals(),
+    analysedFrames: analysed,
+    msPerFrame: rec.spentMs / Math.max(1, rec.analysed),
+    ...(draw ? { draw } : {}),
+  });
+  if (entry.challenge !== 'random') {
+    // The recording played once from its start, as a camera would show it; an embedding about once a second.
     const session = createLivenessSession({ challenge: entry.challenge ?? 'passive' });
     let analysed = 0;
-    for (let k = 0; !session.done; k++) {
-      const frame = await frameAt(k);
-      if (!frame) break;
-      session.push(frame);
+    for (let i = rec.first; i < rec.last && !session.done; i += step) {
+      const t = ((i - rec.first) * 1000) / MJPEG_FPS;
+      session.push(await rec.at(i, t, session.wantsEmbedding(t)));
       analysed++;
     }
-    const decision = session.decide();
-    const row: Row = { entry, decision, mode: session.mode, signals: session.signals(), analysedFrames: analysed, msPerFrame: spentMs / Math.max(1, cache.length) };
+    const row = rowOf(session, analysed);
+    rows.push(row);
+    console.log(line(row));
+    continue;
+  }
+  const draws = entry.draws ?? 1;
+  for (let d = 0; d < draws; d++) {
+    const seed = (entry.seed ?? 1) + d;
+    // The production policy's challenge (2 distinct actions of 5), drawn from this seed.
+    const session = createLivenessSession({ challenge: { seed } });
+    const random = seededRandom((seed * 2654435761) ^ 0x51ce);
+    const splicer = entry.actions
+      ? new Splicer({ actions: entry.actions, rest: entry.rest ?? entry.from ?? 0, duration: rec.last / MJPEG_FPS, random })
+      : undefined;
+    const start = random() * rec.seconds;
+    const dt = step / MJPEG_FPS;
+    let progress: LivenessProgress | undefined;
+    let analysed = 0;
+    for (let k = 0; !session.done && k * dt < MAX_SESSION_S; k++) {
+      const now = k * dt;
+      const c = progress?.challenge;
+      const seconds = splicer
+        ? splicer.next(now, c?.step ?? -1, c?.status === 'active' ? c.action : undefined, dt)
+        : (rec.first / MJPEG_FPS) + ((start + now) % rec.seconds);
+      const i = Math.min(rec.last - 1, Math.max(rec.first, Math.round(seconds * MJPEG_FPS)));
+      progress = session.push(await rec.at(i, now * 1000, session.wantsEmbedding(now * 1000)));
+      analysed++;
+    }
+    const row = rowOf(session, analysed, { seed, challenge: session.actions, spliced: splicer !== undefined });
     rows.push(row);
     console.log(line(row));
   }
@@ -104,7 +175,7 @@ function line(r: Row): string {
   const s = r.signals;
   const d = r.decision;
   const what = e.label === 'attack' ? `attack:${e.attack}` : 'bona-fide';
-  const mode = r.mode === 'active' ? `active[${(e.challenge ?? []).join(',')}]` : 'passive';
+  const mode = r.draw ? `${r.draw.spliced ? 'spliced' : 'random'}#${r.draw.seed}[${r.draw.challenge.join(',')}]` : r.mode === 'active' ? `active[${(e.challenge as readonly Action[] | undefined ?? []).join(',')}]` : 'passive';
   const ok = (e.label === 'attack') !== d.live ? 'ok   ' : 'ERROR';
   const f = (v: number | undefined, digits = 3): string => (v === undefined ? '-' : v.toFixed(digits));
   const seg = e.from !== undefined || e.to !== undefined ? `@${e.from ?? 0}-${e.to ?? 'end'}s` : '';
@@ -121,6 +192,8 @@ function line(r: Row): string {
     `blinks=${s.activity.blinks}`,
     `mouthRange=${f(s.activity.mouthRange, 2)}`,
     `planar=${f(s.planar.residual)}(${s.planar.frames}f,max${s.planar.maxPoseChange.toFixed(0)}deg)`,
+    `texture=${f(s.texture?.independence)}/${f(s.texture?.parallax)}(${s.texture?.frames ?? 0}f,mot${f(s.texture?.maxMotion, 2)},pts${s.texture?.facePoints ?? 0}+${s.texture?.ringPoints ?? 0})`,
+    `recap=moire${f(s.recapture?.moire, 1)},border${f(s.recapture?.border, 2)},glare${f(s.recapture?.glare, 3)},chroma${f(s.recapture?.chroma, 1)},contrast${f(s.recapture?.contrast, 0)},flicker${f(s.recapture?.flicker, 4)}`,
     `antispoof=${f(s.passive?.antispoof, 2)}`,
     `liveness=${f(s.passive?.liveness, 2)}`,
     `identity=${f(s.identity?.minSimilarity, 2)}(${s.identity?.frames ?? 0}f)`,
@@ -138,9 +211,13 @@ function table(title: string, m: PadMetrics): string {
   return out.join('\n');
 }
 
-const active = padMetrics(rows.filter((r) => r.mode === 'active'));
+const active = padMetrics(rows.filter((r) => r.mode === 'active' && !r.draw));
+const production = padMetrics(rows.filter((r) => r.draw));
 const passiveOnly = padMetrics(rows.filter((r) => r.mode === 'passive'));
-console.log(`\n${table('active (challenge + passive signals)', active)}\n${table('passive only (no challenge)', passiveOnly)}`);
+const decisionS = rows.filter((r) => r.draw && r.entry.label === 'bona-fide' && r.decision.live).map((r) => r.signals.durationMs / 1000).sort((a, b) => a - b);
+const medianS = decisionS.length > 0 ? decisionS[Math.floor((decisionS.length - 1) / 2)]! : null;
+console.log(`\n${table('active, scripted challenge (+ passive signals)', active)}\n${table('production policy (random challenge, draws; spliced bona fide)', production)}\n${table('passive only (no challenge)', passiveOnly)}`);
+if (medianS !== null) console.log(`  median time to an accepted decision (bona fide draws): ${medianS.toFixed(1)} s`);
 const msPerFrame = rows.reduce((s, r) => s + r.msPerFrame, 0) / Math.max(1, rows.length);
 console.log(`\nNode, ${info.backend}, ${msPerFrame.toFixed(0)} ms per analysed frame (face + passive models; embedding about once a second)`);
 
@@ -153,11 +230,12 @@ if (values.out) {
     from: r.entry.from,
     to: r.entry.to,
     mode: r.mode,
+    ...(r.draw ? { draw: r.draw } : {}),
     decision: r.decision satisfies LivenessDecision,
     signals: r.signals,
     analysedFrames: r.analysedFrames,
   });
-  writeFileSync(resolve(values.out), `${JSON.stringify({ fps: MJPEG_FPS / step, active, passive: passiveOnly, entries: rows.map(serialise) }, null, 1)}\n`);
+  writeFileSync(resolve(values.out), `${JSON.stringify({ fps: MJPEG_FPS / step, active, production, passive: passiveOnly, medianDecisionS: medianS, entries: rows.map(serialise) }, null, 1)}\n`);
   console.log(`written ${values.out}`);
 }
 await passive.dispose();

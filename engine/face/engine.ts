@@ -7,6 +7,7 @@ import type { DetectedFace } from './types.ts';
 import type { AnalyseOptions, FrameFaces } from './pipeline.ts';
 import type { QualityPolicy, QualityReport } from './quality.ts';
 import type { EmbedderId } from './embedders.ts';
+import type { FrameSample, SampleOptions } from './sample.ts';
 
 /**
  * Where the engine finds its model and wasm files: a same-origin base URL (browsers; `eidkit models copy` fills that
@@ -44,11 +45,18 @@ export interface DetectFacesOptions extends DetectOptions {
 export interface AnalyseFrameOptions extends AnalyseOptions {
   /** Gates to judge the main face against; default LIVE_CAPTURE_POLICY. */
   readonly policy?: QualityPolicy;
+  /**
+   * Also return a small copy of the frame's pixels (a gray thumbnail and the main face's square at full resolution)
+   * for measures across frames; liveness asks for it (see FrameSample).
+   */
+  readonly sample?: boolean | SampleOptions;
 }
 
 /** Faces of one frame with landmarks, pose, photometric stats and a quality verdict on the main (largest) face. */
 export interface FrameAnalysis extends FrameFaces {
   readonly quality: QualityReport;
+  /** When `sample` was asked. */
+  readonly sample?: FrameSample;
 }
 
 export interface TemplateResult {

@@ -19,6 +19,7 @@ export type { Box, DetectedFace, FaceKeypoints, Point } from './types.ts';
 export { DETECT_DEFAULTS, DETECTORS, type DetectOptions, type DetectorId } from './blazeface.ts';
 export type { AnalyseOptions, FaceAnalysis, FrameFaces } from './pipeline.ts';
 export { RETRY_PADDING } from './pipeline.ts';
+export { FACE_SAMPLE_SCALE, sampleFrame, type FrameSample, type SampleOptions } from './sample.ts';
 export type { HeadPose } from './pose.ts';
 export { headPose } from './pose.ts';
 export { MESH, eyeAspectRatio, mouthOpening, fivePoints, interEyeDistance } from './landmarks.ts';

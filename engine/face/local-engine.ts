@@ -12,6 +12,7 @@ import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
 import { EMBEDDERS, dlibEmbedder, faceResEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
 import { analyseFrame, scaleDetection, scaleFrameFaces } from './pipeline.ts';
+import { sampleFrame } from './sample.ts';
 import { judgeQuality, LIVE_CAPTURE_POLICY } from './quality.ts';
 import { DEFAULT_EMBEDDER, createTemplate, fuseEmbeddings } from './template.ts';
 import type { AnalyseFrameOptions, DetectFacesOptions, EnrolmentResult, FaceEngine, FaceEngineInfo, FaceEngineOptions, FrameAnalysis } from './engine.ts';
@@ -60,8 +61,12 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
   const analyse = async (frame: FrameInput, o: AnalyseFrameOptions = {}): Promise<FrameAnalysis> => {
     await backend(); // models are created on the backend, so it must be up before the first load
     const models = { detector: await detector(), mesh: await mesh(), embedder };
-    const faces = await withPixels(frame, async (px, scale, size) => scaleFrameFaces(await analyseFrame(new FrameRaster(px), models, o), scale, size.width, size.height));
-    return { ...faces, quality: judgeQuality(faces, o.policy ?? LIVE_CAPTURE_POLICY) };
+    const [faces, sample] = await withPixels(frame, async (px, scale, size) => {
+      const found = await analyseFrame(new FrameRaster(px), models, o);
+      const s = o.sample ? sampleFrame(px, scale, found.faces[0]?.detection.box, o.sample === true ? {} : o.sample) : undefined;
+      return [scaleFrameFaces(found, scale, size.width, size.height), s] as const;
+    });
+    return { ...faces, quality: judgeQuality(faces, o.policy ?? LIVE_CAPTURE_POLICY), ...(sample ? { sample } : {}) };
   };
 
   return {

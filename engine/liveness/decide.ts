@@ -1,6 +1,8 @@
 import type { ChallengeStep, ChallengeSwap, StepFailure } from './challenge.ts';
 import type { LightSignal } from './light.ts';
 import type { PlanarSignal } from './planar.ts';
+import type { RecaptureSignal } from './recapture.ts';
+import type { TextureSignal } from './texture.ts';
 import type { Action } from './types.ts';
 
 /** Everything a session measured; plain data, so it can be logged, sent to a test, or re-decided under another policy. */
@@ -14,6 +16,10 @@ export interface LivenessSignals {
   readonly challenge?: ChallengeSignal;
   readonly activity: ActivitySignal;
   readonly planar: PlanarSignal;
+  /** Present when frames carried pixel samples (texture planarity, texture.ts). */
+  readonly texture?: TextureSignal;
+  /** Present when at least three frames carried a face sample (recapture.ts). */
+  readonly recapture?: RecaptureSignal;
   /** Present when passive model scores were given for at least one frame. */
   readonly passive?: PassiveSignal;
   /** Present when embeddings were given for at least two frames. */
@@ -115,6 +121,32 @@ export interface LivenessPolicy {
    * 0.926. 0.92 sits between the two groups, nearer the strangers, so a bona fide session keeps some margin.
    */
   readonly identityMinSimilarity: number;
+  /**
+   * Texture planarity (texture.ts): the face's motion that its surroundings' motion cannot explain, over the face's
+   * own motion (90th percentile over judged frames). Set on our dev split (site/docs/liveness.md): photos moved in
+   * their plane 0.04-0.12, tilted in depth 0.18-0.79 (all but one <= 0.32); bona fide 1.12-4.49. 0.6 sits near the
+   * geometric middle of 0.32 and 1.12. 0 disables.
+   */
+  readonly textureMinIndependence: number;
+  /** Judged frames (face moved enough) needed before the texture test may reject. */
+  readonly textureMinFrames: number;
+  /**
+   * Recapture: largest share of frames with a straight edge on three or four sides of the face (a bezel, a paper
+   * edge). Dev split: bona fide 0 in every video; screen replays 1.0; photos tilted in depth 0.3-1.0. 0 disables.
+   */
+  readonly recaptureMaxBorder: number;
+  /**
+   * Recapture: largest median spectral peak-to-median ratio of the face crop's upper frequency band (moire). Dev
+   * split: bona fide 53-144; the replay with a visible pixel grid 1137, other attacks 13-90. 400 is 2.8x the highest
+   * bona fide. 0 disables.
+   */
+  readonly recaptureMaxMoire: number;
+  /** Recapture: largest median share of near-white colourless pixels on the face square (glare). 0 disables (the default: see the docs). */
+  readonly recaptureMaxGlare: number;
+  /** Recapture: largest temporal beating of the face's brightness against the frame's. 0 disables (the default: see the docs). */
+  readonly recaptureMaxFlicker: number;
+  /** Recapture: smallest chroma spread of the face square (a print's compressed gamut). 0 disables (the default: see the docs). */
+  readonly recaptureMinChroma: number;
   /** Longest the face may vanish, ms. */
   readonly maxFaceGapMs: number;
   /** Frames with more than one face that are tolerated (a passer-by). */
@@ -151,6 +183,13 @@ export const DEFAULT_POLICY: LivenessPolicy = {
   passiveLivenessMin: 0.6,
   passiveAntispoofMin: 0,
   identityMinSimilarity: 0.92,
+  textureMinIndependence: 0.6,
+  textureMinFrames: 3,
+  recaptureMaxBorder: 0.5,
+  recaptureMaxMoire: 400,
+  recaptureMaxGlare: 0,
+  recaptureMaxFlicker: 0,
+  recaptureMinChroma: 0,
   maxFaceGapMs: 1000,
   maxSeveralFacesFrames: 2,
   maxJumps: 0,
@@ -167,7 +206,13 @@ export type LivenessReasonCode =
   | 'no-activity'
   | 'passive-spoof'
   | 'identity-changed'
-  | 'light-mismatch';
+  | 'light-mismatch'
+  | 'planar-texture'
+  | 'recapture-border'
+  | 'recapture-moire'
+  | 'recapture-glare'
+  | 'recapture-flicker'
+  | 'recapture-gamut';
 
 export interface LivenessReason {
   readonly code: LivenessReasonCode;
@@ -246,7 +291,10 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     const a = signals.activity;
     const mouth = a.mouthRange / (2 * policy.activityMouthRange);
     const parallax = signals.planar.residual !== undefined && signals.planar.frames >= policy.planarMinFrames ? signals.planar.residual / (2 * policy.planarMaxResidual) : 0;
-    scores.activity = clamp(Math.max(a.blinks > 0 ? 1 : 0, mouth, parallax));
+    // A face moving against its surroundings is a sign of life too (a head turning, nodding, talking).
+    const tx = signals.texture;
+    const moving = tx?.independence !== undefined && tx.frames >= policy.textureMinFrames && policy.textureMinIndependence > 0 ? tx.independence / (2 * policy.textureMinIndependence) : 0;
+    scores.activity = clamp(Math.max(a.blinks > 0 ? 1 : 0, mouth, parallax, moving));
     if (scores.activity < 0.5) reasons.push({ code: 'no-activity', message: 'We did not see you blink or move; this looks like a photo.' });
   }
 
@@ -255,6 +303,31 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     scores.planar = clamp(p.residual / (2 * policy.planarMaxResidual));
     if (p.residual < policy.planarMaxResidual) {
       reasons.push({ code: 'planar-motion', message: 'The face moved like a flat picture; this looks like a photo or a screen.' });
+    }
+  }
+
+  const tx = signals.texture;
+  if (tx?.independence !== undefined && tx.frames >= policy.textureMinFrames && policy.textureMinIndependence > 0) {
+    scores.texture = thresholdScore(tx.independence, policy.textureMinIndependence, 2 * policy.textureMinIndependence);
+    if (!(tx.independence >= policy.textureMinIndependence)) {
+      reasons.push({ code: 'planar-texture', message: 'The face moved together with what is around it, like a picture held up to the camera.' });
+    }
+  }
+
+  const rc = signals.recapture;
+  if (rc) {
+    const over = (value: number, max: number, key: string, code: LivenessReasonCode, message: string): void => {
+      if (!(max > 0)) return;
+      scores[key] = clamp(1 - value / (2 * max));
+      if (!(value <= max)) reasons.push({ code, message });
+    };
+    over(rc.border, policy.recaptureMaxBorder, 'recaptureBorder', 'recapture-border', 'We saw the edge of a screen or a sheet of paper around the face.');
+    over(rc.moire, policy.recaptureMaxMoire, 'recaptureMoire', 'recapture-moire', 'We saw the pixel pattern of a screen on the face.');
+    over(rc.glare, policy.recaptureMaxGlare, 'recaptureGlare', 'recapture-glare', 'We saw a reflection on the face like that of a screen or glossy paper.');
+    over(rc.flicker, policy.recaptureMaxFlicker, 'recaptureFlicker', 'recapture-flicker', 'The face flickered like a screen.');
+    if (policy.recaptureMinChroma > 0) {
+      scores.recaptureGamut = thresholdScore(rc.chroma, policy.recaptureMinChroma);
+      if (!(rc.chroma >= policy.recaptureMinChroma)) reasons.push({ code: 'recapture-gamut', message: 'The colours of the face look printed or shown on a screen.' });
     }
   }
 
@@ -300,9 +373,9 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
   return { live, confidence: live ? weakest : 1 - weakest, scores, reasons, ...(notRun.length ? { notRun } : {}) };
 }
 
-/** Maps a score onto 0..1 with `threshold` at 0.5, linear on each side. */
-function thresholdScore(value: number, threshold: number): number {
-  if (value >= threshold) return clamp(0.5 + (0.5 * (value - threshold)) / Math.max(1e-9, 1 - threshold));
+/** Maps a score onto 0..1 with `threshold` at 0.5, linear on each side (`top` scores 1). */
+function thresholdScore(value: number, threshold: number, top = 1): number {
+  if (value >= threshold) return clamp(0.5 + (0.5 * (value - threshold)) / Math.max(1e-9, top - threshold));
   return clamp((0.5 * value) / Math.max(1e-9, threshold));
 }
 

@@ -43,8 +43,28 @@ describe('evaluation manifest', () => {
     ]);
   });
 
+  test('accepts random draws of the production challenge, and action marks for splicing', () => {
+    const actions = [{ action: 'turn-right', t: 19.7 }, { action: 'open-mouth', t: 13.6 }];
+    expect(
+      parseEvalManifest([
+        { file: 'r.mjpeg', label: 'attack', attack: 'waved-photo', challenge: 'random', draws: 20, seed: 100 },
+        { file: 'b.mjpeg', label: 'bona-fide', challenge: 'random', draws: 5, actions, rest: 1 },
+        { file: 't.mjpeg', label: 'attack', attack: 'targeted-replay', challenge: 'random', actions },
+      ]),
+    ).toEqual([
+      { file: 'r.mjpeg', label: 'attack', attack: 'waved-photo', challenge: 'random', draws: 20, seed: 100 },
+      { file: 'b.mjpeg', label: 'bona-fide', challenge: 'random', draws: 5, actions, rest: 1 },
+      { file: 't.mjpeg', label: 'attack', attack: 'targeted-replay', challenge: 'random', actions },
+    ]);
+  });
+
   test.each([
     [{}, 'not a JSON array'],
+    [[{ file: 'a', label: 'bona-fide', challenge: 'random', draws: 0 }], '"draws"'],
+    [[{ file: 'a', label: 'bona-fide', draws: 3 }], 'needs "challenge": "random"'],
+    [[{ file: 'a', label: 'bona-fide', challenge: ['blink'], actions: [{ action: 'blink', t: 1 }] }], 'needs "challenge": "random"'],
+    [[{ file: 'a', label: 'bona-fide', challenge: 'random', actions: [{ action: 'wink', t: 1 }] }], '"actions"'],
+    [[{ file: 'a', label: 'bona-fide', challenge: 'random', seed: 1.5 }], '"seed"'],
     [[{ label: 'attack' }], 'no "file"'],
     [[{ file: 'a', label: 'live' }], '"label"'],
     [[{ file: 'a', label: 'attack' }], 'needs "attack"'],

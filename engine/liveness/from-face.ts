@@ -1,4 +1,4 @@
-import { mouthOpening, type FrameFaces } from '../face/index.ts';
+import { mouthOpening, type FrameFaces, type FrameSample } from '../face/index.ts';
 import type { LivenessFrame, PassiveScores } from './types.ts';
 
 /**
@@ -7,15 +7,17 @@ import type { LivenessFrame, PassiveScores } from './types.ts';
  * get two and others one, and the step between the two estimates added to the frame-to-frame jitter. On a still photo
  * turned 35 degrees each way in depth (yaw-obama), that pushed the mouth range over the activity threshold (0.124
  * against 0.12, a photo passing as live); with both passes on every frame it is 0.096, one pass on every frame 0.086.
- * Two passes keep the landmarks the liveness thresholds were calibrated with.
+ * Two passes keep the landmarks the liveness thresholds were calibrated with. `sample`: the engine also returns a
+ * small copy of the frame's pixels (a gray thumbnail, the face square), taken where the pixels already are, for the
+ * texture and recapture cues (texture.ts, recapture.ts).
  */
-export const LIVENESS_ANALYSIS = { refineMesh: 'always' } as const;
+export const LIVENESS_ANALYSIS = { refineMesh: 'always', sample: true } as const;
 
 /**
  * Turns the face engine's analysis of one frame (FaceEngine.analyse) into a liveness frame at time `t` (ms), taking
  * its largest face. Liveness reads landmarks, pose and embeddings only through this.
  */
-export function livenessFrame(t: number, analysis: FrameFaces, passive?: PassiveScores): LivenessFrame {
+export function livenessFrame(t: number, analysis: FrameFaces & { readonly sample?: FrameSample }, passive?: PassiveScores): LivenessFrame {
   const f = analysis.faces[0];
   if (!f) return { t, faceCount: analysis.detected };
   return {
@@ -29,6 +31,7 @@ export function livenessFrame(t: number, analysis: FrameFaces, passive?: Passive
       mouthOpening: mouthOpening(f.mesh),
       ...(f.embedding ? { embedding: f.embedding } : {}),
       ...(passive ? { passive } : {}),
+      ...('sample' in analysis && analysis.sample ? { sample: analysis.sample as FrameSample } : {}),
     },
   };
 }

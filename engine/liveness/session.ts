@@ -4,6 +4,8 @@ import { DEFAULT_POLICY, decideLiveness, type LivenessDecision, type LivenessPol
 import { measureFace, median, type FaceMeasures } from './measures.ts';
 import { PlanarTracker } from './planar.ts';
 import { secureSeed } from './random.ts';
+import { RecaptureTracker, recaptureFrame } from './recapture.ts';
+import { TextureTracker } from './texture.ts';
 import type { Action, LivenessFace, LivenessFrame } from './types.ts';
 
 /** Signals measured outside the frame stream (at the capture's edge) and handed to the session. */
@@ -86,6 +88,8 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
   const runner = mode === 'active' ? new ChallengeRunner(actions, thresholds, timing, { seed, ...(pool ? { pool } : {}) }) : undefined;
   const extra: { -readonly [K in keyof ExtraSignals]?: ExtraSignals[K] } = {};
   const planar = new PlanarTracker(policy.planarMinDegrees);
+  const texture = new TextureTracker();
+  const recapture = new RecaptureTracker();
 
   let start: number | undefined;
   let last = 0;
@@ -110,6 +114,7 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
   let embeddings = 0;
   let lastEmbeddingAt = -Infinity;
   let minSimilarity = 1;
+  let sampled = false;
   let done = false;
   let progress: LivenessProgress | undefined;
 
@@ -141,6 +146,11 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
         blinks++;
         blinkWatch = undefined;
       }
+    }
+    if (face.sample) {
+      sampled = true;
+      texture.push(t, face.sample, face.box, m.eyeDistance);
+      recapture.push(recaptureFrame(face.sample, face.box));
     }
     recent.push(m);
     pruneRecent(recent, t, thresholds.blinkBaselineMs);
@@ -226,6 +236,8 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
     },
     signals(): LivenessSignals {
       const c = runner?.state();
+      const recap = recapture.signal();
+      const face0 = sampled;
       return {
         mode,
         frames,
@@ -252,6 +264,8 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
           : {}),
         activity: { blinks, mouthRange: Number.isFinite(mouthMax - mouthMin) ? mouthMax - mouthMin : 0 },
         planar: planar.signal(),
+        ...(texture.signal().frames > 0 || face0 ? { texture: texture.signal() } : {}),
+        ...(recap ? { recapture: recap } : {}),
         ...(antispoof.length > 0 ? { passive: { frames: antispoof.length, antispoof: median(antispoof), liveness: median(liveness) } } : {}),
         ...(embeddings >= 2 ? { identity: { frames: embeddings, minSimilarity } } : {}),
         ...extra,

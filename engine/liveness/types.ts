@@ -1,4 +1,4 @@
-import type { Box, HeadPose } from '../face/index.ts';
+import type { Box, FrameSample, HeadPose } from '../face/index.ts';
 
 /**
  * Challenge actions. Directions are the user's own: "turn-left" is turning the head to one's left, which in an
@@ -7,8 +7,13 @@ import type { Box, HeadPose } from '../face/index.ts';
 export type Action = 'blink' | 'turn-left' | 'turn-right' | 'look-up' | 'open-mouth';
 export const ACTIONS: readonly Action[] = ['blink', 'turn-left', 'turn-right', 'look-up', 'open-mouth'];
 
-/** Presentation-attack types as ISO/IEC 30107-3 groups them for APCER, plus our fixture motions. */
-export type AttackType = 'print' | 'screen' | 'still' | 'moved-photo' | 'video-replay';
+/**
+ * Presentation-attack types as ISO/IEC 30107-3 groups them for APCER, plus our fixture motions: a photo held still,
+ * moved in its plane, waved (hand-held, moving and tilting at once) or tilted in depth; a video replayed on a screen;
+ * and a targeted replay (a recording of the holder doing each action, spliced to answer the prompts).
+ */
+export type AttackType = 'print' | 'screen' | 'still' | 'moved-photo' | 'waved-photo' | 'tilted-photo' | 'video-replay' | 'targeted-replay';
+export const ATTACK_TYPES: readonly AttackType[] = ['print', 'screen', 'still', 'moved-photo', 'waved-photo', 'tilted-photo', 'video-replay', 'targeted-replay'];
 
 export type { HeadPose };
 
@@ -37,6 +42,8 @@ export interface LivenessFace {
   readonly embedding?: Float32Array;
   /** Passive model scores for this frame, 0..1, higher = more likely a real face. */
   readonly passive?: PassiveScores;
+  /** The face engine's pixel sample of this frame (texture planarity and recapture cues need it). */
+  readonly sample?: FrameSample;
 }
 
 export interface PassiveScores {

@@ -57,6 +57,8 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     expect(signals.challenge?.completed).toEqual(['turn-right', 'turn-left']);
     expect(signals.planar.frames).toBeGreaterThanOrEqual(2);
     expect(signals.planar.residual).toBeGreaterThan(0.03);
+    // Its texture moves against the background: far from a picture moving with its paper.
+    expect(signals.texture!.independence).toBeGreaterThan(2 * DEFAULT_POLICY.textureMinIndependence);
   });
 
   test('a photo turned 35 degrees each way in depth does not register as a head turn', async () => {
@@ -66,6 +68,8 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     expect(decision.reasons[0]).toMatchObject({ code: 'challenge-failed', action: 'turn-right' });
     expect(signals.planar.maxPoseChange).toBeLessThan(10);
     const passiveOnly = await check(file, { fps: 10 }, { challenge: 'passive' });
-    expect(passiveOnly.decision.reasons.map((r) => r.code)).toEqual(['no-activity']);
+    // Judged passively it shows no activity, it moves with its paper, and the paper's edge shows on every side.
+    expect(passiveOnly.decision.reasons.map((r) => r.code)).toEqual(['no-activity', 'planar-texture', 'recapture-border']);
+    expect(passiveOnly.signals.texture!.independence).toBeLessThan(DEFAULT_POLICY.textureMinIndependence);
   });
 });

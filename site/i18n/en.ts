@@ -475,6 +475,12 @@ const catalogue = {
       'no-activity': 'No blink or movement: this looks like a photo.',
       'passive-spoof': 'This looks like a screen or a print.',
       'identity-changed': 'The face changed during the check.',
+      'planar-texture': 'The face moved together with what is around it, like a picture held up to the camera.',
+      'recapture-border': 'The edge of a screen or a sheet of paper was seen around the face.',
+      'recapture-moire': 'The pixel pattern of a screen was seen on the face.',
+      'recapture-glare': 'A reflection like that of a screen or glossy paper was seen on the face.',
+      'recapture-flicker': 'The face flickered like a screen.',
+      'recapture-gamut': 'The colours of the face looked printed or shown on a screen.',
     },
     notSeen: (action: string) => `We could not see the person ${action}.`,
     errors: {

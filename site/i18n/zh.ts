@@ -474,6 +474,12 @@ export const zh: Messages = {
       'no-activity': '没有眨眼或移动：看起来是照片。',
       'passive-spoof': '看起来是屏幕或打印件。',
       'identity-changed': '核对过程中人脸发生了变化。',
+      'planar-texture': '人脸与周围一起移动，像是举到摄像头前的图片。',
+      'recapture-border': '在人脸周围看到了屏幕或纸张的边缘。',
+      'recapture-moire': '在人脸上看到了屏幕的像素纹理。',
+      'recapture-glare': '人脸上有类似屏幕或光面纸的反光。',
+      'recapture-flicker': '人脸像屏幕一样闪烁。',
+      'recapture-gamut': '人脸的颜色看起来像是打印的或屏幕显示的。',
     },
     notSeen: (action: string) => `没有看到对方${action}。`,
     errors: {

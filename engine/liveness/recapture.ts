@@ -1,0 +1,268 @@
+import type { Box, FrameSample } from '../face/index.ts';
+import { median } from './measures.ts';
+
+/**
+ * Recapture evidence: what a camera sees when it films a screen or a print instead of a face. Each cue is measured
+ * per frame on the face engine's pixel sample (FrameSample) and summarised over the session; decideLiveness vetoes
+ * on each with its own reason code and threshold (decide.ts, site/docs/liveness.md has the measurements).
+ *
+ * - moire: a display's pixel grid beating against the camera's sensor puts sharp peaks in the high-frequency
+ *   spectrum of the face crop; skin, hair and JPEG noise spread their energy smoothly;
+ * - border: long straight edges (a bezel, a paper edge) on three or four sides around the face;
+ * - glare: a specular patch (near-white, colourless) on the face area;
+ * - gamut: chroma spread and luma contrast of the face crop (a print lifts the blacks and compresses colour);
+ * - flicker: frame-to-frame beating of the face's brightness against the rest of the frame (a screen refreshing
+ *   out of step with the camera); a lit face varies slowly.
+ */
+export interface RecaptureFrame {
+  readonly moire: number;
+  readonly border: number;
+  readonly glare: number;
+  readonly chroma: number;
+  readonly contrast: number;
+  /** Face-crop mean luma over frame mean luma. */
+  readonly relativeLuma: number;
+}
+
+export interface RecaptureSignal {
+  readonly frames: number;
+  /** Medians over the frames. */
+  readonly moire: number;
+  /** Fraction of frames with a border on at least three sides. */
+  readonly border: number;
+  readonly glare: number;
+  readonly chroma: number;
+  readonly contrast: number;
+  /** Mean absolute second difference of relativeLuma over its mean (temporal high-frequency energy). */
+  readonly flicker: number;
+}
+
+const N = 64;
+
+/** Per-frame cues; `box` in frame pixels. */
+export function recaptureFrame(sample: FrameSample, box: Box): RecaptureFrame | undefined {
+  const f = sample.face;
+  if (!f || f.width < 16) return undefined;
+  // Luma and chroma of the face square.
+  const n = f.width * f.height;
+  const y = new Float32Array(n);
+  let sumCb = 0;
+  let sumCr = 0;
+  let sumCb2 = 0;
+  let sumCr2 = 0;
+  let bright = 0;
+  for (let i = 0; i < n; i++) {
+    const r = f.data[4 * i]!;
+    const g = f.data[4 * i + 1]!;
+    const b = f.data[4 * i + 2]!;
+    const l = 0.299 * r + 0.587 * g + 0.114 * b;
+    const cb = b - l;
+    const cr = r - l;
+    y[i] = l;
+    sumCb += cb;
+    sumCr += cr;
+    sumCb2 += cb * cb;
+    sumCr2 += cr * cr;
+    if (l >= 235 && Math.abs(cb) < 12 && Math.abs(cr) < 12) bright++;
+  }
+  const chroma = Math.sqrt(Math.max(0, sumCb2 / n - (sumCb / n) ** 2) + Math.max(0, sumCr2 / n - (sumCr / n) ** 2));
+  const sorted = Float32Array.from(y).sort();
+  const contrast = sorted[Math.floor(0.98 * (n - 1))]! - sorted[Math.floor(0.02 * (n - 1))]!;
+  let mean = 0;
+  for (const v of y) mean += v;
+  mean /= n;
+  let frameMean = 0;
+  for (const v of sample.gray.data) frameMean += v;
+  frameMean /= Math.max(1, sample.gray.data.length);
+  return {
+    moire: moirePeak(y, f.width, f.height),
+    border: borderSides(sample, box),
+    glare: bright / n,
+    chroma,
+    contrast,
+    relativeLuma: frameMean > 0 ? mean / frameMean : 0,
+  };
+}
+
+/**
+ * Peak-to-median ratio of the power spectrum in the upper half of the frequency band (radius 0.25-0.5 cycles per
+ * pixel) of the central 64 x 64 luma window, Hann-windowed. Bins on the 8 x 8 lattice (JPEG's block grid) are left out.
+ */
+export function moirePeak(y: Float32Array, width: number, height: number): number {
+  const size = Math.min(N, width, height) >= N ? N : 32;
+  if (width < size || height < size) return 0;
+  const x0 = (width - size) >> 1;
+  const y0 = (height - size) >> 1;
+  const re = new Float64Array(size * size);
+  const im = new Float64Array(size * size);
+  let mean = 0;
+  for (let j = 0; j < size; j++) for (let i = 0; i < size; i++) mean += y[(y0 + j) * width + x0 + i]!;
+  mean /= size * size;
+  for (let j = 0; j < size; j++) {
+    const wj = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / (size - 1));
+    for (let i = 0; i < size; i++) {
+      const wi = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (size - 1));
+      re[j * size + i] = (y[(y0 + j) * width + x0 + i]! - mean) * wi * wj;
+    }
+  }
+  fft2(re, im, size);
+  const band: number[] = [];
+  let peak = 0;
+  const lattice = size / 8;
+  for (let v = 0; v < size; v++) {
+    const fv = v <= size / 2 ? v : v - size;
+    for (let u = 0; u <= size / 2; u++) {
+      const r = Math.hypot(u, fv) / size;
+      if (r < 0.25 || r > 0.5) continue;
+      if (u % lattice === 0 && fv % lattice === 0) continue;
+      const p = re[v * size + u]! ** 2 + im[v * size + u]! ** 2;
+      band.push(p);
+      peak = Math.max(peak, p);
+    }
+  }
+  const m = median(band);
+  return m > 0 ? peak / m : 0;
+}
+
+/** In-place 2-D FFT (radix 2) of a size x size complex array. */
+function fft2(re: Float64Array, im: Float64Array, size: number): void {
+  const r = new Float64Array(size);
+  const i = new Float64Array(size);
+  for (let row = 0; row < size; row++) {
+    for (let k = 0; k < size; k++) {
+      r[k] = re[row * size + k]!;
+      i[k] = im[row * size + k]!;
+    }
+    fft(r, i);
+    for (let k = 0; k < size; k++) {
+      re[row * size + k] = r[k]!;
+      im[row * size + k] = i[k]!;
+    }
+  }
+  for (let col = 0; col < size; col++) {
+    for (let k = 0; k < size; k++) {
+      r[k] = re[k * size + col]!;
+      i[k] = im[k * size + col]!;
+    }
+    fft(r, i);
+    for (let k = 0; k < size; k++) {
+      re[k * size + col] = r[k]!;
+      im[k * size + col] = i[k]!;
+    }
+  }
+}
+
+function fft(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const a = (-2 * Math.PI) / len;
+    const wr = Math.cos(a);
+    const wi = Math.sin(a);
+    for (let i = 0; i < n; i += len) {
+      let cr = 1;
+      let ci = 0;
+      for (let k = 0; k < len / 2; k++) {
+        const p = i + k;
+        const q = p + len / 2;
+        const tr = re[q]! * cr - im[q]! * ci;
+        const ti = re[q]! * ci + im[q]! * cr;
+        re[q] = re[p]! - tr;
+        im[q] = im[p]! - ti;
+        re[p] = re[p]! + tr;
+        im[p] = im[p]! + ti;
+        const nr = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = nr;
+      }
+    }
+  }
+}
+
+/**
+ * Sides of the face (above, below, left, right) with a long straight edge between 0.75 and 2.5 face sides from its
+ * centre: a row (column) of the gray frame where at least 60 % of the span facing the face has a strong gradient
+ * across the line and a weak one along it.
+ */
+export function borderSides(sample: FrameSample, box: Box): number {
+  const g = sample.gray;
+  const s = sample.grayScale;
+  const w = g.width;
+  const h = g.height;
+  const cx = (box.x + box.width / 2) / s;
+  const cy = (box.y + box.height / 2) / s;
+  const side = Math.max(box.width, box.height) / s;
+  const d = g.data;
+  const strong = 24;
+  const across = (x: number, y: number, horizontal: boolean): boolean => {
+    if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) return false;
+    const o = y * w + x;
+    const gx = Math.abs(d[o + 1]! - d[o - 1]!);
+    const gy = Math.abs(d[o + w]! - d[o - w]!);
+    return horizontal ? gy >= strong && gy > 2 * gx : gx >= strong && gx > 2 * gy;
+  };
+  const lineAt = (horizontal: boolean, pos: number): boolean => {
+    const half = Math.round(side * 0.5);
+    let hits = 0;
+    let span = 0;
+    for (let k = -half; k <= half; k++) {
+      const x = horizontal ? Math.round(cx + k) : pos;
+      const y = horizontal ? pos : Math.round(cy + k);
+      if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) continue;
+      span++;
+      // A line may wander by a pixel (a tilted bezel): look one row/column either side.
+      if (across(x, y, horizontal) || (horizontal ? across(x, y - 1, true) || across(x, y + 1, true) : across(x - 1, y, false) || across(x + 1, y, false))) hits++;
+    }
+    return span >= half && hits >= 0.6 * span;
+  };
+  let sides = 0;
+  const search = (horizontal: boolean, sign: number): boolean => {
+    const c = horizontal ? cy : cx;
+    for (let r = Math.round(0.75 * side); r <= Math.round(2.5 * side); r++) {
+      const pos = Math.round(c + sign * r);
+      if (pos < 1 || pos >= (horizontal ? h : w) - 1) return false;
+      if (lineAt(horizontal, pos)) return true;
+    }
+    return false;
+  };
+  if (search(true, -1)) sides++;
+  if (search(true, 1)) sides++;
+  if (search(false, -1)) sides++;
+  if (search(false, 1)) sides++;
+  return sides;
+}
+
+/** Summarises per-frame cues over a session. */
+export class RecaptureTracker {
+  private readonly frames: RecaptureFrame[] = [];
+
+  push(f: RecaptureFrame | undefined): void {
+    if (f) this.frames.push(f);
+  }
+
+  signal(): RecaptureSignal | undefined {
+    const f = this.frames;
+    if (f.length < 3) return undefined;
+    const rel = f.map((x) => x.relativeLuma);
+    let hf = 0;
+    for (let i = 1; i < rel.length - 1; i++) hf += Math.abs(rel[i]! - (rel[i - 1]! + rel[i + 1]!) / 2);
+    const meanRel = rel.reduce((a, b) => a + b, 0) / rel.length;
+    return {
+      frames: f.length,
+      moire: median(f.map((x) => x.moire)),
+      border: f.filter((x) => x.border >= 3).length / f.length,
+      glare: median(f.map((x) => x.glare)),
+      chroma: median(f.map((x) => x.chroma)),
+      contrast: median(f.map((x) => x.contrast)),
+      flicker: meanRel > 0 ? hf / (rel.length - 2) / meanRel : 0,
+    };
+  }
+}

@@ -10,6 +10,7 @@ const Wallet = lazy(() => import('./pages/wallet.tsx'));
 const Enrol = lazy(() => import('./pages/enrol.tsx'));
 const Issuer = lazy(() => import('./pages/issuer.tsx'));
 const Docs = lazy(() => import('./pages/docs.tsx'));
+const Share = lazy(() => import('./pages/share.tsx'));
 
 export function App() {
   return (
@@ -17,6 +18,7 @@ export function App() {
       <Route path="/" component={Home} />
       <Route path="/verify" component={Verify} />
       <Route path="/wallet" component={Wallet} />
+      <Route path="/share" component={Share} />
       <Route path="/enrol" component={Enrol} />
       <Route path="/issuer" component={Issuer} />
       <Route path="/docs/:slug?" component={Docs} />

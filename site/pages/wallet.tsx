@@ -151,7 +151,7 @@ function History() {
           <For each={log()?.items.slice().reverse()}>
             {(e) => (
               <li>
-                {formatDateTime(Date.parse(e.at))} · {e.mode === 'two-way' ? t().wallet.modeTwoWay : t().wallet.modeOneWay} ·{' '}
+                {formatDateTime(Date.parse(e.at))} · {e.mode === 'web' ? t().wallet.modeWeb(e.verifier ?? '') : e.mode === 'two-way' ? t().wallet.modeTwoWay : t().wallet.modeOneWay} ·{' '}
                 {e.disclosed.map((d) => (t().report.elements as Record<string, string>)[d] ?? d).join(', ')}
               </li>
             )}

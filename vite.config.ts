@@ -54,6 +54,8 @@ export default defineConfig({
     outDir: resolve(root, 'dist/site'),
     emptyOutDir: true,
     target: 'es2022',
+    // The site, and the demo relying party (a court's page, served on a second origin by scripts/serve.mjs).
+    rollupOptions: { input: { main: resolve(root, 'site/index.html'), court: resolve(root, 'site/rp/court.html') } },
   },
   test: {
     environment: 'node',

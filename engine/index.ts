@@ -22,3 +22,7 @@ export * from './credential/index.ts';
 
 // wallet: encrypted IndexedDB storage, non-extractable device keys, PIN gate, backup
 export * from './wallet/index.ts';
+
+// online identity checks: the relying party's framework-free component (request → wallet → verify → liveness + face)
+export { mountIdentityCheck, DEFAULT_LABELS as IDENTITY_CHECK_LABELS } from './credential/web-identity-check.ts';
+export type { IdentityCheckOptions, IdentityCheckResult, IdentityCheckFace, IdentityCheckLabels } from './credential/web-identity-check.ts';

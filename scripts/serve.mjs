@@ -67,12 +67,21 @@ const SUFFIX = { br: '.br', gzip: '.gz' };
 
 /**
  * Serves `root` on 127.0.0.1. `port` 0 picks a free port. Resolves to { url, port, close }.
+ * `shell` is the page client-side routes get (default index.html); `files` maps extra paths to generated bodies.
  */
-export async function serve({ root, port = 0, host = '127.0.0.1' }) {
+export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index.html', files = {} }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (Object.hasOwn(files, url.pathname)) {
+        const body = Buffer.from(files[url.pathname]);
+        const type = TYPES[extname(url.pathname)] ?? 'application/octet-stream';
+        res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', 'Content-Length': body.length, ...SECURITY_HEADERS });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      if (shell !== 'index.html' && url.pathname === '/') url.pathname = `/${shell}`;
       let path = normalize(join(base, decodeURIComponent(url.pathname)));
       if (path !== base && !path.startsWith(base + sep)) {
         res.writeHead(403).end();
@@ -89,11 +98,11 @@ export async function serve({ root, port = 0, host = '127.0.0.1' }) {
           res.writeHead(404, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('not found');
           return;
         }
-        path = join(base, 'index.html');
+        path = join(base, shell);
         info = await stat(path);
       }
       const type = TYPES[extname(path)] ?? 'application/octet-stream';
-      const cache = path.endsWith('index.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=3600';
+      const cache = path.endsWith('.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=3600';
       // The precompressed copy the client accepts, if the build wrote one.
       let encoding;
       let file = path;
@@ -147,4 +156,13 @@ export async function serve({ root, port = 0, host = '127.0.0.1' }) {
     port: actual,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
+}
+
+/**
+ * The demo relying party ("file a case with the court", site/rp/court.html) on its own origin: another localhost
+ * port, the same build, so it loads the engine and the models from its own origin like any integrator's site.
+ * `walletUrl` is the wallet's consent page on the site's origin (e.g. http://localhost:4173/share).
+ */
+export async function serveDemoRp({ root, port = 0, host = '127.0.0.1', walletUrl }) {
+  return serve({ root, port, host, shell: 'rp/court.html', files: { '/rp/config.json': JSON.stringify({ wallet: walletUrl }) } });
 }

@@ -85,7 +85,8 @@ export function pwaPlugin(options: { swSource: string; modelManifest: string }):
         globDirectory: outDir,
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json,wasm}'],
         // trust/ is the verifier's trust file: network-first at run time (sw.ts), so an update reaches verifiers.
-        globIgnores: ['sw.js', 'models/**', '404.html', 'trust/**'],
+        // rp/ and its entry chunk are the demo relying party (another origin's page): not the wallet's to cache.
+        globIgnores: ['sw.js', 'models/**', '404.html', 'trust/**', 'rp/**', 'assets/court-*'],
         // Hashed file names are their own revision.
         dontCacheBustURLsMatching: /^assets\/.+-[A-Za-z0-9_-]{8}\.[a-z]+$/,
         additionalManifestEntries: models.entries,

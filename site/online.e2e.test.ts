@@ -1,0 +1,240 @@
+// The online identity check, end to end, in the built site, in Debian's Chromium with the fake camera (the blink
+// video): the citizen enrols on the wallet's origin W; the demo court on origin A (scripts/serve.mjs, serveDemoRp)
+// asks; the wallet on W shows who is asking and gets consent with the PIN; the answer comes back to A in the fragment;
+// A verifies it (web mode) and checks the face with the liveness challenge; the form is filled. The same answer
+// replayed to A, or delivered to another court on origin B, fails with stable codes; a phishing request (sent from B,
+// answer to A) is refused by the wallet. Every request of the run is recorded: only page loads cross the network.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createTestIssuer,
+  createWebRequest,
+  issueCredential,
+  signerOf,
+  webRequestUrl,
+  type EidData,
+} from '../engine/credential/index.ts';
+import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
+import { PHONE } from './e2e/site.ts';
+import { makeCard, prcIdFor } from './e2e/story-fixtures.ts';
+import { devicePoint, openRequest } from './lib/enrolment-request.ts';
+import { fromBase64 } from './lib/bytes.ts';
+import { makeTrustBundle } from './lib/trust-bundle.ts';
+// @ts-expect-error: plain ESM script without types
+import { serveDemoRp } from '../scripts/serve.mjs';
+
+const PIN = '246813';
+const FACE_TIMEOUT = 240_000;
+const fakeCamera = (file: string) => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
+
+describe.skipIf(!inject('fixturesPresent'))('online identity check across two origins (needs EIDKIT_FIXTURES)', () => {
+  const fixtures = inject('fixtures');
+  let wallet: Site;
+  let courtA: Site;
+  let courtB: Site;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let trustPath: string;
+  let answerUrl: string | undefined;
+  const requests: Request[] = [];
+  const navigations: string[] = [];
+
+  beforeAll(async () => {
+    wallet = await serveSite();
+    const walletUrl = new URL('/share', wallet.url).href;
+    courtA = (await serveDemoRp({ root: SITE_DIR, walletUrl })) as Site;
+    courtB = (await serveDemoRp({ root: SITE_DIR, walletUrl })) as Site;
+    dir = await mkdtemp(join(tmpdir(), 'eidkit-online-'));
+    browser = await launch(fakeCamera(join(fixtures, 'video/blink-woman-480x512.mjpeg')));
+    context = await browser.newContext({ viewport: PHONE, locale: 'en', acceptDownloads: true });
+    context.on('request', (r) => requests.push(r));
+    // The recorded video can only blink: the fixed (testing) challenge on every origin, shown as such on screen.
+    await context.addInitScript(() => localStorage.setItem('eidkit.dev.challenge', 'blink'));
+    page = await context.newPage();
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([wallet?.close(), courtA?.close(), courtB?.close()]);
+  });
+
+  test('set-up: the citizen enrols in the wallet on W, an issuer issues, the wallet holds the credential', async () => {
+    const { card } = await makeCard(join(fixtures, 'video/blink-woman-480x512.mjpeg'), dir);
+    await page.goto(new URL('/enrol', wallet.url).href);
+    await page.getByTestId('family-name').fill('王');
+    await page.getByTestId('given-name').fill('丽');
+    await page.getByTestId('birth-date').fill('1990-04-12');
+    await page.getByTestId('sex').selectOption('2');
+    await page.getByTestId('document-number').fill(prcIdFor('1990-04-12'));
+    await page.getByTestId('details-next').click();
+    await page.getByTestId('card-front').setInputFiles(card);
+    await page.getByTestId('photos-next').click();
+    await page.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
+    await page.getByTestId('start-face').click();
+    const enrolled = page.getByTestId('enrol-face-result');
+    await enrolled.waitFor({ timeout: FACE_TIMEOUT });
+    expect(await enrolled.getAttribute('data-result')).toBe('match');
+    await page.getByTestId('face-next').click();
+    await page.getByTestId('new-pin').fill(PIN);
+    await page.getByTestId('new-pin-again').fill(PIN);
+    await page.getByTestId('setup-pin').click();
+    await page.getByTestId('make-request').click();
+    await page.getByTestId('request-ready').waitFor({ timeout: 60_000 });
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-request').click();
+    const requestPath = join(dir, 'request.json');
+    await (await download).saveAs(requestPath);
+
+    // The issuer (its desk has its own e2e test): issue for the request's device key and live face template.
+    const req = await openRequest(new Uint8Array(await readFile(requestPath)));
+    expect(req.face?.template).toBeTruthy();
+    const issuer = await createTestIssuer({ id: 'testcity' });
+    const data: EidData = {
+      family_name: req.person.family_name,
+      given_name: req.person.given_name,
+      birth_date: req.person.birth_date,
+      sex: 2,
+      document_number: req.person.document_number,
+      issue_date: '2024-01-01',
+      expiry_date: '2034-01-01',
+      issuing_authority: 'Test City PSB',
+      issuing_country: 'CN',
+      biometric_template_face: { model: req.face!.model, version: req.face!.version, data: fromBase64(req.face!.template) },
+    };
+    const credential = await issueCredential({
+      data,
+      devicePublicKey: devicePoint(req),
+      documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) },
+      status: { uri: issuer.statusUri, index: 5 },
+    });
+    const credentialPath = join(dir, 'credential.eidkit-credential');
+    await writeFile(credentialPath, credential);
+    trustPath = join(dir, 'verifier-trust.json');
+    await writeFile(trustPath, JSON.stringify(makeTrustBundle([issuer.trustListKey.anchor], issuer.trustListBytes, [issuer.statusListBytes])));
+
+    await page.goto(new URL('/wallet', wallet.url).href);
+    await page.getByTestId('pin').fill(PIN);
+    await page.getByTestId('unlock').click();
+    await page.locator('summary', { hasText: 'Add a credential' }).click();
+    await page.getByTestId('credential-upload').setInputFiles(credentialPath);
+    await page.getByTestId('credential-card').waitFor();
+    // Each court's operator installs the trust file (the demo keeps it in the court origin's storage).
+    for (const court of [courtA, courtB]) {
+      await page.goto(court.url);
+      await page.getByTestId('rp-trust-upload').setInputFiles(trustPath);
+      await expect.poll(() => page.getByTestId('rp-trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting');
+    }
+  }, 600_000);
+
+  test('the court on A asks; the wallet on W shows A and the elements, takes the PIN; A verifies, checks the face, fills the form', async () => {
+    expect(trustPath).toBeDefined();
+    await page.goto(courtA.url);
+    await page.getByTestId('ask-wallet').waitFor();
+    const t0 = Date.now();
+    await page.getByTestId('ask-wallet').click();
+    await page.getByTestId('consent').waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(new URL(wallet.url).origin);
+    expect(await page.getByTestId('requester').textContent()).toBe(new URL(courtA.url).origin);
+    expect(await page.getByTestId('purpose').textContent()).toBe('File a case with the Demo District Court');
+    const shown = await page.getByTestId('consent-elements').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-element')));
+    expect(shown).toEqual(['family_name', 'given_name', 'document_number', 'biometric_template_face']);
+    // The request was read once and taken out of the address.
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByTestId('consent-pin').fill(PIN);
+    await page.getByTestId('consent-share').click();
+    await page.waitForURL((u) => u.origin === new URL(courtA.url).origin, { timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('verified');
+    const tVerified = Date.now();
+    // The answer left the address as soon as the page read it.
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByTestId('start-face-check').click();
+    await expect.poll(() => page.getByTestId('case-form').getAttribute('data-filled'), { timeout: FACE_TIMEOUT, interval: 500 }).toBe('true');
+    const tFilled = Date.now();
+    expect(await page.getByTestId('case-family-name').inputValue()).toBe('王');
+    expect(await page.getByTestId('case-given-name').inputValue()).toBe('丽');
+    expect(await page.getByTestId('case-document-number').inputValue()).toBe(prcIdFor('1990-04-12'));
+    expect(await page.getByTestId('case-face').textContent()).toMatch(/^match/);
+    answerUrl = navigations.find((u) => u.includes('#eidkit-response='));
+    expect(answerUrl).toBeDefined();
+    const requestUrl = navigations.find((u) => u.includes('#eidkit-request='))!;
+    console.info(
+      `online timing: button → verified answer ${((tVerified - t0) / 1000).toFixed(1)} s (incl. typing the PIN), ` +
+        `button → filled form ${((tFilled - t0) / 1000).toFixed(1)} s (page's own figure ${await page.getByTestId('case-timing').getAttribute('data-ms')} ms); ` +
+        `request URL ${requestUrl.length} chars, answer URL ${answerUrl!.length} chars`,
+    );
+  }, 600_000);
+
+  test('the same answer replayed to A (into the open page, and as a fresh load) is refused: credential/nonce-replayed', async () => {
+    expect(answerUrl).toBeDefined();
+    // Into the open page (a fragment change, no reload), then as a fresh page load.
+    await page.goto(answerUrl!);
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('invalid');
+    expect(await page.getByTestId('identity-status').textContent()).toContain('credential/nonce-replayed');
+    expect(await page.getByTestId('case-form').getAttribute('data-filled')).toBe('false');
+    await page.goto('about:blank');
+    await page.goto(answerUrl!);
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('invalid');
+    expect(await page.getByTestId('identity-status').textContent()).toContain('credential/nonce-replayed');
+    expect(await page.getByTestId('case-form').getAttribute('data-filled')).not.toBe('true');
+  }, 60_000);
+
+  test('the same answer delivered to another court on B is refused: credential/origin-mismatch', async () => {
+    const atB = new URL(courtB.url);
+    atB.hash = new URL(answerUrl!).hash;
+    await page.goto(atB.href);
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('invalid');
+    expect(await page.getByTestId('identity-status').textContent()).toContain('credential/origin-mismatch');
+  }, 60_000);
+
+  test('phishing: B sends the citizen to the wallet with a request whose answer would go to A; the wallet refuses, sends nothing', async () => {
+    await page.goto(courtB.url);
+    const phish = webRequestUrl(new URL('/share', wallet.url).href, createWebRequest({ elements: ['family_name', 'document_number'], returnUrl: courtA.url }));
+    const before = navigations.length;
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      a.referrerPolicy = 'origin';
+      document.body.append(a);
+      a.click();
+    }, phish);
+    const refused = page.getByTestId('share-refused');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.getAttribute('data-code')).toBe('wallet/requester-mismatch');
+    await page.waitForTimeout(1000);
+    expect(navigations.slice(before).filter((u) => new URL(u).origin === new URL(courtA.url).origin)).toEqual([]);
+    // The same request with the referrer suppressed: the wallet cannot tell who asks, and refuses too.
+    await page.goto(courtB.url);
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      a.referrerPolicy = 'no-referrer';
+      document.body.append(a);
+      a.click();
+    }, phish);
+    await page.getByTestId('share-refused').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('share-refused').getAttribute('data-code')).toBe('wallet/requester-unknown');
+  }, 120_000);
+
+  test('privacy: only page loads crossed the network (GETs of the sites’ own files); no request carried data', () => {
+    const origins = new Set([wallet.url, courtA.url, courtB.url].map((u) => new URL(u).origin));
+    const bad = requests
+      .map((r) => ({ method: r.method(), url: r.url(), body: r.postDataBuffer() }))
+      .filter((r) => {
+        if (r.url.startsWith('blob:') || r.url.startsWith('data:')) return false;
+        const u = new URL(r.url);
+        const ownFile = /^\/(|index\.html|share|wallet|enrol|sw\.js|manifest\.webmanifest|icon\.svg|icons\/[\w.-]+|assets\/[\w.-]+|models\/[\w.-]+|trust\/verifier-trust\.json|rp\/config\.json)$/.test(u.pathname);
+        return !origins.has(u.origin) || r.method !== 'GET' || r.body !== null || u.search !== '' || !ownFile;
+      });
+    expect(bad).toEqual([]);
+    // Fragments never reach a server, and no answer or request appears in any request URL.
+    expect(requests.filter((r) => /eidkit-(request|response)/.test(r.url()))).toEqual([]);
+    expect(requests.length).toBeGreaterThan(20);
+  });
+});

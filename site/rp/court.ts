@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     face: {
       engine: faceEngine,
       passive: passiveScorer,
-      session: () => createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: 30_000 } } : {}),
+      session: () => createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: 30_000, reactionWindowMs: 30_000 } } : {}),
     },
     onResult: (r) => fill(form, r),
   });

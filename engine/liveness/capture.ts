@@ -1,7 +1,8 @@
 import { EidkitError } from '../errors.ts';
-import type { FaceEngine } from '../face/index.ts';
+import type { Box, FaceEngine } from '../face/index.ts';
 import type { LivenessDecision, LivenessSignals } from './decide.ts';
 import { LIVENESS_ANALYSIS, livenessFrame } from './from-face.ts';
+import { lightKindFor, startLightCheck, type LightCaptureOptions, type LightRun } from './light-capture.ts';
 import type { PassiveScorer } from './passive.ts';
 import type { LivenessProgress, LivenessSession } from './session.ts';
 import type { PassiveScores } from './types.ts';
@@ -63,6 +64,12 @@ export interface LivenessCaptureOptions {
   readonly template?: boolean;
   /** Stop the camera tracks when done (default true). */
   readonly stopCamera?: boolean;
+  /**
+   * Run the light challenge once a face is seen (light-capture.ts): screen colours for a front camera (give `paint`),
+   * the torch for a rear one where the track offers it. The challenge's prompts wait until it is over. Where it
+   * cannot run, the decision lists it under `notRun` (never as passed).
+   */
+  readonly light?: LightCaptureOptions;
   readonly signal?: AbortSignal;
 }
 
@@ -92,6 +99,10 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
   let tracking = false;
   let template: Uint8Array | undefined;
   const started = performance.now();
+  let lastBox: Box | undefined;
+  let light: LightRun | undefined;
+  const lightKind = options.light ? lightKindFor(stream, options.light) : undefined;
+  if (lightKind && typeof lightKind !== 'string') session.addSignal('light', { ran: false, ...(lightKind.kind ? { kind: lightKind.kind } : {}), why: lightKind.notRun });
   try {
     if (!ownVideo) await ensurePlaying(video, stream, options.signal);
     else if (video.readyState < 2) await playing(video, options.signal);
@@ -122,6 +133,11 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
         const analysis = await face.analyse(frame, { ...LIVENESS_ANALYSIS, embed: session.wantsEmbedding(t), maxAnalysed: 1 });
         const box = analysis.faces[0]?.detection.box;
         tracking = box !== undefined;
+        if (box) lastBox = box;
+        if (box && !light && typeof lightKind === 'string') {
+          light = startLightCheck({ kind: lightKind, stream, video, options: options.light!, clock: () => performance.now() - started, box: () => lastBox });
+          session.holdPrompts(light.until, 'hold-still-light');
+        }
         if (forPassive && box) {
           scores = await passive!.scoreFrame(forPassive, box);
           lastPassive = t;
@@ -136,6 +152,8 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
         forPassive?.close();
       }
     }
+    if (light) session.addSignal('light', await light.result);
+    else if (typeof lightKind === 'string') session.addSignal('light', { ran: false, kind: lightKind, why: 'no-face' });
     if (options.template && session.decide().live) {
       await nextVideoFrame(video);
       const t = performance.now() - started;
@@ -146,6 +164,7 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
       if (result.template) template = result.template;
     }
   } finally {
+    light?.stop();
     if (options.stopCamera ?? true) for (const track of stream.getTracks()) track.stop();
     if (ownVideo) video.srcObject = null;
   }

@@ -62,4 +62,5 @@ export { MJPEG_FPS, joinMjpeg, splitMjpeg } from './mjpeg.ts';
 export { parseEvalManifest, type EvalManifestEntry } from './manifest.ts';
 export { padMetrics, type ErrorRate, type EvaluatedEntry, type PadMetrics } from './evaluation.ts';
 export { seededRandom, secureSeed, type Random } from './random.ts';
+export { lightKindFor, startLightCheck, type LightCaptureOptions, type LightRun } from './light-capture.ts';
 export { openCamera, runLivenessCapture, type LivenessCaptureOptions, type LivenessCaptureResult } from './capture.ts';

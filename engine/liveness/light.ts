@@ -53,11 +53,11 @@ export type LightSignal =
   | {
       readonly ran: false;
       readonly kind?: LightKind;
-      /** Stable code of why it could not run: no-torch, no-screen, too-few-frames, no-background, declined. */
+      /** Stable code of why it could not run: no-torch, no-screen, no-face, too-few-frames, declined. */
       readonly why: LightNotRun;
     };
 
-export type LightNotRun = 'no-torch' | 'no-screen' | 'too-few-frames' | 'no-background' | 'declined';
+export type LightNotRun = 'no-torch' | 'no-screen' | 'no-face' | 'too-few-frames' | 'declined';
 
 export const LIGHT_TIMING = {
   /** Screen colours per check; each differs from the one before. */

@@ -220,6 +220,8 @@ export interface LivenessReason {
   readonly message: string;
   /** For challenge-failed: the action that was not seen. */
   readonly action?: Action;
+  /** For challenge-failed: begun too early, too late, or not complete in time. */
+  readonly failure?: StepFailure;
 }
 
 export interface LivenessDecision {
@@ -277,6 +279,7 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
           : c.failure === 'late' ? `We did not see you begin to ${ACTION_WORDS[action]} in time after we asked.`
           : `We could not see you ${ACTION_WORDS[action]}.`,
         ...(action ? { action } : {}),
+        ...(c.failure ? { failure: c.failure } : {}),
       });
     }
     // Distinct actions: a person fidgeting turns the same way twice; a replay cycling through every action does not.

@@ -53,10 +53,10 @@ export interface LivenessSession {
   /** Feeds one analysed frame (in time order); returns what to tell the user now. */
   push(frame: LivenessFrame): LivenessProgress;
   /**
-   * The person cannot do the action asked now: ask another, drawn at random (ChallengeRunner.swap). Returns false when
-   * none is left or the session is passive or done.
+   * The person cannot do the action asked now: ask another, drawn at random (ChallengeRunner.swap), at `t` (default:
+   * the last frame's time). Returns false when none is left or the session is passive or done.
    */
-  swapAction(t: number): boolean;
+  swapAction(t?: number): boolean;
   /** Asks no action before `t` (the frames' clock); `code` is the guidance meanwhile. The light check holds this way. */
   holdPrompts(t: number, code?: GuidanceCode): void;
   /** Records an extra signal measured at the edge (the light check); it joins signals() and the decision. */
@@ -182,7 +182,7 @@ export function createLivenessSession(options: LivenessSessionOptions = {}): Liv
       return runner ? runner.actions : actions;
     },
     swapAction(t) {
-      return !done && runner ? runner.swap(t) : false;
+      return !done && runner ? runner.swap(t ?? last) : false;
     },
     holdPrompts(t, code) {
       runner?.hold(t, code);

@@ -3,10 +3,18 @@ import type { Match } from '../../engine/face/index.ts';
 import type { LivenessDecision } from '../../engine/liveness/index.ts';
 import { t } from '../i18n/i18n.ts';
 
-/** Liveness reasons in the reader's language ("we could not see the person blink"). */
+/** Liveness reasons as sentences in the reader's language ("We could not see you blink."). */
 export function reasonText(r: LivenessDecision['reasons'][number]): string {
-  if (r.code === 'challenge-failed' && r.action) return t().face.notSeen((t().face.actions as Record<string, string>)[r.action] ?? r.action);
+  if (r.code === 'challenge-failed' && r.action) {
+    const action = (t().face.actions as Record<string, string>)[r.action] ?? r.action;
+    return r.failure === 'early' ? t().face.tooEarly(action) : r.failure === 'late' ? t().face.tooLate(action) : t().face.notSeen(action);
+  }
   return (t().face.reasons as Record<string, string>)[r.code] ?? r.message;
+}
+
+/** Checks that could not run on this device, as sentences (never shown as passed). */
+export function notRunText(n: NonNullable<LivenessDecision['notRun']>[number]): string {
+  return (t().face.notRun as Record<string, string>)[n.why] ?? n.why;
 }
 
 /** The outcome of a face check: liveness first (a photo must never "match"), then the comparison. */
@@ -25,11 +33,37 @@ export function FaceResult(props: { decision: LivenessDecision; match?: Match; e
         </Show>
         <Show when={props.error}>{(m) => <p>{m()}</p>}</Show>
         <Show when={!props.decision.live}>
+          {/* A refusal gives its reasons, not a confidence figure. */}
+          <p>{t().faceCheck.why}</p>
           <ul>
             <For each={props.decision.reasons}>{(r) => <li data-reason={r.code}>{reasonText(r)}</li>}</For>
           </ul>
         </Show>
-        <p class="counts">{t().faceCheck.liveness(props.decision.live, Math.round(props.decision.confidence * 100))}</p>
+        <Show when={props.decision.live}>
+          <p class="counts">{t().faceCheck.liveness(true, Math.round(props.decision.confidence * 100))}</p>
+        </Show>
+        <For each={props.decision.notRun ?? []}>
+          {(n) => (
+            <p class="hint" data-not-run={n.check} data-why={n.why}>
+              {notRunText(n)}
+            </p>
+          )}
+        </For>
+      </div>
+    </div>
+  );
+}
+
+/** A verifier's own check of the person, recorded as that: never shown as an automatic liveness pass. */
+export function PersonCheckResult(props: { at: Date }) {
+  return (
+    <div class="verdict verdict-warning" role="status" data-testid="face-result" data-result="person">
+      <span class="verdict-icon" aria-hidden="true">
+        !
+      </span>
+      <div>
+        <h3>{t().faceCheck.results.person}</h3>
+        <p>{t().faceCheck.byPersonDone(props.at.toLocaleTimeString())}</p>
       </div>
     </div>
   );

@@ -4,8 +4,11 @@ import {
   openCamera,
   runLivenessCapture,
   type GuidanceCode,
+  type LightCaptureOptions,
   type LivenessCaptureResult,
   type LivenessProgress,
+  type LivenessSession,
+  type Rgb,
 } from '../../engine/liveness/index.ts';
 import { formatBytes, t } from '../i18n/i18n.ts';
 import { fixedChallenge } from '../lib/dev-settings.ts';
@@ -38,6 +41,10 @@ export function LiveCapture(props: {
   const [progress, setProgress] = createSignal<LivenessProgress>();
   const [error, setError] = createSignal<string>();
   const [stats, setStats] = createSignal<{ frames: number; fps: number }>();
+  /** The light check's colour on screen now (front camera), or none. */
+  const [flash, setFlash] = createSignal<Rgb>();
+  const [skipFlashes, setSkipFlashes] = createSignal(false);
+  let session: LivenessSession | undefined;
   let abort: AbortController | undefined;
   const fixed = fixedChallenge();
   onCleanup(() => abort?.abort());
@@ -53,21 +60,30 @@ export function LiveCapture(props: {
       video.srcObject = stream;
       await video.play().catch(() => undefined);
       setPhase('running');
+      session = createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: FIXED_STEP_TIMEOUT_MS, reactionWindowMs: FIXED_STEP_TIMEOUT_MS } } : {});
+      // The light check: screen colours lighting the face for a front camera, the torch (where the camera has one)
+      // for a rear one. Skipped on request; the decision then says it did not run.
+      let light: LightCaptureOptions | undefined;
+      if (skipFlashes() && props.facing === 'user') session.addSignal('light', { ran: false, kind: 'screen', why: 'declined' });
+      else light = props.facing === 'user' ? { kind: 'screen', paint: setFlash } : { kind: 'torch' };
       const result = await runLivenessCapture({
         stream,
         face,
         passive,
-        session: createLivenessSession(fixed ? { challenge: fixed, timing: { stepTimeoutMs: FIXED_STEP_TIMEOUT_MS, reactionWindowMs: FIXED_STEP_TIMEOUT_MS } } : {}),
+        session,
         video,
         template: true,
         signal: abort.signal,
         onProgress: setProgress,
+        ...(light ? { light } : {}),
       });
+      setFlash(undefined);
       video.srcObject = null;
       setPhase('idle');
       setStats({ frames: result.analysedFrames, fps: result.fps });
       props.onResult(result);
     } catch (e) {
+      setFlash(undefined);
       video.srcObject = null;
       const code = (e as { code?: string }).code ?? '';
       if (code === 'liveness/aborted') return;
@@ -83,6 +99,16 @@ export function LiveCapture(props: {
     return t().face.guidance[g.code as GuidanceCode] ?? g.text;
   };
   const models = () => faceModelProgress();
+  const ring = () => {
+    const w = progress()?.challenge?.window;
+    return w ? Math.max(0, Math.min(1, w.remainingMs / w.totalMs)) : undefined;
+  };
+  const stepText = () => {
+    const c = progress()?.challenge;
+    if (!c) return '';
+    const n = Math.min(c.step + 1, c.actions.length);
+    return c.window ? t().face.window(c.window.kind, n, c.actions.length, Math.ceil(c.window.remainingMs / 1000)) : t().face.waiting(n, c.actions.length);
+  };
 
   return (
     <div
@@ -96,6 +122,12 @@ export function LiveCapture(props: {
         <video ref={video} muted playsinline aria-label={t().face.preview} />
         <Show when={phase() === 'running'}>
           <div class="face-oval" aria-hidden="true" />
+          <Show when={ring() !== undefined}>
+            {/* The reaction window as a ring round the oval that empties: first the time to begin, then to finish. */}
+            <svg class="window-ring" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true" data-testid="window-ring" data-remaining={ring()!.toFixed(2)}>
+              <ellipse cx="50" cy="48" rx="33" ry="36" pathLength="100" stroke-dasharray="100" stroke-dashoffset={100 * (1 - ring()!)} vector-effect="non-scaling-stroke" />
+            </svg>
+          </Show>
         </Show>
         <Show when={phase() !== 'running'}>
           <div class="viewfinder-idle">
@@ -115,12 +147,36 @@ export function LiveCapture(props: {
         </p>
         <Show when={progress()?.challenge}>
           {(c) => (
-            <div class="challenge-progress">
-              <progress max="1" value={c().progress} aria-label={t().face.stepProgress} />
-              <span class="hint">{t().face.step(Math.min(c().step + 1, c().actions.length), c().actions.length, Math.ceil(c().remainingMs / 1000))}</span>
-            </div>
+            <>
+              <div class="challenge-progress">
+                <progress max="1" value={c().progress} aria-label={t().face.stepProgress} />
+                <span class="hint" data-testid="step-text">{stepText()}</span>
+              </div>
+              <Show when={c().phase === 'prompt' && c().canSwap}>
+                <p class="swap">
+                  <button type="button" onClick={() => session?.swapAction()} data-testid="swap-action">
+                    {t().face.swap}
+                  </button>{' '}
+                  <span class="hint">{t().face.swapHint}</span>
+                </p>
+              </Show>
+            </>
           )}
         </Show>
+      </Show>
+      <Show when={flash()}>
+        {(c) => (
+          <div class="light-flash" style={{ background: `rgb(${c().map((v) => Math.round(v * 255)).join(',')})` }} data-testid="light-flash">
+            <p>{t().face.guidance['hold-still-light']}</p>
+          </div>
+        )}
+      </Show>
+      <Show when={phase() === 'idle' && props.facing === 'user'}>
+        <p class="hint">{t().face.lightNotice}</p>
+        <label class="choice">
+          <input type="checkbox" checked={skipFlashes()} onChange={(e) => setSkipFlashes(e.currentTarget.checked)} data-testid="skip-flashes" />
+          <span>{t().face.lightOptOut}</span>
+        </label>
       </Show>
       <Show when={fixed}>
         {(actions) => (

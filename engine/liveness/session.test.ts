@@ -59,7 +59,7 @@ describe('liveness session (active)', () => {
     const session = createLivenessSession({ challenge: ['blink', 'turn-left'], timing: SCRIPTED_TIMING });
     const decision = feed(session, sequence(10, 10, () => ({ flat: true })));
     expect(decision.live).toBe(false);
-    expect(decision.reasons).toEqual([{ code: 'challenge-failed', message: 'We could not see you blink.', action: 'blink' }]);
+    expect(decision.reasons).toEqual([{ code: 'challenge-failed', message: 'We could not see you blink.', action: 'blink', failure: 'timeout' }]);
     expect(decision.confidence).toBe(1);
   });
 

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { EidkitError } from '../errors.ts';
 import type { ModelSource } from './model-source.ts';
 import { manifest, type Manifest } from './manifest.ts';
@@ -27,11 +29,28 @@ export function dirSource(dir: string): ModelSource {
  */
 export function packageSource(from: Manifest = manifest): ModelSource {
   const require = createRequire(import.meta.url);
+  const installed = (pkg: string): string | undefined => {
+    try {
+      return dirname(require.resolve(`${pkg}/package.json`));
+    } catch {
+      return undefined;
+    }
+  };
   // Derived entries are computed once per source from their source entry's verified files.
   const derived = new Map<string, Promise<Map<string, Uint8Array>>>();
   const source: ModelSource = {
     describe: 'installed npm packages',
     async read(entry, file, onBytes) {
+      // The published package carries the default models (and the derived ones, already derived) in dist/models, so an
+      // install needs no model package (and none of its tooling). A model package that is installed wins.
+      if (!installed(entry.package)) {
+        const shipped = join(PACKAGED_MODELS, file.name);
+        if (existsSync(shipped)) {
+          const bytes = await readOrExplain(shipped, file.name);
+          onBytes?.(bytes.length);
+          return bytes;
+        }
+      }
       if (entry.derivedFrom) {
         let files = derived.get(entry.id);
         if (!files) {
@@ -46,11 +65,10 @@ export function packageSource(from: Manifest = manifest): ModelSource {
         onBytes?.(bytes.length);
         return bytes;
       }
-      let root: string;
-      try {
-        root = dirname(require.resolve(`${entry.package}/package.json`));
-      } catch (cause) {
-        throw new EidkitError('runtime/model-package-missing', `The npm package ${entry.package} is not installed; run npm install.`, { package: entry.package }, { cause });
+      const root = installed(entry.package);
+      if (!root) {
+        const hint = entry.optional ? ` ${entry.id} is optional and not shipped with eidkit: npm install ${entry.package}.` : ' Run npm install.';
+        throw new EidkitError('runtime/model-package-missing', `The npm package ${entry.package} is not installed and eidkit's own copy of ${file.name} is missing.${hint}`, { package: entry.package });
       }
       const bytes = await readOrExplain(join(root, entry.dir, file.name), file.name);
       onBytes?.(bytes.length);
@@ -59,6 +77,9 @@ export function packageSource(from: Manifest = manifest): ModelSource {
   };
   return source;
 }
+
+/** dist/models of the installed package (this file is dist/engine/runtime/node-source.js there). */
+const PACKAGED_MODELS = fileURLToPath(new URL('../../models/', import.meta.url));
 
 async function readOrExplain(path: string, name: string): Promise<Uint8Array> {
   try {

@@ -64,6 +64,10 @@ export async function buildEngine({ tolerateTypeErrors = false } = {}) {
   }
   // `build --engine` emits despite a type error (a quick local build); `npm test` type-checks strictly.
   if (code !== 0) console.warn('⚠ the engine has type errors; JavaScript was emitted anyway. Run npm test to see them.');
+  // tfjs is vendored into dist/vendor and the built engine relinked to it (scripts/lib/vendor.mjs).
+  const { vendorTfjs, relinkEngine } = await import('./vendor.mjs');
+  await vendorTfjs(ROOT);
+  await relinkEngine(ROOT);
   // The published workers are self-contained bundles (tfjs inside): tsc's per-file output is replaced.
   const { bundleWorkers } = await import('./bundle.mjs');
   const sizes = await bundleWorkers(ROOT);

@@ -1,6 +1,5 @@
 import { EidkitError } from '../errors.ts';
 import type { FaceEngine, FaceEngineOptions } from './engine.ts';
-import { createLocalFaceEngine } from './local-engine.ts';
 import { createWorkerFaceEngine } from './worker-engine.ts';
 
 export type {
@@ -48,5 +47,24 @@ export function createFaceEngine(options: FaceEngineOptions & { readonly worker?
   const { worker, ...rest } = options;
   if (worker) return createWorkerFaceEngine(worker, rest);
   if (!rest.models) throw new EidkitError('face/no-models', 'createFaceEngine needs `models`: a base URL or a ModelSource.');
-  return createLocalFaceEngine(rest);
+  return lazyLocalEngine(rest);
+}
+
+/**
+ * The in-process engine, loaded on first use: a page that hands the work to a worker then never loads tfjs on its main
+ * thread (bundlers split the dynamic import into its own chunk).
+ */
+function lazyLocalEngine(options: FaceEngineOptions): FaceEngine {
+  let engine: Promise<FaceEngine> | undefined;
+  const get = (): Promise<FaceEngine> => (engine ??= import('./local-engine.ts').then((m) => m.createLocalFaceEngine(options)));
+  return {
+    ready: () => get().then((e) => e.ready()),
+    detectFaces: (frame, o) => get().then((e) => e.detectFaces(frame, o)),
+    analyse: (frame, o) => get().then((e) => e.analyse(frame, o)),
+    template: (frame, o) => get().then((e) => e.template(frame, o)),
+    enrol: (frames, o) => get().then((e) => e.enrol(frames, o)),
+    dispose: async () => {
+      if (engine) await (await engine).dispose();
+    },
+  };
 }

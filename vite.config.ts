@@ -67,7 +67,7 @@ export default defineConfig({
           root,
           environment: 'node',
           include: ['engine/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.browser.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           provide: { fixtures, fixturesPresent: existsSync(fixtures) },
           // The interop test's @auth0/mdl uses cbor-x, whose optional native 'cbor-extract' is overridden with an empty
           // package (package.json "overrides": no native code in the tree). This makes cbor-x skip it, using its JS decoder.
@@ -103,7 +103,7 @@ export default defineConfig({
           name: 'e2e',
           root,
           environment: 'node',
-          include: ['site/**/*.e2e.test.ts'],
+          include: ['site/**/*.e2e.test.ts', 'scripts/**/*.e2e.test.ts'],
           provide: { fixtures, fixturesPresent: existsSync(fixtures) },
           testTimeout: 300_000,
           hookTimeout: 300_000,

@@ -142,3 +142,20 @@ test.skipIf(!haveCamera)('the same snippet detects a face in a Vite production b
     await site.close();
   }
 });
+
+test.skipIf(!haveCamera)('in-process on the main thread (no worker), the built page detects a face and scores it for liveness', async () => {
+  const out = join(app, 'dist-inprocess');
+  // Only the second page needs naming as an entry; the package itself still needs no config.
+  await build({ root: app, configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(app, 'inprocess.html') } } });
+  const site = (await serve({ root: out, port: 0 })) as { url: string; close(): Promise<void> };
+  try {
+    const r = (await runSnippet(new URL('inprocess.html', site.url).href)) as Found & { scores?: { antispoof?: number; liveness: number } };
+    expect(r.info.host).toBe('in-process');
+    expect(r.info.backend).toBe('wasm');
+    expect(r.found.length).toBe(1);
+    expect(r.scores?.liveness).toBeGreaterThanOrEqual(0);
+    expect(r.scores?.liveness).toBeLessThanOrEqual(1);
+  } finally {
+    await site.close();
+  }
+});

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Point } from './types.ts';
+import type { OnnxRunner } from '../runtime/onnx-run.ts';
 
 /** The embedding networks the engine can run. Only one is the product default (see DEFAULT_EMBEDDER); the others are
  * kept for the accuracy harness, which chose the default by measurement (site/docs/face.md). */
-export type EmbedderId = 'faceres' | 'faceres-deep' | 'dlib';
+export type EmbedderId = 'faceres' | 'faceres-deep' | 'dlib' | 'fr-feature' | 'fr-feature-float' | 'fr-feature-sdk';
 
 export interface EmbedderSpec {
   readonly id: EmbedderId;
@@ -26,6 +27,8 @@ export interface EmbedderSpec {
  */
 export type CropAlignment =
   | { readonly kind: 'five-points'; readonly points: readonly Point[] }
+  /** FacePlugin's SDK: an exact affine map of three points (the eye centres and the nose tip) onto the first three. */
+  | { readonly kind: 'three-points-affine'; readonly points: readonly Point[] }
   | { readonly kind: 'mesh'; readonly indices: readonly number[]; readonly points: readonly Point[] };
 
 /**
@@ -79,7 +82,16 @@ export const EMBEDDERS: Readonly<Record<EmbedderId, EmbedderSpec>> = {
   // The default. dlib's own 51-point chip alignment and the mirror average were each measured on lfw-dev fold 1
   // (allPairs TAR@1e-3: five-point fit 87.5 %, + mirror 90.8 %, + 51-point fit 91.2 %); site/docs/face.md.
   dlib: { id: 'dlib', modelId: 'face-api-recognition', size: 150, dims: 128, alignment: DLIB_CHIP_51, mirror: true },
+  // FacePlugin's MobileFaceNet (ArcFace-class, 512-d), on ArcFace's own 112x112 five-point template, weights uint8.
+  'fr-feature': { id: 'fr-feature', modelId: 'fr-feature', size: 112, dims: 512, alignment: { kind: 'five-points', points: ARCFACE_5 }, mirror: true },
+  // The same network with its float weights, read from the ONNX file at load time (the uint8 copy's reference).
+  'fr-feature-float': { id: 'fr-feature-float', modelId: 'fr-feature-onnx', size: 112, dims: 512, alignment: { kind: 'five-points', points: ARCFACE_5 }, mirror: true },
+  // As FacePlugin's SDK frames it: a three-point affine (eyes, nose tip), no mirror view. For the comparison only.
+  'fr-feature-sdk': { id: 'fr-feature-sdk', modelId: 'fr-feature-onnx', size: 112, dims: 512, alignment: { kind: 'three-points-affine', points: ARCFACE_5.slice(0, 3) } },
 };
+
+/** The embedders that run an ONNX graph through onnx-run.ts. */
+export const isOnnxEmbedder = (spec: EmbedderSpec): boolean => spec.id.startsWith('fr-feature');
 
 export interface Embedder {
   readonly spec: EmbedderSpec;
@@ -115,6 +127,27 @@ export function faceResEmbedder(spec: EmbedderSpec, model: GraphModel): Embedder
       return data;
     },
     dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * An ONNX embedding graph run by our reader (engine/runtime/onnx-run.ts) on the engine's tfjs: FacePlugin's
+ * MobileFaceNet takes RGB as (x - 127) / 128 (its SDK's own normalisation). With `spec.mirror` the batch holds the
+ * crop and its mirror image, and their unit descriptors are summed.
+ */
+export function onnxEmbedder(spec: EmbedderSpec, runner: OnnxRunner): Embedder {
+  return {
+    spec,
+    async embed(crops) {
+      const result = tf.tidy(() => {
+        const out = runner.run(tf.div(tf.sub(crops, 127), 128) as tf.Tensor4D);
+        return combineViews(tf.reshape(out, [crops.shape[0], spec.dims]));
+      });
+      const data = (await result.data()) as Float32Array;
+      result.dispose();
+      return data;
+    },
+    dispose: () => runner.dispose(),
   };
 }
 

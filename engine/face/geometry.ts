@@ -88,6 +88,26 @@ export function similarityFit(from: readonly Point[], to: readonly Point[]): Aff
   return [a, -b, ux - (a * mx - b * my), b, a, uy - (b * mx + a * my)];
 }
 
+/**
+ * The affine map taking three points exactly onto three others (what OpenCV's getAffineTransform computes; FacePlugin's
+ * SDK aligns its crops this way). Shear and uneven scale follow the landmarks' noise, unlike similarityFit.
+ */
+export function affineFit3(from: readonly Point[], to: readonly Point[]): Affine {
+  if (from.length !== 3 || to.length !== 3) throw new RangeError('affineFit3 needs three matching points');
+  const [[x0, y0], [x1, y1], [x2, y2]] = from as [Point, Point, Point];
+  const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
+  if (!(Math.abs(det) > 1e-12)) throw new RangeError('affineFit3: source points are collinear');
+  // Solve [u] = [a b c] [x y 1]^T for each output coordinate by Cramer's rule on the differences from point 0.
+  const solve = (u0: number, u1: number, u2: number): [number, number, number] => {
+    const a = ((u1 - u0) * (y2 - y0) - (u2 - u0) * (y1 - y0)) / det;
+    const b = ((x1 - x0) * (u2 - u0) - (x2 - x0) * (u1 - u0)) / det;
+    return [a, b, u0 - a * x0 - b * y0];
+  };
+  const [a, b, c] = solve(to[0]![0], to[1]![0], to[2]![0]);
+  const [d, e, f] = solve(to[0]![1], to[1]![1], to[2]![1]);
+  return [a, b, c, d, e, f];
+}
+
 /** Uniform scale factor of a similarity (or the geometric mean scale of a general affine map). */
 export function scaleOf(m: Affine): number {
   return Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3]));

@@ -10,7 +10,8 @@ import { concatBytes } from '../runtime/bytes.ts';
 import { EidkitError } from '../errors.ts';
 import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
-import { EMBEDDERS, dlibEmbedder, faceResEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
+import { EMBEDDERS, dlibEmbedder, faceResEmbedder, isOnnxEmbedder, onnxEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
+import { loadOnnxProgram } from '../runtime/load-onnx.ts';
 import { analyseFrame, scaleDetection, scaleFrameFaces } from './pipeline.ts';
 import { sampleFrame } from './sample.ts';
 import { judgeQuality, LIVE_CAPTURE_POLICY } from './quality.ts';
@@ -45,6 +46,7 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     once('embedder', async () => {
       const spec = EMBEDDERS[embedderId];
       if (spec.id === 'dlib') return dlibEmbedder(spec, await loadWeights(spec.modelId, source, options.onProgress));
+      if (isOnnxEmbedder(spec)) return onnxEmbedder(spec, await loadOnnxProgram(spec.modelId, source, options.onProgress));
       return faceResEmbedder(spec, await graph(spec.modelId));
     });
   const wasmBase = typeof options.models === 'string' ? options.models : undefined;

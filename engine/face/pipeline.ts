@@ -3,7 +3,7 @@ import type { BlazeFaceDetector, DetectOptions } from './blazeface.ts';
 import { cropPixels, resizeAlignedCorners, sampleCrop, type FrameRaster } from './crop.ts';
 import { cropsAgree, FaceMeshModel, meshCropFor, meshCropFromMesh, point, type Mesh } from './facemesh.ts';
 import { zoomedTemplate, type CropAlignment, type Embedder } from './embedders.ts';
-import { invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
+import { affineFit3, invert, scaleOf, similarityFit, type Affine } from './geometry.ts';
 import { eyeAspectRatio, fivePoints, interEyeDistance } from './landmarks.ts';
 import { headPose, type HeadPose } from './pose.ts';
 import { faceImageStats, type FaceImageStats } from './image-stats.ts';
@@ -140,6 +140,7 @@ export function cropAlignment(mesh: Mesh, alignment: CropAlignment, size: number
     from = [p.rightEye, p.leftEye, p.noseTip, p.mouthRight, p.mouthLeft];
   }
   const to = alignment.points.map(([x, y]) => [x * size, y * size] as Point);
+  if (alignment.kind === 'three-points-affine') return invert(affineFit3(from.slice(0, 3), to));
   return invert(similarityFit(from, to));
 }
 

@@ -33,9 +33,9 @@ export const TEMPLATE_HEADER_BYTES = 12;
 export const TEMPLATE_MAX_BYTES = 256;
 const MAGIC = [0x46, 0x54] as const;
 
-export const MODEL_CODES: Readonly<Record<EmbedderId, number>> = { faceres: 1, 'faceres-deep': 2, dlib: 3 };
+export const MODEL_CODES: Readonly<Record<EmbedderId, number>> = { faceres: 1, 'faceres-deep': 2, dlib: 3, 'fr-feature': 4, 'fr-feature-float': 5, 'fr-feature-sdk': 6 };
 /** Bumped whenever the weights behind an id change (a new human-models release), so old templates are refused. */
-export const MODEL_VERSIONS: Readonly<Record<EmbedderId, number>> = { faceres: 1, 'faceres-deep': 1, dlib: 1 };
+export const MODEL_VERSIONS: Readonly<Record<EmbedderId, number>> = { faceres: 1, 'faceres-deep': 1, dlib: 1, 'fr-feature': 1, 'fr-feature-float': 1, 'fr-feature-sdk': 1 };
 
 export interface TemplateHeader {
   readonly format: number;

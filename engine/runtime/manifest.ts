@@ -22,16 +22,20 @@ export interface ManifestEntry {
    */
   readonly optional?: boolean;
   /**
-   * Files not shipped by any package but computed from another entry's pinned files (derive.ts): its weights
-   * re-quantised to uint8. `package` and `dir` are the source's. The result is pinned like any file, so a derivation
-   * that changed its output would be refused.
+   * Files not shipped by any package but computed from another entry's pinned files (derive.ts): an ONNX graph read
+   * into the op program tfjs runs (`convert`), and/or weights re-quantised to uint8. `package` and `dir` are the
+   * source's. The result is pinned like any file, so a derivation that changed its output would be refused.
    */
-  readonly derivedFrom?: { readonly id: string; readonly quantise: { readonly dtype: 'uint8'; readonly minElements: number } };
+  readonly derivedFrom?: {
+    readonly id: string;
+    readonly convert?: 'onnx-program';
+    readonly quantise?: { readonly dtype: 'uint8'; readonly minElements: number };
+  };
 }
 
 export interface ModelEntry extends ManifestEntry {
   readonly task: string;
-  readonly format: 'tfjs-graph' | 'tfjs-layers' | 'tfjs-weights';
+  readonly format: 'tfjs-graph' | 'tfjs-layers' | 'tfjs-weights' | 'onnx' | 'onnx-program';
   readonly input: { readonly shape: readonly number[]; readonly range: readonly [number, number]; readonly layout: string };
   readonly output: string;
   readonly provenance: string;

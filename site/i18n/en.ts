@@ -529,6 +529,7 @@ const catalogue = {
       'no-face': 'The light check did not run: no face was in view.',
       'too-few-frames': 'The light check did not run: the camera gave too few frames.',
       declined: 'The light check did not run: the colour flashes were skipped.',
+      disabled: 'The light check did not run: a testing setting turned it off.',
     },
     errors: {
       'liveness/camera-denied': 'Camera access was refused. Allow the camera for this site and try again.',

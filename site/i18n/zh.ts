@@ -527,6 +527,7 @@ export const zh: Messages = {
       'no-face': '光线检查没有进行：画面中没有人脸。',
       'too-few-frames': '光线检查没有进行：摄像头提供的画面太少。',
       declined: '光线检查没有进行：已跳过颜色闪烁。',
+      disabled: '光线检查没有进行：测试设置关闭了它。',
     },
     errors: {
       'liveness/camera-denied': '摄像头权限被拒绝。请允许本网站使用摄像头后重试。',

@@ -15,14 +15,17 @@ export interface SyntheticCameraOptions {
   readonly fps?: number;
 }
 
-const OWN_LIGHT: readonly Rgb[] = [
-  [1, 0.8, 0.8],
-  [0.8, 1, 0.85],
-  [0.85, 0.85, 1],
-  [1, 1, 0.8],
-];
-
+/**
+ * Self-contained (no outside references), so a test can also install it in a page as an init script
+ * (`syntheticCamera.toString()`).
+ */
 export function syntheticCamera(o: SyntheticCameraOptions): { stream: MediaStream; stop(): void } {
+  const OWN_LIGHT: readonly Rgb[] = [
+    [1, 0.8, 0.8],
+    [0.8, 1, 0.85],
+    [0.85, 0.85, 1],
+    [1, 1, 0.8],
+  ];
   const W = 480;
   const H = 360;
   const canvas = document.createElement('canvas');

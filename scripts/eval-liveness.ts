@@ -150,7 +150,8 @@ for (const entry of entries) {
     const splicer = entry.actions
       ? new Splicer({ actions: entry.actions, rest: entry.rest ?? entry.from ?? 0, duration: rec.last / MJPEG_FPS, random })
       : undefined;
-    const start = random() * rec.seconds;
+    // A random start, on the analysis grid so the draws share analysed frames.
+    const start = (Math.floor(random() * rec.seconds * (MJPEG_FPS / step)) * step) / MJPEG_FPS;
     const dt = step / MJPEG_FPS;
     let progress: LivenessProgress | undefined;
     let analysed = 0;
@@ -158,7 +159,7 @@ for (const entry of entries) {
       const now = k * dt;
       const c = progress?.challenge;
       const seconds = splicer
-        ? splicer.next(now, c?.step ?? -1, c?.status === 'active' ? c.action : undefined, dt)
+        ? splicer.next(now, c?.step ?? -1, c?.status === 'active' && c.phase !== 'pause' ? c.action : undefined, dt)
         : (rec.first / MJPEG_FPS) + ((start + now) % rec.seconds);
       const i = Math.min(rec.last - 1, Math.max(rec.first, Math.round(seconds * MJPEG_FPS)));
       progress = session.push(await rec.at(i, now * 1000, session.wantsEmbedding(now * 1000)));

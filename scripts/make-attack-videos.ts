@@ -2,7 +2,7 @@
 // videos into .cache/liveness/ (never committed: they show real people), plus .cache/liveness/manifest.json for
 // `npm run eval:liveness`. Pure JavaScript (jpeg-js, pngjs): no ffmpeg needed.
 //
-//   node --import tsx scripts/make-attack-videos.ts [--fixtures <dir>] [--out <dir>] [--only <name,...>]
+//   node --import tsx scripts/make-attack-videos.ts [--split dev|heldout] [--fixtures <dir>] [--out <dir>] [--only <name,...>]
 //
 // What each motion simulates (see site/docs/liveness.md):
 //   still      a photo (print or screen) held still in front of the camera, filling the view: only sensor noise moves;
@@ -11,7 +11,12 @@
 //              "turn your head";
 //   tilt-pitch the photo tilted back and forth about its horizontal axis: fakes "look up", and squashes the eyes
 //              vertically as a blink would;
-//   screen     a bona fide video replayed on a phone screen held in front of the camera (bezel, pixel grid, glare).
+//   wave       the photo waved about by hand: moved, rotated, turned and tilted at once, with a tremor;
+//   screen     a bona fide video replayed on a phone screen held in front of the camera; `screen` options choose a
+//              clean bezel or none, a visible pixel grid, glare, refresh beating, and how much the hand moves.
+//
+// Two splits: `--split dev` (test-fixtures/liveness/attacks.json, the one thresholds are set on) and `--split heldout`
+// (attacks-heldout.json: other people's photos, other motions, screens and seeds; never used to set anything).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +30,7 @@ import { invert, project, squareToQuad, type Homography } from '../engine/livene
 import { joinMjpeg, splitMjpeg } from '../engine/liveness/mjpeg.ts';
 import { seededRandom, type Random } from '../engine/liveness/random.ts';
 import type { EvalManifestEntry } from '../engine/liveness/manifest.ts';
+import type { Action } from '../engine/liveness/types.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,11 +38,39 @@ export interface Recipe {
   readonly name: string;
   readonly source: string;
   readonly attack: string;
-  readonly motion: 'still' | 'in-plane' | 'tilt-yaw' | 'tilt-pitch' | 'screen';
+  readonly motion: 'still' | 'in-plane' | 'wave' | 'tilt-yaw' | 'tilt-pitch' | 'screen';
   /** One manifest entry with each of these challenges (besides the passive one). */
   readonly challenges: readonly (readonly string[])[];
   /** For `screen`: second of the source video to start from. */
   readonly from?: number;
+  /** Length of this video, seconds (default: the recipes' `seconds`). */
+  readonly seconds?: number;
+  /** For `screen`: how the replaying screen looks and moves. */
+  readonly screen?: ScreenLook;
+  /** Also a manifest entry judged under the production policy: `draws` random challenges from `seed`. */
+  readonly random?: { readonly draws: number; readonly seed: number };
+  /**
+   * For a targeted replay: where the replayed person does each action, in seconds of the source video; the manifest
+   * entry splices the replay to answer each prompt (attack type targeted-replay).
+   */
+  readonly actions?: readonly { readonly action: string; readonly t: number }[];
+}
+
+export interface ScreenLook {
+  /** Draw the phone's bezel (default true). */
+  readonly bezel?: boolean;
+  /** Pixel-grid contrast, 0..1 (default 0.1); `gridPeriod` in source pixels (default 1.5). */
+  readonly grid?: number;
+  readonly gridPeriod?: number;
+  /** Glare strength in gray levels (default 40) and its centre on the screen (u, v in 0..1). */
+  readonly glare?: number;
+  readonly glareAt?: readonly [number, number];
+  /** Refresh beating: brightness modulation depth (default 0) at `beatHz`. */
+  readonly flicker?: number;
+  readonly beatHz?: number;
+  /** Hand motion multiplier (default 1) and screen width in frame widths (default 0.62). */
+  readonly hand?: number;
+  readonly width?: number;
 }
 
 export interface Recipes {
@@ -48,15 +82,57 @@ export interface Recipes {
 }
 
 /** The bona fide videos and the actions they really perform (checked by eye and by their landmark traces). */
-export const BONA_FIDE: readonly { file: string; challenge?: string[]; from?: number; to?: number; note: string }[] = [
+export interface BonaFide {
+  readonly file: string;
+  readonly challenge?: string[] | 'random';
+  readonly from?: number;
+  readonly to?: number;
+  readonly draws?: number;
+  readonly seed?: number;
+  readonly actions?: readonly { readonly action: string; readonly t: number }[];
+  readonly rest?: number;
+  readonly note: string;
+}
+
+/**
+ * Where the webcam man performs each action (seconds; checked by eye and by the landmark traces). No blink is listed:
+ * at his distance from the camera the blink detector sees none in the whole video, so a drawn blink goes unanswered.
+ */
+export const WEBCAM_MAN_ACTIONS = [
+  { action: 'open-mouth', t: 13.6 },
+  { action: 'turn-right', t: 19.7 },
+  { action: 'turn-left', t: 20.9 },
+  { action: 'look-up', t: 24.2 },
+] as const;
+
+export const BONA_FIDE: readonly BonaFide[] = [
   { file: 'video/blink-woman-480x512.mjpeg', note: 'passive' },
   { file: 'video/webcam-man-400x300.mjpeg', from: 0, to: 12, note: 'passive, first 12 s (before he covers his face)' },
-  { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
   { file: 'video/blink-woman-480x512.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.5 s and 1.7 s' },
-  { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s (the mouth barely opens when talking; head turns stay under 12 degrees)' },
   { file: 'video/webcam-man-400x300.mjpeg', from: 18, to: 30, challenge: ['turn-right', 'turn-left', 'look-up'], note: 'turns right at 19.7 s, left at 20.9 s, looks up at 24.2 s' },
   { file: 'video/webcam-man-400x300.mjpeg', from: 12.5, to: 22, challenge: ['open-mouth', 'turn-right'], note: 'opens his mouth wide at 13.6 s, turns right at 19.7 s' },
   { file: 'video/webcam-man-400x300.mjpeg', from: 37, to: 45, challenge: ['turn-right', 'turn-left'], note: 'far from the camera (face ~70 px): turns right at 38.2 s, left at 39.3 s' },
+  {
+    file: 'video/webcam-man-400x300.mjpeg',
+    to: 30,
+    challenge: 'random',
+    draws: 30,
+    seed: 1000,
+    actions: WEBCAM_MAN_ACTIONS,
+    rest: 16.5,
+    note: 'the production challenge, 30 draws, answered with his own action segments after a 0.4-1.0 s reaction',
+  },
+  { file: 'video/blink-woman-480x512.mjpeg', challenge: 'random', draws: 10, seed: 2000, actions: [{ action: 'blink', t: 0.5 }, { action: 'blink', t: 1.7 }], rest: 3, note: 'she only blinks: a draw of two distinct actions cannot be answered' },
+];
+
+/**
+ * The held-out bona fide: the talking-glasses video was never looked at while the texture and recapture thresholds
+ * were set (the dev figures come from the other two videos). One person: a weak held-out set, said as such.
+ */
+export const BONA_FIDE_HELDOUT: readonly BonaFide[] = [
+  { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
+  { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s' },
+  { file: 'video/talking-glasses-512x480.mjpeg', challenge: 'random', draws: 10, seed: 3000, actions: [{ action: 'blink', t: 0.4 }, { action: 'blink', t: 1.3 }], rest: 2, note: 'blinks only' },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -227,7 +303,8 @@ async function printOf(ctx: Context, path: string): Promise<RgbaImage> {
 }
 
 async function render(ctx: Context, recipe: Recipe): Promise<Uint8Array[]> {
-  const { width: W, height: H, fps, seconds } = ctx.recipes;
+  const { width: W, height: H, fps } = ctx.recipes;
+  const seconds = recipe.seconds ?? ctx.recipes.seconds;
   const n = Math.round(fps * seconds);
   const rnd = seededRandom(hash(recipe.name));
   const bg = background(W, H, rnd);
@@ -235,20 +312,27 @@ async function render(ctx: Context, recipe: Recipe): Promise<Uint8Array[]> {
   if (recipe.motion === 'screen') {
     const video = splitMjpeg(new Uint8Array(readFileSync(join(ctx.fixtures, recipe.source))));
     const start = Math.round((recipe.from ?? 0) * 30);
+    const look = recipe.screen ?? {};
+    const hand = look.hand ?? 1;
+    // Per-video phases, so two replays of one video do not move alike.
+    const ph = [rnd() * 6.28, rnd() * 6.28, rnd() * 6.28, rnd() * 6.28];
     for (let i = 0; i < n; i++) {
       const src = decode(video[(start + Math.round((i * 30) / fps)) % video.length]!);
       const frame = clone(bg);
       const t = i / fps;
-      // A phone held in landscape, slightly turned and drifting with the hand; bezel first, then the lit screen.
-      const yaw = 8 * Math.sin(t * 0.9);
-      const pitch = 5 + 3 * Math.sin(t * 1.3);
-      const cx = 0.5 + 0.02 * Math.sin(t * 1.7);
-      const sw = 0.62;
+      // A phone held in landscape, slightly turned and drifting with the hand (and trembling when hand > 1).
+      const tremor = hand > 1 ? (hand - 1) * (Math.sin(t * 11 + ph[3]!) + 0.6 * Math.sin(t * 17.3)) : 0;
+      const yaw = 8 * hand * Math.sin(t * 0.9 + ph[0]!) + tremor;
+      const pitch = 5 + 3 * hand * Math.sin(t * 1.3 + ph[1]!) + tremor;
+      const cx = 0.5 + 0.02 * hand * Math.sin(t * 1.7 + ph[2]!) + 0.003 * tremor;
+      const cy = 0.5 + 0.015 * (hand - 1) * Math.sin(t * 1.1 + ph[0]!);
+      const sw = look.width ?? 0.62;
       const sh = (sw * src.height) / src.width;
-      const bezel = squareToQuad(cardQuad(W, H, sw + 0.06, sh + 0.06, cx, 0.5, yaw, pitch, 2));
-      const screen = squareToQuad(cardQuad(W, H, sw, sh, cx, 0.5, yaw, pitch, 2));
-      if (bezel) drawWarped(frame, { data: new Uint8Array([20, 20, 24, 255]), width: 1, height: 1 }, bezel);
-      if (screen) drawWarped(frame, src, screen, screenLook(src.width, src.height));
+      const roll = 2 + 2 * (hand - 1) * Math.sin(t * 0.7 + ph[1]!);
+      const bezel = squareToQuad(cardQuad(W, H, sw + 0.06, sh + 0.06, cx, cy, yaw, pitch, roll));
+      const screen = squareToQuad(cardQuad(W, H, sw, sh, cx, cy, yaw, pitch, roll));
+      if (bezel && (look.bezel ?? true)) drawWarped(frame, { data: new Uint8Array([20, 20, 24, 255]), width: 1, height: 1 }, bezel);
+      if (screen) drawWarped(frame, src, screen, screenLook(src.width, src.height, look, t));
       addNoise(frame, rnd);
       frames.push(encode(frame));
     }
@@ -256,6 +340,7 @@ async function render(ctx: Context, recipe: Recipe): Promise<Uint8Array[]> {
   }
   const print = await printOf(ctx, recipe.source);
   const aspect = print.height / print.width;
+  const waveRates = [0.8 + rnd() * 0.8, 1.2 + rnd(), 0.6 + rnd() * 0.8, 1.5 + rnd()] as const;
   for (let i = 0; i < n; i++) {
     const t = i / fps;
     const frame = clone(bg);
@@ -270,6 +355,14 @@ async function render(ctx: Context, recipe: Recipe): Promise<Uint8Array[]> {
       case 'in-plane': {
         const w = 0.45 + 0.05 * Math.sin(t * 1.1);
         quad = cardQuad(W, H, w, w * aspect, 0.5 + 0.12 * Math.sin(t * 1.6), 0.55 + 0.08 * Math.sin(t * 2.3), 0, 0, 15 * Math.sin(t * 1.9));
+        break;
+      }
+      case 'wave': {
+        // Hand-held and waved: moved, rotated, turned and tilted at once, at per-video rates, with a tremor.
+        const [a, b, c, d] = waveRates;
+        const tremor = 1.5 * Math.sin(t * 9.7) + Math.sin(t * 14.1);
+        const w = 0.42 + 0.05 * Math.sin(t * a);
+        quad = cardQuad(W, H, w, w * aspect, 0.5 + 0.1 * Math.sin(t * b), 0.55 + 0.07 * Math.sin(t * d), 20 * Math.sin(t * c) + tremor, 12 * Math.sin(t * a + 1) + tremor, 10 * Math.sin(t * b + 2));
         break;
       }
       case 'tilt-yaw': {
@@ -299,14 +392,24 @@ function printLook(_u: number, _v: number, _x: number, _y: number, rgb: number[]
   for (let c = 0; c < 3; c++) rgb[c] = 18 + rgb[c]! * 0.88;
 }
 
-/** An LCD seen through a camera: blue-ish white point, the pixel grid beating against the camera's (moire), glare. */
-function screenLook(srcW: number, srcH: number): (u: number, v: number, x: number, y: number, rgb: number[]) => void {
+/**
+ * An LCD seen through a camera: blue-ish white point, the pixel grid beating against the camera's (moire), glare, and
+ * optionally refresh beating (a brightness band rolling down the screen).
+ */
+function screenLook(srcW: number, srcH: number, look: ScreenLook = {}, t = 0): (u: number, v: number, x: number, y: number, rgb: number[]) => void {
+  const contrast = look.grid ?? 0.1;
+  const period = look.gridPeriod ?? 1.5;
+  const strength = look.glare ?? 40;
+  const [gu, gv] = look.glareAt ?? [0.7, 0.3];
+  const flicker = look.flicker ?? 0;
+  const beat = look.beatHz ?? 7;
   return (u, v, _x, _y, rgb) => {
-    const grid = 0.9 + 0.1 * Math.cos((u * srcW * 2 * Math.PI) / 1.5) * Math.cos((v * srcH * 2 * Math.PI) / 1.5);
-    const glare = 40 * Math.exp(-(((u - 0.7) / 0.25) ** 2 + ((v - 0.3) / 0.3) ** 2));
-    rgb[0] = rgb[0]! * 0.92 * grid + glare;
-    rgb[1] = rgb[1]! * 0.97 * grid + glare;
-    rgb[2] = (rgb[2]! * 1.0 + 12) * grid + glare;
+    const grid = 1 - contrast + contrast * Math.cos((u * srcW * 2 * Math.PI) / period) * Math.cos((v * srcH * 2 * Math.PI) / period);
+    const glare = strength * Math.exp(-(((u - gu) / 0.25) ** 2 + ((v - gv) / 0.3) ** 2));
+    const band = 1 - flicker * (0.5 + 0.5 * Math.sin(2 * Math.PI * (beat * t - 1.5 * v)));
+    rgb[0] = (rgb[0]! * 0.92 * grid + glare) * band;
+    rgb[1] = (rgb[1]! * 0.97 * grid + glare) * band;
+    rgb[2] = ((rgb[2]! * 1.0 + 12) * grid + glare) * band;
   };
 }
 
@@ -318,8 +421,15 @@ function hash(s: string): number {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export async function makeAttackVideos(options: { fixtures: string; out: string; only?: readonly string[]; log?: (s: string) => void }): Promise<string> {
-  const recipes = JSON.parse(readFileSync(join(ROOT, 'test-fixtures/liveness/attacks.json'), 'utf8')) as Recipes;
+export async function makeAttackVideos(options: {
+  fixtures: string;
+  out: string;
+  only?: readonly string[];
+  split?: 'dev' | 'heldout';
+  log?: (s: string) => void;
+}): Promise<string> {
+  const heldout = options.split === 'heldout';
+  const recipes = JSON.parse(readFileSync(join(ROOT, `test-fixtures/liveness/${heldout ? 'attacks-heldout' : 'attacks'}.json`), 'utf8')) as Recipes;
   const engine = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' } });
   await engine.ready();
   const ctx: Context = {
@@ -341,21 +451,34 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
         writeFileSync(join(options.out, file), bytes);
         options.log?.(`${file}: ${frames.length} frames, ${(bytes.length / 1024).toFixed(0)} KB`);
       }
-      manifest.push({ file, label: 'attack', attack: recipe.attack as EvalManifestEntry['attack'] });
-      for (const challenge of recipe.challenges) {
-        manifest.push({ file, label: 'attack', attack: recipe.attack as EvalManifestEntry['attack'], challenge: challenge as EvalManifestEntry['challenge'] });
+      const attack = recipe.attack as EvalManifestEntry['attack'];
+      if (recipe.actions) {
+        // A targeted replay: spliced to answer each prompt, under the production policy only.
+        const from = recipe.from ?? 0;
+        const actions = recipe.actions.map((m) => ({ action: m.action as Action, t: m.t - from })).filter((m) => m.t >= 0);
+        manifest.push({ file, label: 'attack', attack, challenge: 'random', draws: recipe.random?.draws ?? 20, seed: recipe.random?.seed ?? 1, actions, rest: Math.max(0, Math.min(...actions.map((m) => m.t)) - 2.5) });
+        continue;
       }
+      manifest.push({ file, label: 'attack', attack });
+      for (const challenge of recipe.challenges) {
+        manifest.push({ file, label: 'attack', attack, challenge: challenge as EvalManifestEntry['challenge'] });
+      }
+      if (recipe.random) manifest.push({ file, label: 'attack', attack, challenge: 'random', draws: recipe.random.draws, seed: recipe.random.seed });
     }
   } finally {
     await engine.dispose();
   }
-  for (const b of BONA_FIDE) {
+  for (const b of heldout ? BONA_FIDE_HELDOUT : BONA_FIDE) {
     manifest.push({
       file: relative(options.out, join(options.fixtures, b.file)),
       label: 'bona-fide',
       ...(b.challenge ? { challenge: b.challenge as EvalManifestEntry['challenge'] } : {}),
       ...(b.from !== undefined ? { from: b.from } : {}),
       ...(b.to !== undefined ? { to: b.to } : {}),
+      ...(b.draws !== undefined ? { draws: b.draws } : {}),
+      ...(b.seed !== undefined ? { seed: b.seed } : {}),
+      ...(b.actions ? { actions: b.actions.map((m) => ({ action: m.action as Action, t: m.t })) } : {}),
+      ...(b.rest !== undefined ? { rest: b.rest } : {}),
     });
   }
   const path = join(options.out, 'manifest.json');
@@ -365,10 +488,11 @@ export async function makeAttackVideos(options: { fixtures: string; out: string;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { fixtures: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
+    options: { fixtures: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, split: { type: 'string', default: 'dev' } },
   });
+  if (values.split !== 'dev' && values.split !== 'heldout') throw new Error('--split is dev or heldout');
   const fixtures = resolve(values.fixtures ?? process.env.EIDKIT_FIXTURES ?? join(ROOT, '../shared/fixtures'));
-  const out = resolve(values.out ?? join(ROOT, '.cache/liveness'));
-  const path = await makeAttackVideos({ fixtures, out, ...(values.only ? { only: values.only.split(',') } : {}), log: console.log });
+  const out = resolve(values.out ?? join(ROOT, values.split === 'heldout' ? '.cache/liveness-heldout' : '.cache/liveness'));
+  const path = await makeAttackVideos({ fixtures, out, split: values.split, ...(values.only ? { only: values.only.split(',') } : {}), log: console.log });
   console.log(`manifest: ${path}`);
 }

@@ -16,6 +16,9 @@ import {
   type FrameInput,
 } from '../../engine/index.ts';
 import { EMBEDDERS } from '../../engine/face/embedders.ts';
+import { sampleFrame } from '../../engine/face/sample.ts';
+import { TextureTracker } from '../../engine/liveness/texture.ts';
+import { recaptureFrame } from '../../engine/liveness/recapture.ts';
 import { CAMERA_LOOKS, describeLook, makeVerifierFixture, qrCameraFrame } from './credential-fixture.ts';
 import { calibration, installPage, loadFrames, singleThreadWasm, tfjsWasmBytes, type StageBody } from './runtime.ts';
 import type { PageInfo, StageId } from './protocol.ts';
@@ -98,6 +101,27 @@ installPage(async () => {
     return scores !== undefined;
   };
 
+  // The texture-planarity and recapture cues alone (issue 13), on analyses made beforehand: the face engine's pixel
+  // sample (a gray thumbnail and the face square, taken in the worker in the product), Lucas-Kanade tracking against
+  // the previous frame with a new key frame every 500 ms, and the recapture cues. The bench frames are 0.67 s apart in
+  // the clip, as a slow phone analyses them.
+  const prepared = await Promise.all(
+    frames.faces.map(async (f) => {
+      const a = await faces.analyse(copy(f), { maxAnalysed: 1 });
+      return { px: f, face: a.faces[0] };
+    }),
+  );
+  let texture = new TextureTracker();
+  let tSignals = 0;
+  bodies['liveness-signals'] = async (i) => {
+    const { px, face: fa } = prepared[i % n]!;
+    if (!fa) return false;
+    if (i % n === 0) texture = new TextureTracker();
+    const sample = sampleFrame({ data: px.data, width: px.width, height: px.height }, 1, fa.detection.box);
+    texture.push((tSignals += 667), sample, fa.detection.box, fa.eyeDistance);
+    return recaptureFrame(sample, fa.detection.box) !== undefined;
+  };
+
   const info: PageInfo = {
     library: 'eidkit',
     label: 'eidkit',
@@ -105,7 +129,7 @@ installPage(async () => {
     config: [
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
       `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (a second pass only when the recentred crop moves) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
-      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...))',
+      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...)); liveness-signals = sampleFrame (gray 320 px thumbnail + face square) + TextureTracker.push (Lucas-Kanade, key frame every 500 ms) + recaptureFrame, on analyses made beforehand',
       `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],
     backend: ready.backend,

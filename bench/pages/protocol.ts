@@ -13,6 +13,7 @@ export const STAGES = [
   'detect+landmarks',
   'detect+landmarks+embed',
   'liveness-frame',
+  'liveness-signals',
   'full-verify',
 ] as const;
 export type StageId = (typeof STAGES)[number];
@@ -26,6 +27,7 @@ export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
   'detect+landmarks': 'detection + landmarks',
   'detect+landmarks+embed': 'detection + landmarks + embedding',
   'liveness-frame': 'liveness, per frame',
+  'liveness-signals': 'liveness texture + recapture cues, per frame',
   'full-verify': 'full verify (QR frame → verdict + face decision)',
 };
 

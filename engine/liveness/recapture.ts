@@ -39,8 +39,18 @@ export interface RecaptureSignal {
 
 const N = 64;
 
-/** Per-frame cues; `box` in frame pixels. */
+/** Cues already measured on a sample (an evaluation replays the same analysed frame in many sessions). */
+const measured = new WeakMap<FrameSample, RecaptureFrame | undefined>();
+
+/** Per-frame cues; `box` in frame pixels (the box the sample was taken around). */
 export function recaptureFrame(sample: FrameSample, box: Box): RecaptureFrame | undefined {
+  if (measured.has(sample)) return measured.get(sample);
+  const r = measure(sample, box);
+  measured.set(sample, r);
+  return r;
+}
+
+function measure(sample: FrameSample, box: Box): RecaptureFrame | undefined {
   const f = sample.face;
   if (!f || f.width < 16) return undefined;
   // Luma and chroma of the face square.
@@ -202,13 +212,24 @@ export function borderSides(sample: FrameSample, box: Box): number {
   const side = Math.max(box.width, box.height) / s;
   const d = g.data;
   const strong = 24;
-  const across = (x: number, y: number, horizontal: boolean): boolean => {
-    if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) return false;
-    const o = y * w + x;
-    const gx = Math.abs(d[o + 1]! - d[o - 1]!);
-    const gy = Math.abs(d[o + w]! - d[o - w]!);
-    return horizontal ? gy >= strong && gy > 2 * gx : gx >= strong && gx > 2 * gy;
-  };
+  // Edge masks over the searched window: 1 where the gradient is strong across a horizontal (vertical) line and weak
+  // along it.
+  const reach = Math.ceil(2.5 * side) + 2;
+  const wx0 = Math.max(1, Math.floor(cx - reach));
+  const wy0 = Math.max(1, Math.floor(cy - reach));
+  const wx1 = Math.min(w - 1, Math.ceil(cx + reach));
+  const wy1 = Math.min(h - 1, Math.ceil(cy + reach));
+  const horizontalEdge = new Uint8Array(w * h);
+  const verticalEdge = new Uint8Array(w * h);
+  for (let y = wy0; y < wy1; y++) {
+    for (let x = wx0; x < wx1; x++) {
+      const o = y * w + x;
+      const gx = Math.abs(d[o + 1]! - d[o - 1]!);
+      const gy = Math.abs(d[o + w]! - d[o - w]!);
+      if (gy >= strong && gy > 2 * gx) horizontalEdge[o] = 1;
+      if (gx >= strong && gx > 2 * gy) verticalEdge[o] = 1;
+    }
+  }
   const lineAt = (horizontal: boolean, pos: number): boolean => {
     const half = Math.round(side * 0.5);
     let hits = 0;
@@ -216,10 +237,11 @@ export function borderSides(sample: FrameSample, box: Box): number {
     for (let k = -half; k <= half; k++) {
       const x = horizontal ? Math.round(cx + k) : pos;
       const y = horizontal ? pos : Math.round(cy + k);
-      if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) continue;
+      if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2) continue;
       span++;
       // A line may wander by a pixel (a tilted bezel): look one row/column either side.
-      if (across(x, y, horizontal) || (horizontal ? across(x, y - 1, true) || across(x, y + 1, true) : across(x - 1, y, false) || across(x + 1, y, false))) hits++;
+      const o = y * w + x;
+      if (horizontal ? horizontalEdge[o] || horizontalEdge[o - w] || horizontalEdge[o + w] : verticalEdge[o] || verticalEdge[o - 1] || verticalEdge[o + 1]) hits++;
     }
     return span >= half && hits >= 0.6 * span;
   };

@@ -47,6 +47,8 @@ export const TEXTURE = {
   /** Ring around the face: from RING_INNER to RING_OUTER times the face box's side, about its centre. */
   ringInner: 1.25,
   ringOuter: 2.1,
+  /** At most this many points per region (evenly thinned): the tracking cost is linear in them. */
+  maxPoints: 80,
   /** Minimum points for a fit. */
   minFacePoints: 12,
   minRingPoints: 10,
@@ -103,8 +105,8 @@ export class TextureTracker {
     const inner: Rect = { x0: box.x / s + 0.1 * side, y0: box.y / s + 0.05 * side, x1: (box.x + box.width) / s - 0.1 * side, y1: (box.y + box.height) / s - 0.05 * side };
     const ringIn: Rect = { x0: cx - (TEXTURE.ringInner * side) / 2, y0: cy - (TEXTURE.ringInner * side) / 2, x1: cx + (TEXTURE.ringInner * side) / 2, y1: cy + (TEXTURE.ringInner * side) / 2 };
     const ringOut: Rect = { x0: cx - (TEXTURE.ringOuter * side) / 2, y0: cy - (TEXTURE.ringOuter * side) / 2, x1: cx + (TEXTURE.ringOuter * side) / 2, y1: cy + (TEXTURE.ringOuter * side) / 2 };
-    const face = Float64Array.from(goodFeatures(pyr, inner, TEXTURE.faceCell, TEXTURE.minEigen));
-    const ring = Float64Array.from(goodFeatures(pyr, ringOut, TEXTURE.ringCell, TEXTURE.minEigen, ringIn));
+    const face = thin(goodFeatures(pyr, inner, TEXTURE.faceCell, TEXTURE.minEigen), TEXTURE.maxPoints);
+    const ring = thin(goodFeatures(pyr, ringOut, TEXTURE.ringCell, TEXTURE.minEigen, ringIn), TEXTURE.maxPoints);
     const key: Key = { t, face, ring };
     this.track = { key, face: { from: face, at: face }, ring: { from: ring, at: ring } };
   }
@@ -186,6 +188,19 @@ export class TextureTracker {
       ringPoints: quantile(j.map((x) => x.ringPoints), 0.5),
     };
   }
+}
+
+/** Every k-th point so that at most `max` remain, spread over the region as the grid was. */
+function thin(points: number[], max: number): Float64Array {
+  const n = points.length >> 1;
+  if (n <= max) return Float64Array.from(points);
+  const out = new Float64Array(2 * max);
+  for (let i = 0; i < max; i++) {
+    const k = Math.floor((i * n) / max);
+    out[2 * i] = points[2 * k]!;
+    out[2 * i + 1] = points[2 * k + 1]!;
+  }
+  return out;
 }
 
 /**

@@ -95,8 +95,8 @@ function measure(sample: FrameSample, box: Box): RecaptureFrame | undefined {
 }
 
 /**
- * Peak-to-median ratio of the power spectrum in the upper half of the frequency band (radius 0.25-0.5 cycles per
- * pixel) of the central 64 x 64 luma window, Hann-windowed. Bins on the 8 x 8 lattice (JPEG's block grid) are left out.
+ * Peak-to-median ratio of the power spectrum above 0.25 cycles per pixel (radius; the corners of the spectrum
+ * included, where a fine grid seen straight lands) of the central 64 x 64 luma window, Hann-windowed. Bins on the 8 x 8 lattice (JPEG's block grid) are left out.
  */
 export function moirePeak(y: Float32Array, width: number, height: number): number {
   const size = Math.min(N, width, height) >= N ? N : 32;
@@ -123,7 +123,7 @@ export function moirePeak(y: Float32Array, width: number, height: number): numbe
     const fv = v <= size / 2 ? v : v - size;
     for (let u = 0; u <= size / 2; u++) {
       const r = Math.hypot(u, fv) / size;
-      if (r < 0.25 || r > 0.5) continue;
+      if (r < 0.25) continue;
       if (u % lattice === 0 && fv % lattice === 0) continue;
       const p = re[v * size + u]! ** 2 + im[v * size + u]! ** 2;
       band.push(p);

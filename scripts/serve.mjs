@@ -51,6 +51,9 @@ export const SECURITY_HEADERS = {
   'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
+/** Pages that keep their opener (site/pwa/headers.ts OPENER_PAGES): the consent page answering a website's popup. */
+export const OPENER_PAGES = ['/share'];
+
 /** Encodings the client accepts, in our order of preference (brotli, then gzip); `q=0` means refused. */
 export function acceptedEncodings(header) {
   const accepted = new Map();
@@ -69,7 +72,7 @@ const SUFFIX = { br: '.br', gzip: '.gz' };
  * Serves `root` on 127.0.0.1. `port` 0 picks a free port. Resolves to { url, port, close }.
  * `shell` is the page client-side routes get (default index.html); `files` maps extra paths to generated bodies.
  */
-export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index.html', files = {} }) {
+export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index.html', files = {}, coop }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -133,6 +136,8 @@ export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index
         ...(compressedExists.length ? { Vary: 'Accept-Encoding' } : {}),
         ...(encoding ? { 'Content-Encoding': encoding } : {}),
         ...SECURITY_HEADERS,
+        ...(coop ? { 'Cross-Origin-Opener-Policy': coop } : {}),
+        ...(OPENER_PAGES.includes(url.pathname) ? { 'Cross-Origin-Opener-Policy': 'unsafe-none' } : {}),
       };
       const inm = req.headers['if-none-match'];
       if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
@@ -164,5 +169,13 @@ export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index
  * `walletUrl` is the wallet's consent page on the site's origin (e.g. http://localhost:4173/share).
  */
 export async function serveDemoRp({ root, port = 0, host = '127.0.0.1', walletUrl }) {
-  return serve({ root, port, host, shell: 'rp/court.html', files: { '/rp/config.json': JSON.stringify({ wallet: walletUrl }) } });
+  // same-origin-allow-popups: the court keeps a handle on the wallet popup it opens (post-message mode).
+  return serve({
+    root,
+    port,
+    host,
+    shell: 'rp/court.html',
+    coop: 'same-origin-allow-popups',
+    files: { '/rp/config.json': JSON.stringify({ wallet: walletUrl }) },
+  });
 }

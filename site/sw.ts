@@ -13,7 +13,7 @@ import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute, setDefaultHandler } from 'workbox-routing';
 import { NetworkFirst, NetworkOnly } from 'workbox-strategies';
-import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS } from './pwa/headers.ts';
+import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, OPENER_PAGES, OPENER_PAGE_COOP } from './pwa/headers.ts';
 import { unusedWasmFiles } from './pwa/wasm-variant.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -36,6 +36,13 @@ function withIsolation(response: Response): Response {
 }
 
 const isolation = { handlerWillRespond: async ({ response }: { response: Response }) => withIsolation(response) };
+
+/** A page that keeps its opener (the consent page, answering a website's popup) gets its own COOP. */
+function withOpenerPolicy(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', OPENER_PAGE_COOP);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 /**
  * Workbox fetches revisioned precache entries with `cache: 'reload'`, which skips the HTTP cache: every model the
@@ -62,7 +69,16 @@ precacheAndRoute(manifest);
 cleanupOutdatedCaches();
 
 // Files opened directly (a model, the manifest) are not pages; everything else is a client-side route.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/\.[a-z0-9]+$/i] }));
+const shell = createHandlerBoundToURL('/index.html');
+registerRoute(
+  new NavigationRoute(
+    async (options) => {
+      const response = await shell(options);
+      return OPENER_PAGES.includes(options.url.pathname) ? withOpenerPolicy(response) : response;
+    },
+    { denylist: [/\.[a-z0-9]+$/i] },
+  ),
+);
 
 // Trust and status lists a verifier site publishes: fresh when online, the cached copy when offline. Their age is
 // shown to the verifier, and a stale status list yields "status unknown", never a pass.

@@ -46,6 +46,7 @@ export interface IdentityCheckResult {
 export interface IdentityCheckLabels {
   readonly ask: string;
   readonly verifying: string;
+  readonly waiting: string;
   readonly verified: string;
   readonly invalid: string;
   readonly refused: string;
@@ -59,6 +60,7 @@ export interface IdentityCheckLabels {
 export const DEFAULT_LABELS: IdentityCheckLabels = {
   ask: 'Use my eID wallet',
   verifying: 'Checking the answer from your wallet…',
+  waiting: 'Waiting for your wallet (in the other window)…',
   verified: 'Your ID is verified. Now check that it is you.',
   invalid: 'The answer from the wallet was refused.',
   refused: 'The wallet sent nothing.',
@@ -73,7 +75,8 @@ export interface IdentityCheckOptions {
   readonly rp: RelyingParty;
   readonly elements: readonly string[];
   readonly purpose?: string;
-  readonly responseMode?: WebResponseMode;
+  /** 'fragment' (default: the wallet replaces this page and comes back) or 'post-message' (a popup); read per click. */
+  readonly responseMode?: WebResponseMode | (() => WebResponseMode);
   /** The face check; without it, or when the answer holds no face template, the result has no `face`. */
   readonly face?: {
     readonly engine: () => Promise<FaceEngine>;
@@ -195,14 +198,23 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
     const r = options.rp.request({
       elements: options.elements,
       ...(options.purpose ? { purpose: options.purpose } : {}),
-      ...(options.responseMode ? { responseMode: options.responseMode } : {}),
+      ...(options.responseMode ? { responseMode: typeof options.responseMode === 'function' ? options.responseMode() : options.responseMode } : {}),
     });
     const popup = options.rp.open(r, doc);
-    if (r.request.responseMode === 'post-message' && popup) {
-      options.rp.listen(popup, r.request, win).then((res) => {
-        popup.close();
-        onAnswer(res);
-      }, (e) => emit({ status: 'error', code: codeOf(e), elements: {} }));
+    if (r.request.responseMode === 'post-message') {
+      if (!popup) {
+        status.textContent = `${labels.refused} (web/popup-blocked)`;
+        emit({ status: 'error', code: 'web/popup-blocked', elements: {} });
+        return;
+      }
+      status.textContent = labels.waiting;
+      options.rp.listen(popup, r.request, win).then(
+        (res) => {
+          popup.close();
+          onAnswer(res);
+        },
+        (e) => emit({ status: 'error', code: codeOf(e), elements: {} }),
+      );
     }
   };
 

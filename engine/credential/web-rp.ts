@@ -129,19 +129,24 @@ export function createRelyingParty(opts: RelyingPartyOptions): RelyingParty {
       return { request, url: webRequestUrl(opts.walletUrl, request) };
     },
     open({ request, url }, doc = (globalThis as { document?: Document }).document!) {
-      if (request.responseMode === 'post-message') {
-        // Not 'noopener': the wallet answers through window.opener. The popup's referrer is this page's origin.
-        return doc.defaultView!.open(url, 'eidkit-wallet', 'popup');
-      }
+      // Through a link whose referrer policy tells the wallet this page's origin, whatever the page's own policy.
       const a = doc.createElement('a');
       a.href = url;
       a.referrerPolicy = 'origin';
-      a.rel = 'opener';
       a.style.display = 'none';
+      let popup: Window | null = null;
+      if (request.responseMode === 'post-message') {
+        // A named popup first (the handle is how answers are told apart), then the link navigates it; 'opener' so
+        // the wallet can answer through window.opener. This page's COOP must allow popups (same-origin-allow-popups).
+        popup = doc.defaultView!.open('', 'eidkit-wallet', 'popup');
+        if (!popup) return null;
+        a.target = 'eidkit-wallet';
+        a.rel = 'opener';
+      }
       doc.body.append(a);
       a.click();
       a.remove();
-      return null;
+      return popup;
     },
     async receive(fragmentOrPayload) {
       const answer = parseWebAnswer(fragmentOrPayload);
@@ -152,7 +157,9 @@ export function createRelyingParty(opts: RelyingPartyOptions): RelyingParty {
         web: { origin, nonces: ledger },
       });
       if (report.verdict === 'invalid') {
-        const first = report.checks.find((c) => c.outcome === 'fail');
+        // The session's own failure (another origin, a replay, an old request) says most about what happened.
+        const failed = report.checks.filter((c) => c.outcome === 'fail');
+        const first = failed.find((c) => c.category === 'freshness') ?? failed[0];
         return { kind: 'invalid', report, code: first?.code ?? 'credential/invalid' };
       }
       // The nonce passed the ledger, so this page made the request: the answer must hold no more than it asked.
@@ -170,13 +177,23 @@ export function createRelyingParty(opts: RelyingPartyOptions): RelyingParty {
     listen(popup, request, win = (globalThis as unknown as { window: Window }).window) {
       const nonce = toBase64Url(request.nonce);
       return new Promise((resolve, reject) => {
+        // A popup closed without an answer is the holder walking away: declined.
+        const watch = setInterval(() => {
+          if (!popup.closed) return;
+          stop();
+          resolve({ kind: 'refused', code: 'web/declined' });
+        }, 500);
+        const stop = () => {
+          clearInterval(watch);
+          win.removeEventListener('message', onMessage);
+        };
         const onMessage = (e: MessageEvent) => {
           if (e.source !== popup || e.origin !== walletOrigin) return;
           const d = e.data as { type?: unknown; nonce?: unknown; payload?: unknown } | null;
           if (d?.type === WALLET_HELLO && d.nonce === nonce) {
             popup.postMessage({ type: RP_HELLO, nonce }, walletOrigin);
           } else if (d?.type === WEB_MESSAGE_TYPE && typeof d.payload === 'string') {
-            win.removeEventListener('message', onMessage);
+            stop();
             rp.receive(d.payload).then(resolve, reject);
           }
         };

@@ -6,7 +6,7 @@ export const PHONE = { width: 360, height: 740 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
 /** Every page of the site, by path. */
-export const ROUTES = ['/', '/verify', '/wallet', '/enrol', '/issuer', '/docs', '/docs/architecture'] as const;
+export const ROUTES = ['/', '/verify', '/wallet', '/enrol', '/issuer', '/share', '/docs', '/docs/architecture'] as const;
 
 export interface AxeIssue {
   readonly id: string;

@@ -9,6 +9,14 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/**
+ * Pages that keep their opener: the wallet's consent page answers a website's popup by postMessage, which needs the
+ * popup to stay in the website's browsing context group (COOP "unsafe-none"; the consent page needs no wasm threads).
+ * scripts/serve.mjs sends the same for these paths.
+ */
+export const OPENER_PAGES: readonly string[] = ['/share'];
+export const OPENER_PAGE_COOP = 'unsafe-none';
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",

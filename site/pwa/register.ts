@@ -6,6 +6,7 @@
  * start scanning and then to check a face. The precache then revalidates what the page already downloaded (sw.ts).
  */
 import { createSignal } from 'solid-js';
+import { OPENER_PAGES } from './headers.ts';
 
 const [updateWaiting, setUpdateWaiting] = createSignal(false);
 const [offlineReady, setOfflineReady] = createSignal(false);
@@ -48,6 +49,8 @@ export function registerServiceWorker(options: { deferred?: boolean } = {}): voi
     // so the page runs cross-origin isolated. The session flag stops a loop where isolation is impossible.
     wb.addEventListener('controlling', (e) => {
       if (e.isUpdate || globalThis.crossOriginIsolated) return;
+      // Pages that keep their opener are not isolated on purpose, and a reload would lose the website's request.
+      if (OPENER_PAGES.includes(location.pathname)) return;
       if (sessionStorage.getItem(ISOLATION_RELOAD_KEY)) return;
       sessionStorage.setItem(ISOLATION_RELOAD_KEY, '1');
       location.reload();

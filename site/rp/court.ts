@@ -66,9 +66,7 @@ function fill(form: HTMLFormElement, r: IdentityCheckResult): void {
 }
 
 async function main(): Promise<void> {
-  const trust = await loadTrust();
   const summary = $('trust-summary');
-  summary.textContent = trust ? `Trusting ${trust.trust.issuers.map((i) => i.name).join(', ')}.` : 'No issuer yet: import the trust file the issuer desk exports.';
   $<HTMLInputElement>('trust-upload').onchange = async (e) => {
     const f = (e.currentTarget as HTMLInputElement).files?.[0];
     if (!f) return;
@@ -81,6 +79,8 @@ async function main(): Promise<void> {
       summary.textContent = 'That is not a valid eidkit trust file.';
     }
   };
+  const trust = await loadTrust();
+  summary.textContent = trust ? `Trusting ${trust.trust.issuers.map((i) => i.name).join(', ')}.` : 'No issuer yet: import the trust file the issuer desk exports.';
   const walletUrl = ((await (await fetch('/rp/config.json', { cache: 'no-cache' })).json().catch(() => ({}))) as { wallet?: string }).wallet;
   if (!walletUrl) {
     $('id-check').textContent = 'This demo needs the wallet address (served by scripts/serve.mjs as /rp/config.json).';
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   mountIdentityCheck($('id-check'), {
     rp: createRelyingParty({ walletUrl, trust: trustList, statusLists }),
     elements: ELEMENTS,
+    responseMode: () => ($<HTMLInputElement>('popup').checked ? 'post-message' : 'fragment'),
     purpose: 'File a case with the Demo District Court',
     face: {
       engine: faceEngine,

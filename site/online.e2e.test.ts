@@ -18,7 +18,7 @@ import {
   type EidData,
 } from '../engine/credential/index.ts';
 import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
-import { PHONE } from './e2e/site.ts';
+import { PHONE, seriousAxeViolations } from './e2e/site.ts';
 import { makeCard, prcIdFor } from './e2e/story-fixtures.ts';
 import { devicePoint, openRequest } from './lib/enrolment-request.ts';
 import { fromBase64 } from './lib/bytes.ts';
@@ -55,6 +55,12 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     context.on('request', (r) => requests.push(r));
     // The recorded video can only blink: the fixed (testing) challenge on every origin, shown as such on screen.
     await context.addInitScript(() => localStorage.setItem('eidkit.dev.challenge', 'blink'));
+    // Every page records the messages it receives, so a test can show where an answer did not go.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __messages: { origin: string; type: unknown }[] };
+      w.__messages = [];
+      window.addEventListener('message', (e) => w.__messages.push({ origin: e.origin, type: (e.data as { type?: unknown } | null)?.type }));
+    });
     page = await context.newPage();
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame()) navigations.push(f.url());
@@ -128,6 +134,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     // Each court's operator installs the trust file (the demo keeps it in the court origin's storage).
     for (const court of [courtA, courtB]) {
       await page.goto(court.url);
+      await expect.poll(() => page.getByTestId('rp-trust-summary').textContent()).toContain('No issuer yet');
       await page.getByTestId('rp-trust-upload').setInputFiles(trustPath);
       await expect.poll(() => page.getByTestId('rp-trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting');
     }
@@ -137,6 +144,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     expect(trustPath).toBeDefined();
     await page.goto(courtA.url);
     await page.getByTestId('ask-wallet').waitFor();
+    expect(await seriousAxeViolations(page), 'court page').toEqual([]);
     const t0 = Date.now();
     await page.getByTestId('ask-wallet').click();
     await page.getByTestId('consent').waitFor({ timeout: 30_000 });
@@ -147,6 +155,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     expect(shown).toEqual(['family_name', 'given_name', 'document_number', 'biometric_template_face']);
     // The request was read once and taken out of the address.
     expect(new URL(page.url()).hash).toBe('');
+    const consentAxe = await seriousAxeViolations(page);
     await page.getByTestId('consent-pin').fill(PIN);
     await page.getByTestId('consent-share').click();
     await page.waitForURL((u) => u.origin === new URL(courtA.url).origin, { timeout: 30_000 });
@@ -157,6 +166,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     await page.getByTestId('start-face-check').click();
     await expect.poll(() => page.getByTestId('case-form').getAttribute('data-filled'), { timeout: FACE_TIMEOUT, interval: 500 }).toBe('true');
     const tFilled = Date.now();
+    expect(consentAxe, 'consent screen').toEqual([]);
     expect(await page.getByTestId('case-family-name').inputValue()).toBe('王');
     expect(await page.getByTestId('case-given-name').inputValue()).toBe('丽');
     expect(await page.getByTestId('case-document-number').inputValue()).toBe(prcIdFor('1990-04-12'));
@@ -207,6 +217,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     const refused = page.getByTestId('share-refused');
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.getAttribute('data-code')).toBe('wallet/requester-mismatch');
+    expect(await seriousAxeViolations(page), 'refusal screen').toEqual([]);
     await page.waitForTimeout(1000);
     expect(navigations.slice(before).filter((u) => new URL(u).origin === new URL(courtA.url).origin)).toEqual([]);
     // The same request with the referrer suppressed: the wallet cannot tell who asks, and refuses too.
@@ -220,6 +231,44 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     }, phish);
     await page.getByTestId('share-refused').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('share-refused').getAttribute('data-code')).toBe('wallet/requester-unknown');
+  }, 120_000);
+
+  test('popup mode: the wallet opens as a popup of A, confirms its opener, answers by postMessage to A only; A verifies and fills the form', async () => {
+    await page.goto(courtA.url);
+    await page.getByTestId('rp-popup').check();
+    const opening = context.waitForEvent('page');
+    await page.getByTestId('ask-wallet').click();
+    const popup = await opening;
+    await popup.getByTestId('consent').waitFor({ timeout: 30_000 });
+    expect(await popup.getByTestId('requester').textContent()).toBe(new URL(courtA.url).origin);
+    await popup.getByTestId('consent-pin').fill(PIN);
+    const closed = popup.waitForEvent('close');
+    await popup.getByTestId('consent-share').click();
+    await closed; // the court closes the popup once it has the answer
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('verified');
+    await page.getByTestId('start-face-check').click();
+    await expect.poll(() => page.getByTestId('case-form').getAttribute('data-filled'), { timeout: FACE_TIMEOUT, interval: 500 }).toBe('true');
+    const got = await page.evaluate(() => (window as unknown as { __messages: { origin: string; type: unknown }[] }).__messages);
+    expect(got.filter((m) => m.type === 'eidkit-web-response')).toEqual([{ origin: new URL(wallet.url).origin, type: 'eidkit-web-response' }]);
+  }, 600_000);
+
+  test('popup mode: when the opener has moved to another origin, the answer is not delivered there', async () => {
+    await page.goto(courtA.url);
+    await page.getByTestId('rp-popup').check();
+    const opening = context.waitForEvent('page');
+    await page.getByTestId('ask-wallet').click();
+    const popup = await opening;
+    await popup.getByTestId('consent').waitFor({ timeout: 30_000 });
+    // The asking window navigates away (to B) while the holder reads the consent screen.
+    await page.goto(courtB.url);
+    await page.getByTestId('ask-wallet').waitFor();
+    await popup.getByTestId('consent-pin').fill(PIN);
+    await popup.getByTestId('consent-share').click();
+    await popup.getByTestId('share-done').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    const atB = await page.evaluate(() => (window as unknown as { __messages: { origin: string; type: unknown }[] }).__messages);
+    expect(atB.filter((m) => m.type === 'eidkit-web-response')).toEqual([]);
+    await popup.close();
   }, 120_000);
 
   test('privacy: only page loads crossed the network (GETs of the sites’ own files); no request carried data', () => {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { markdownPlugin } from './site/build/markdown.ts';
 import { pwaPlugin } from './site/build/pwa.ts';
+import { trustPlugin } from './site/build/trust.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const fixtures = resolve(root, process.env.EIDKIT_FIXTURES ?? '../shared/fixtures');
@@ -45,6 +46,7 @@ export default defineConfig({
   plugins: [
     solid(),
     markdownPlugin(),
+    trustPlugin(root),
     pwaPlugin({ swSource: resolve(root, 'site/sw.ts'), modelManifest: resolve(root, 'models/manifest.json') }),
   ],
   server: { headers: isolationHeaders },

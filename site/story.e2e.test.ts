@@ -87,7 +87,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     const page = await context.newPage();
     await page.goto(new URL('/verify', site.url).href);
     await page.getByTestId('trust-upload').setInputFiles(trustFile);
-    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 1 issuer');
+    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer');
     return page;
   }
 

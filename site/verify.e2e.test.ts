@@ -38,7 +38,8 @@ async function openVerifier(trust?: string): Promise<{ page: Page; requests: str
   await page.getByTestId('verify-scanner').waitFor();
   if (trust) {
     await page.getByTestId('trust-upload').setInputFiles(await file(`trust-${Date.now()}.json`, trust));
-    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 1 issuer');
+    // The build's demo authority and the loaded file's issuer: two signers, federated.
+    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer');
   }
   return { page, requests, close: () => context.close() };
 }
@@ -55,8 +56,10 @@ const failedCodes = (page: Page) => page.locator('[data-outcome="fail"]').evalua
 
 describe('verify page, scanning a photo of the QR code', () => {
   test('a fresh presentation from a trusted issuer → valid, with the disclosed data shown and no data sent anywhere', async () => {
-    const v = await openVerifier(await trustFile(holder));
-    const text = await presentationQrText(holder, DISCLOSURE_PRESETS.default);
+    // A holder whose credential carries a face template, so the face check is offered.
+    const withFace = await makeHolder({ ...ALICE, biometric_template_face: { model: 'test', version: '1', data: new Uint8Array(128).fill(9) } });
+    const v = await openVerifier(await trustFile(withFace));
+    const text = await presentationQrText(withFace, DISCLOSURE_PRESETS.default);
     expect(await scanPng(v.page, qrPng(text))).toBe('valid');
     await expect.poll(() => v.page.locator('#verdict-title').textContent()).toBe('Valid ID');
     const disclosed = v.page.getByTestId('disclosed');
@@ -66,7 +69,13 @@ describe('verify page, scanning a photo of the QR code', () => {
     expect(await disclosed.locator('[data-element="birth_date"]').count()).toBe(0);
     expect(await outcome(v.page, 'issuer.signature')).toBe('pass');
     expect(await outcome(v.page, 'status.entry')).toBe('pass');
-    // Each check opens to show why.
+    // The answer comes first: the face check sits above the folded details.
+    const faceY = (await v.page.getByTestId('check-face').boundingBox())!.y;
+    const detailsY = (await v.page.getByTestId('report-details').boundingBox())!.y;
+    expect(faceY).toBeLessThan(detailsY);
+    expect(await v.page.getByTestId('report-details').getAttribute('open')).toBeNull();
+    // The details open to every check, and each check opens to show why.
+    await v.page.getByTestId('report-details').locator('summary').first().click();
     const check = v.page.locator('[data-check="device.signature"] summary');
     await check.click();
     await expect.poll(() => v.page.locator('[data-check="device.signature"] details').getAttribute('open')).toBe('');
@@ -93,6 +102,10 @@ describe('verify page, scanning a photo of the QR code', () => {
     expect(await scanPng(v.page, qrPng(old))).toBe('invalid');
     expect(await failedCodes(v.page)).toEqual(['credential/stale']);
     expect(await v.page.locator('[data-check="freshness.window"] .check-body p').first().textContent()).toContain('too old');
+    // Not valid: nothing shown as identity data, and no face check, saying why.
+    expect(await v.page.locator('[data-element]').count()).toBe(0);
+    expect(await v.page.getByTestId('check-face').count()).toBe(0);
+    expect(await v.page.getByTestId('no-face-check').textContent()).toContain('not valid');
     await v.close();
   });
 

@@ -1,8 +1,22 @@
 /// <reference lib="webworker" />
 // Decodes QR codes off the main thread, so the camera preview stays smooth on slow phones. Frames arrive as
 // transferred ImageBitmaps (camera, photos) or pixel buffers; decoding is engine/credential's jsQR wrapper.
+// Assembly of animated sequences (inflate included) and verification run here too: whatever a hostile code carries,
+// its cost lands on this worker, never on the page.
 import * as Comlink from 'comlink';
-import { decodeQrRgba } from '../engine/credential/index.ts';
+import {
+  decodeQrRgba,
+  QrAssembler,
+  verifyPresentation,
+  type AssemblyState,
+  type StatusList,
+  type TrustList,
+  type VerificationReport,
+  type VerifyPolicy,
+} from '../engine/credential/index.ts';
+
+/** The assembler's answer, or the stable code of why the text was refused (errors lose their code over postMessage). */
+export type AssembleResult = { readonly ok: true; readonly state: AssemblyState } | { readonly ok: false; readonly code: string; readonly message: string };
 
 export interface QrPixels {
   readonly width: number;
@@ -13,7 +27,15 @@ export interface QrPixels {
 export interface QrWorkerApi {
   /** The text of the one QR code in the frame, or null when none is readable. Closes a transferred ImageBitmap. */
   decode(frame: ImageBitmap | QrPixels): Promise<string | null>;
+  /** Feeds one scanned text to this worker's assembler (single codes complete at once). */
+  assemble(text: string): Promise<AssembleResult>;
+  /** Forgets every partly collected sequence. */
+  resetAssembly(): Promise<void>;
+  /** engine/credential's verifyPresentation, run here (`now` in ms). */
+  verify(bytes: Uint8Array, trust: TrustList, statusLists: readonly StatusList[], now: number, policy: VerifyPolicy): Promise<VerificationReport>;
 }
+
+let assembler = new QrAssembler();
 
 let canvas: OffscreenCanvas | undefined;
 let ctx: OffscreenCanvasRenderingContext2D | null = null;
@@ -39,6 +61,20 @@ const api: QrWorkerApi = {
       }
     }
     return decodeQrRgba(frame.data, frame.width, frame.height) ?? null;
+  },
+  async assemble(text) {
+    try {
+      return { ok: true, state: assembler.add(text) };
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      return { ok: false, code: err.code ?? 'credential/internal', message: err.message ?? String(e) };
+    }
+  },
+  async resetAssembly() {
+    assembler = new QrAssembler();
+  },
+  async verify(bytes, trust, statusLists, now, policy) {
+    return verifyPresentation(bytes, trust, statusLists, new Date(now), policy);
   },
 };
 

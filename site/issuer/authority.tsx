@@ -1,9 +1,9 @@
 /** The issuing authority's keys at the desk: first set-up, passphrase-protected export, and import on another desk. */
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { BoxError, MIN_PASSPHRASE } from '../lib/passphrase-box.ts';
-import { createAuthority, exportKeys, importKeys, type Authority } from './desk-store.ts';
+import { adoptDemoAuthority, createAuthority, demoAuthorityAvailable, exportKeys, importKeys, type Authority } from './desk-store.ts';
 
 export function SetUpAuthority(props: { onReady: (a: Authority) => void }) {
   const [id, setId] = createSignal('');
@@ -60,8 +60,43 @@ export function SetUpAuthority(props: { onReady: (a: Authority) => void }) {
         </div>
         <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
       </form>
+      <DemoAuthority onReady={props.onReady} />
       <ImportKeys onImported={props.onReady} />
     </>
+  );
+}
+
+/** The build's demo authority (site/build/trust.ts): one click, and this site's verifiers already trust it. */
+function DemoAuthority(props: { onReady: (a: Authority) => void }) {
+  const [available] = createResource(demoAuthorityAvailable);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  return (
+    <Show when={available()}>
+      <div class="panel" data-testid="demo-authority">
+        <h3>{t().issuer.demoTitle}</h3>
+        <p class="hint">{t().issuer.demoText}</p>
+        <button
+          type="button"
+          disabled={busy()}
+          data-testid="use-demo-authority"
+          onClick={async () => {
+            setBusy(true);
+            setError(undefined);
+            try {
+              props.onReady(await adoptDemoAuthority());
+            } catch (err) {
+              setError((err as Error).message);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {busy() ? t().issuer.working : t().issuer.useDemo}
+        </button>
+        <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
+      </div>
+    </Show>
   );
 }
 

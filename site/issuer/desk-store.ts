@@ -47,6 +47,8 @@ export interface Authority {
   readonly trustKey: { readonly anchor: TrustListAnchor; readonly privateKey: CryptoKey };
   readonly trustListVersion: number;
   readonly createdAt: number;
+  /** The build's demo authority (public keys): every result it vouches for is labelled "demo issuer". */
+  readonly demo?: boolean;
 }
 
 export interface IssuedRecord {
@@ -142,7 +144,7 @@ export async function publish(a: Authority, now = new Date()): Promise<{ bundle:
       version: a.trustListVersion,
       issuedAt: now,
       expiresAt: new Date(now.getTime() + TRUST_LIST_VALID_DAYS * DAY),
-      issuers: [{ id: a.id, name: a.name, country: a.country, iaca: [a.iaca.certificate], documentSigners: [a.ds.certificate] }],
+      issuers: [{ id: a.id, name: a.name, country: a.country, iaca: [a.iaca.certificate], documentSigners: [a.ds.certificate], demo: a.demo === true }],
     },
     { keyId: a.trustKey.anchor.keyId, signer: signerOf(a.trustKey) },
   );
@@ -155,8 +157,60 @@ export async function publish(a: Authority, now = new Date()): Promise<{ bundle:
   return { bundle: makeTrustBundle([a.trustKey.anchor], trustList, [statusList]), trustList, statusList };
 }
 
+/** Where the build serves its demo authority (site/build/trust.ts); absent when an operator baked their own trust. */
+export const DEMO_AUTHORITY_URL = '/trust/demo-authority.json';
+
+/** Whether this build has a demo authority the desk can issue as. */
+export async function demoAuthorityAvailable(): Promise<boolean> {
+  try {
+    return (await fetch(DEMO_AUTHORITY_URL, { method: 'HEAD', cache: 'no-cache' })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes this desk the build's demo authority (its keys come from the site, in clear: a demo issuer proves nothing).
+ * A fresh, empty register and status list, as for a new authority.
+ */
+export async function adoptDemoAuthority(): Promise<Authority> {
+  const res = await fetch(DEMO_AUTHORITY_URL, { cache: 'no-cache' });
+  if (!res.ok) throw new Error('This site has no demo authority.');
+  const j = (await res.json()) as {
+    type?: string;
+    id: string;
+    name: string;
+    country: string;
+    trustListVersion: number;
+    keys: { iaca: unknown; ds: unknown; trustList: unknown };
+  };
+  if (j.type !== 'eidkit-demo-authority') throw new Error('Not a demo authority file.');
+  const iaca = await fromKeyFile(j.keys.iaca, 'iaca');
+  const ds = await fromKeyFile(j.keys.ds, 'ds');
+  const tl = await fromKeyFile(j.keys.trustList, 'trust-list');
+  const authority: Authority = {
+    id: j.id,
+    name: j.name,
+    country: j.country,
+    iaca: { certificate: iaca.certificate!, privateKey: iaca.privateKey, publicKey: iaca.publicKey },
+    ds: { certificate: ds.certificate!, privateKey: ds.privateKey, publicKey: ds.publicKey },
+    trustKey: { anchor: { keyId: tl.keyId!, publicKey: tl.publicKey }, privateKey: tl.privateKey },
+    // Above the baked list's version, so what this desk publishes (with its revocations) wins at verifiers.
+    trustListVersion: j.trustListVersion + 1,
+    createdAt: Date.now(),
+    demo: true,
+  };
+  const d = await db();
+  const tx = d.transaction(['authority', 'status', 'issued'], 'readwrite');
+  await tx.objectStore('issued').clear();
+  await tx.objectStore('authority').put(authority, 'current');
+  await tx.objectStore('status').put(createStatusList(statusUri(authority), STATUS_LIST_SIZE), 'current');
+  await tx.done;
+  return authority;
+}
+
 interface KeyExport {
-  readonly authority: { id: string; name: string; country: string; trustListVersion: number; createdAt: number };
+  readonly authority: { id: string; name: string; country: string; trustListVersion: number; createdAt: number; demo?: boolean };
   readonly keys: readonly unknown[];
   readonly status: Record<string, unknown>;
   readonly issued: readonly IssuedRecord[];
@@ -167,7 +221,7 @@ export async function exportKeys(a: Authority, passphrase: string): Promise<Pass
   const d = await db();
   const s = await d.get('status', 'current');
   const body: KeyExport = {
-    authority: { id: a.id, name: a.name, country: a.country, trustListVersion: a.trustListVersion, createdAt: a.createdAt },
+    authority: { id: a.id, name: a.name, country: a.country, trustListVersion: a.trustListVersion, createdAt: a.createdAt, ...(a.demo ? { demo: true } : {}) },
     keys: [
       await toKeyFile('iaca', a.iaca),
       await toKeyFile('ds', a.ds),

@@ -1,7 +1,9 @@
 /** The desk's register of issued credentials, and publishing the trust and status lists verifiers load. */
-import { createSignal } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
+import { anchorFingerprint, trustPackageFrames } from '../../engine/credential/index.ts';
 import { formatDate, t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
+import { QrCode } from '../ui/qr-code.tsx';
 import { changeStatus, publish, type Authority, type IssuedRecord } from './desk-store.ts';
 
 export function IssuedRow(props: { record: IssuedRecord; onChanged: () => void }) {
@@ -33,6 +35,18 @@ export function IssuedRow(props: { record: IssuedRecord; onChanged: () => void }
 
 export function Publish(props: { authority: Authority }) {
   const [busy, setBusy] = createSignal(false);
+  const [trustQr, setTrustQr] = createSignal<{ frames: string[]; fingerprint: string } | undefined>();
+  // The trust QR: the signed trust list and the current status list, for a verifier to scan (frames of kind "T").
+  const showTrustQr = async () => {
+    setBusy(true);
+    try {
+      const out = await publish(props.authority);
+      const anchor = props.authority.trustKey.anchor;
+      setTrustQr({ frames: trustPackageFrames({ anchor, trustList: out.trustList, statusLists: [out.statusList] }), fingerprint: await anchorFingerprint(anchor) });
+    } finally {
+      setBusy(false);
+    }
+  };
   const run = async (what: 'bundle' | 'trust' | 'status') => {
     setBusy(true);
     try {
@@ -58,7 +72,22 @@ export function Publish(props: { authority: Authority }) {
         <button type="button" disabled={busy()} onClick={() => void run('status')}>
           {t().issuer.exportStatusList}
         </button>
+        <button type="button" disabled={busy()} onClick={() => (trustQr() ? setTrustQr(undefined) : void showTrustQr())} data-testid="show-trust-qr">
+          {trustQr() ? t().issuer.hideTrustQr : t().issuer.showTrustQr}
+        </button>
       </div>
+      <Show when={trustQr()}>
+        {(q) => (
+          <div class="panel" data-testid="trust-qr">
+            <h3>{t().issuer.trustQrTitle}</h3>
+            <p class="hint">{t().issuer.trustQrText}</p>
+            <QrCode frames={q().frames} label={t().issuer.trustQrLabel} testId="trust-qr-code" />
+            <p>
+              <strong data-testid="desk-fingerprint">{t().issuer.fingerprint(q().fingerprint)}</strong>
+            </p>
+          </div>
+        )}
+      </Show>
     </>
   );
 }

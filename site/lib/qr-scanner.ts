@@ -9,7 +9,8 @@ import type { QrWorkerApi } from '../../workers/qr.worker.ts';
 const MAX_DECODE_WIDTH = 1280;
 
 let remote: Comlink.Remote<QrWorkerApi> | undefined;
-function qrWorker(): Comlink.Remote<QrWorkerApi> {
+/** The QR worker: decoding, and the assembly and verification the verifier page hands it (see workers/qr.worker.ts). */
+export function qrWorker(): Comlink.Remote<QrWorkerApi> {
   remote ??= Comlink.wrap<QrWorkerApi>(new Worker(new URL('../../workers/qr.worker.ts', import.meta.url), { type: 'module', name: 'eidkit-qr' }));
   return remote;
 }

@@ -8,6 +8,7 @@
 import {
   anchorFromJson,
   anchorToJson,
+  mergeTrustLists,
   openStatusList,
   openTrustList,
   type StatusList,
@@ -32,7 +33,8 @@ export interface OpenedTrust {
   readonly anchors: readonly TrustListAnchor[];
   readonly trust: TrustList;
   readonly statusLists: readonly StatusList[];
-  readonly file: TrustBundleFile;
+  /** The file it came from (absent for merged trust and scanned packages). */
+  readonly file?: TrustBundleFile;
 }
 
 export function makeTrustBundle(anchors: readonly TrustListAnchor[], trustList: Uint8Array, statusLists: readonly Uint8Array[]): TrustBundleFile {
@@ -58,7 +60,7 @@ export function isEmptyTrustBundle(json: unknown): boolean {
 }
 
 /** Checks every signature; a status list that fails is dropped (status then reads "unknown", never "valid"). */
-export async function openTrustBundle(json: unknown): Promise<OpenedTrust> {
+export async function openTrustBundle(json: unknown, now = new Date()): Promise<OpenedTrust> {
   const f = json as Partial<TrustBundleFile> | null;
   if (f?.type !== TRUST_BUNDLE_TYPE || f.version !== 1 || !Array.isArray(f.anchors) || typeof f.trustList !== 'string') {
     throw new TrustBundleError('not-a-bundle');
@@ -67,14 +69,14 @@ export async function openTrustBundle(json: unknown): Promise<OpenedTrust> {
   let trust: TrustList;
   try {
     anchors = f.anchors.map(anchorFromJson);
-    trust = await openTrustList(fromBase64(f.trustList), anchors);
+    trust = await openTrustList(fromBase64(f.trustList), anchors, { now });
   } catch (e) {
     throw new TrustBundleError('bad-signature', e);
   }
   const statusLists: StatusList[] = [];
   for (const s of f.statusLists ?? []) {
     try {
-      statusLists.push(await openStatusList(fromBase64(s), trust));
+      statusLists.push(await openStatusList(fromBase64(s), trust, { now }));
     } catch (e) {
       console.warn('status list refused', e);
     }
@@ -82,14 +84,33 @@ export async function openTrustBundle(json: unknown): Promise<OpenedTrust> {
   return { anchors, trust, statusLists, file: f as TrustBundleFile };
 }
 
-/** The newer trust list wins; status lists are merged, the newest per list URI. */
-export function mergeTrust(a: OpenedTrust | undefined, b: OpenedTrust | undefined): OpenedTrust | undefined {
-  if (!a || !b) return a ?? b;
-  const base = b.trust.version > a.trust.version || (b.trust.version === a.trust.version && b.trust.issuedAt > a.trust.issuedAt) ? b : a;
-  const byUri = new Map<string, StatusList>();
-  for (const s of [...a.statusLists, ...b.statusLists]) {
-    const have = byUri.get(s.uri);
-    if (!have || s.issuedAt > have.issuedAt) byUri.set(s.uri, s);
+/**
+ * Several trust sources (the site's baked file, an imported file, lists trusted by scanning) as one. Lists from the
+ * same signer are versions of one list: the newest wins. Lists from different signers federate: all their issuers
+ * count. Every status list is kept; verifyPresentation counts one only for credentials whose own IACA it is bound to,
+ * and takes the newest of those per URI, so a hostile source cannot un-revoke another issuer's credential.
+ */
+export function mergeTrust(...sources: readonly (OpenedTrust | undefined)[]): OpenedTrust | undefined {
+  const present = sources.filter((s): s is OpenedTrust => s !== undefined);
+  if (present.length <= 1) return present[0];
+  const bySigner = new Map<string, OpenedTrust>();
+  for (const s of present) {
+    const have = bySigner.get(s.trust.signedBy);
+    if (!have || s.trust.version > have.trust.version || (s.trust.version === have.trust.version && s.trust.issuedAt > have.trust.issuedAt)) bySigner.set(s.trust.signedBy, s);
   }
-  return { ...base, statusLists: [...byUri.values()] };
+  const winners = [...bySigner.values()];
+  const seen = new Set<string>();
+  const statusLists: StatusList[] = [];
+  for (const s of present.flatMap((p) => p.statusLists)) {
+    const key = `${s.uri}|${s.issuedAt}|${s.signer.serial.join(',')}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      statusLists.push(s);
+    }
+  }
+  return {
+    anchors: winners.flatMap((w) => w.anchors),
+    trust: winners.length === 1 ? winners[0]!.trust : mergeTrustLists(winners.map((w) => w.trust)),
+    statusLists,
+  };
 }

@@ -33,6 +33,11 @@ function Desk(props: { authority: Authority; onReplaced: (a: Authority) => void 
       <div class="panel" data-testid="authority">
         <h2>{a().name}</h2>
         <p class="hint">{t().issuer.authoritySummary(a().id, a().country, formatDate(a().createdAt))}</p>
+        <Show when={a().demo}>
+          <p class="demo-badge" data-testid="desk-demo">
+            <strong>{t().issuer.demoBadge}</strong>
+          </p>
+        </Show>
         <ExportKeys authority={a()} />
         <ImportKeys onImported={props.onReplaced} />
       </div>

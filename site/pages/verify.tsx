@@ -1,12 +1,6 @@
-import { createSignal, lazy, Match, onCleanup, onMount, Show, Suspense, Switch } from 'solid-js';
-import {
-  createChallenge,
-  emptyTrustList,
-  QrAssembler,
-  verifyPresentation,
-  type Challenge,
-  type VerificationReport,
-} from '../../engine/credential/index.ts';
+import { createEffect, createSignal, lazy, Match, on, onCleanup, onMount, Show, Suspense, Switch } from 'solid-js';
+import { createChallenge, emptyTrustList, type Challenge, type VerificationReport } from '../../engine/credential/index.ts';
+import { qrWorker } from '../lib/qr-scanner.ts';
 import { formatBytes, t } from '../i18n/i18n.ts';
 import { modelProgress, prefetchModels } from '../lib/model-prefetch.ts';
 import { releaseServiceWorker } from '../pwa/register.ts';
@@ -15,7 +9,7 @@ import { QrCode } from '../ui/qr-code.tsx';
 import { ReportView } from '../ui/report-view.tsx';
 import { Scanner } from '../ui/scanner.tsx';
 import { TrustPanel } from '../verify/trust-panel.tsx';
-import { loadTrust, trust } from '../verify/trust-store.ts';
+import { loadTrust, scanTrust, trust, type ScanOutcome } from '../verify/trust-store.ts';
 
 // The face check (face engine, liveness, camera loop) is its own chunk, loaded only when asked for.
 const FaceCheck = lazy(() => import('../verify/face-check.tsx'));
@@ -30,7 +24,18 @@ type Phase =
   | { readonly kind: 'scan' }
   | { readonly kind: 'verifying' }
   | { readonly kind: 'report'; readonly report: VerificationReport }
-  | { readonly kind: 'error'; readonly message: string };
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'trust'; readonly outcome: Extract<ScanOutcome, { kind: 'confirm' }> };
+
+/** What was scanned, kept so the verdict can be recomputed (as of the scan) when trust or status lists change. */
+interface Scanned {
+  readonly bytes: Uint8Array;
+  readonly at: number;
+  readonly challenge: Challenge | undefined;
+}
+
+/** Structured clone gives objects a prototype again; the report's elements stay prototype-free (element ids are data). */
+const withoutPrototype = (r: VerificationReport): VerificationReport => ({ ...r, elements: Object.assign(Object.create(null) as Record<string, unknown>, r.elements) });
 
 export default function Verify() {
   const [phase, setPhase] = createSignal<Phase>({ kind: 'scan' });
@@ -40,7 +45,8 @@ export default function Verify() {
   // Start-up signals the benchmarks wait for (bench/): scanning usable; face check ready with no download left.
   const [scanReady, setScanReady] = createSignal(false);
   const [faceReady, setFaceReady] = createSignal(false);
-  let assembler = new QrAssembler();
+  const [trustMessage, setTrustMessage] = createSignal<{ ok: boolean; text: string } | undefined>();
+  let scanned: Scanned | undefined;
   let busy = false;
 
   onMount(() => {
@@ -78,48 +84,88 @@ export default function Verify() {
     warmFaceCheck();
   };
 
+  // Assembly (inflate included) and verification run in the QR worker: no code, however hostile, can freeze the page.
+  const verifyScanned = async (): Promise<void> => {
+    const sc = scanned;
+    if (!sc) return;
+    const c = sc.challenge;
+    const report = await qrWorker().verify(sc.bytes, trust()?.trust ?? emptyTrustList(), trust()?.statusLists ?? [], sc.at, {
+      mode: c ? 'two-way' : 'any',
+      ...(c ? { challenge: c } : {}),
+    });
+    if (scanned === sc) setPhase({ kind: 'report', report: withoutPrototype(report) });
+  };
+
+  // Trust or status changed (a trust QR scanned, a file loaded, the site's list refreshed): the verdict on screen is
+  // recomputed, as of the moment of the scan, so a genuine holder is not turned away until a reload.
+  createEffect(
+    on(
+      trust,
+      () => {
+        if (phase().kind === 'report' && scanned) void verifyScanned();
+      },
+      { defer: true },
+    ),
+  );
+
+  const onTrustPackage = async (bytes: Uint8Array): Promise<void> => {
+    const outcome = await scanTrust(bytes);
+    void qrWorker().resetAssembly();
+    if (outcome.kind === 'confirm') return void setPhase({ kind: 'trust', outcome });
+    if (outcome.kind === 'updated') setTrustMessage({ ok: true, text: t().trust.updated(outcome.version) });
+    else {
+      const text =
+        outcome.reason === 'key-changed'
+          ? t().trust.keyChanged(outcome.keyId ?? '?')
+          : outcome.reason === 'rollback'
+            ? t().trust.rollback
+            : outcome.reason === 'future'
+              ? t().trust.future
+              : t().trust.badPackage;
+      setTrustMessage({ ok: false, text });
+    }
+  };
+
   const onText = async (text: string) => {
     if (busy || phase().kind !== 'scan') return;
-    let state;
-    try {
-      state = assembler.add(text);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'credential/not-eidkit-qr') setPhase({ kind: 'error', message: t().verify.notEidkit });
-      else setPhase({ kind: 'error', message: (e as Error).message });
-      return;
-    }
-    if (state.status === 'partial') {
-      setFrames({ received: state.received, total: state.total });
-      return;
-    }
     busy = true;
-    setFrames(undefined);
-    setPhase({ kind: 'verifying' });
     try {
+      const res = await qrWorker().assemble(text);
+      if (!res.ok) {
+        if (res.code === 'credential/not-eidkit-qr') setPhase({ kind: 'error', message: t().verify.notEidkit });
+        else setPhase({ kind: 'error', message: res.message });
+        return;
+      }
+      const state = res.state;
+      if (state.status === 'partial') {
+        setFrames({ received: state.received, total: state.total });
+        return;
+      }
+      setFrames(undefined);
+      if (state.kind === 'T') return await onTrustPackage(state.bytes);
+      setPhase({ kind: 'verifying' });
       await loadTrust();
-      const c = challenge()?.challenge;
-      const report = await verifyPresentation(state.bytes, trust()?.trust ?? emptyTrustList(), trust()?.statusLists ?? [], new Date(), {
-        mode: c ? 'two-way' : 'any',
-        ...(c ? { challenge: c } : {}),
-      });
-      setPhase({ kind: 'report', report });
+      scanned = { bytes: state.bytes, at: Date.now(), challenge: challenge()?.challenge };
+      await verifyScanned();
     } finally {
       busy = false;
     }
   };
 
   const again = () => {
-    assembler = new QrAssembler();
+    void qrWorker().resetAssembly();
+    scanned = undefined;
     setFaceCheck(false);
     setFrames(undefined);
     setChallenge(undefined);
+    setTrustMessage(undefined);
     setPhase({ kind: 'scan' });
   };
 
   const template = () => {
     const p = phase();
-    if (p.kind !== 'report') return undefined;
+    // No face check for an ID that is not valid: there is no verified face to compare with.
+    if (p.kind !== 'report' || p.report.verdict === 'invalid') return undefined;
     const tpl = p.report.elements['biometric_template_face'] as { model?: string; version?: string; data?: Uint8Array } | undefined;
     return tpl?.data instanceof Uint8Array ? tpl : undefined;
   };
@@ -131,6 +177,13 @@ export default function Verify() {
       <Switch>
         <Match when={phase().kind === 'scan'}>
           <p class="lead">{t().verify.intro}</p>
+          <Show when={trustMessage()}>
+            {(m) => (
+              <p role="status" classList={{ error: !m().ok }} data-testid="trust-scan-message">
+                {m().text}
+              </p>
+            )}
+          </Show>
           <Show when={challenge()}>
             {(c) => (
               <div class="challenge">
@@ -178,31 +231,70 @@ export default function Verify() {
             </div>
           )}
         </Match>
+        <Match when={phase().kind === 'trust' && phase()}>
+          {(p) => {
+            const o = () => (p() as { outcome: Extract<ScanOutcome, { kind: 'confirm' }> }).outcome;
+            return (
+              <div class="panel trust-confirm" role="dialog" aria-labelledby="trust-confirm-title" data-testid="trust-confirm">
+                <h2 id="trust-confirm-title">{t().trust.confirmTitle}</h2>
+                <p>{t().trust.confirmText(o().keyId, o().issuers.join(', '))}</p>
+                <p>
+                  <strong data-testid="trust-fingerprint">{t().trust.fingerprint(o().fingerprint)}</strong>
+                </p>
+                <p class="hint">{t().trust.compare}</p>
+                <div class="actions">
+                  <button
+                    type="button"
+                    class="primary"
+                    data-testid="trust-accept"
+                    onClick={() => {
+                      const n = o().accept();
+                      again();
+                      setTrustMessage({ ok: true, text: t().trust.pinnedNow(n) });
+                    }}
+                  >
+                    {t().trust.accept}
+                  </button>
+                  <button type="button" data-testid="trust-reject" onClick={again}>
+                    {t().trust.reject}
+                  </button>
+                </div>
+              </div>
+            );
+          }}
+        </Match>
         <Match when={phase().kind === 'report' && phase()}>
-          {(p) => <ReportView report={(p() as { report: VerificationReport }).report} />}
+          {(p) => (
+            <ReportView report={(p() as { report: VerificationReport }).report}>
+              <div class="actions report-actions">
+                <Show when={template() && !faceCheck()}>
+                  <button type="button" class="primary" onClick={() => setFaceCheck(true)} data-testid="check-face">
+                    {t().verify.checkFace}
+                  </button>
+                </Show>
+              </div>
+              <Show when={!template()}>
+                <p class="hint" data-testid="no-face-check">
+                  {(p() as { report: VerificationReport }).report.verdict === 'invalid' ? t().verify.noFaceInvalid : t().verify.noTemplate}
+                </p>
+              </Show>
+              <Show when={faceCheck() && template()}>
+                {(tpl) => (
+                  <Suspense fallback={<p role="status">{t().app.loading}</p>}>
+                    <FaceCheck template={tpl().data!} />
+                  </Suspense>
+                )}
+              </Show>
+            </ReportView>
+          )}
         </Match>
       </Switch>
       <Show when={phase().kind === 'report' || phase().kind === 'error'}>
         <div class="actions">
-          <Show when={template() && !faceCheck()}>
-            <button type="button" class="primary" onClick={() => setFaceCheck(true)} data-testid="check-face">
-              {t().verify.checkFace}
-            </button>
-          </Show>
           <button type="button" onClick={again} data-testid="scan-again">
             {t().verify.scanAgain}
           </button>
         </div>
-        <Show when={phase().kind === 'report' && !template()}>
-          <p class="hint">{t().verify.noTemplate}</p>
-        </Show>
-      </Show>
-      <Show when={faceCheck() && template()}>
-        {(tpl) => (
-          <Suspense fallback={<p role="status">{t().app.loading}</p>}>
-            <FaceCheck template={tpl().data!} />
-          </Suspense>
-        )}
       </Show>
       <ModelStatus />
     </section>

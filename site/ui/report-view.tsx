@@ -1,4 +1,4 @@
-import { createMemo, For, onCleanup, Show } from 'solid-js';
+import { createMemo, For, onCleanup, Show, type JSX } from 'solid-js';
 import { CHECK_CATEGORIES, ELEMENT_ORDER, type Check, type VerificationReport } from '../../engine/credential/index.ts';
 import { formatDateTime, t } from '../i18n/i18n.ts';
 
@@ -6,13 +6,15 @@ const OUTCOME_ICON: Readonly<Record<Check['outcome'], string>> = { pass: '✓', 
 
 /** The check's name in plain words (falls back to its stable id). */
 function checkTitle(check: Check): string {
-  return (t().report.checks as Readonly<Record<string, string>>)[check.check] ?? check.check;
+  const titles = t().report.checks as Readonly<Record<string, string>>;
+  return Object.hasOwn(titles, check.check) ? titles[check.check]! : check.check;
 }
 
 /** Why, in plain words: the stable code's explanation in the reader's language, else the engine's English message. */
 function reason(check: Check): { text: string; lang?: string } {
   if (check.outcome === 'pass') return { text: t().report.passed };
-  const known = (t().report.codes as Readonly<Record<string, string>>)[check.code];
+  const codes = t().report.codes as Readonly<Record<string, string>>;
+  const known = Object.hasOwn(codes, check.code) ? codes[check.code] : undefined;
   return known ? { text: known } : { text: check.message, lang: 'en' };
 }
 
@@ -29,18 +31,23 @@ export function ElementValue(props: { id: string; value: unknown }) {
     return <span>{t().report.template(String(tpl.model ?? '?'), String(tpl.version ?? '?'), size)}</span>;
   }
   if (typeof v() === 'boolean') return <span>{v() ? t().report.yes : t().report.no}</span>;
-  if (props.id === 'sex' && typeof v() === 'number') return <span>{t().report.sex[String(v()) as '0' | '1' | '2' | '9'] ?? String(v())}</span>;
+  if (props.id === 'sex' && typeof v() === 'number') {
+    const sexes = t().report.sex as Readonly<Record<string, string>>;
+    return <span>{Object.hasOwn(sexes, String(v())) ? sexes[String(v())] : String(v())}</span>;
+  }
   return <span>{String(v())}</span>;
 }
 
-export function DisclosedData(props: { elements: Readonly<Record<string, unknown>> }) {
+export function DisclosedData(props: { elements: Readonly<Record<string, unknown>>; testId?: string }) {
   const ids = createMemo(() => {
     const present = Object.keys(props.elements);
     return [...ELEMENT_ORDER.filter((k) => present.includes(k)), ...present.filter((k) => !ELEMENT_ORDER.includes(k)).sort()];
   });
-  const label = (id: string) => (t().report.elements as Readonly<Record<string, string>>)[id] ?? id.replace(/^age_over_(\d+)$/, (_m, n) => t().report.ageOver(Number(n)));
+  // Element ids come from the credential: only the table's own keys are labels ("constructor" is not one).
+  const labels = (): Readonly<Record<string, string>> => t().report.elements as Readonly<Record<string, string>>;
+  const label = (id: string) => (Object.hasOwn(labels(), id) ? labels()[id]! : id.replace(/^age_over_(\d+)$/, (_m, n) => t().report.ageOver(Number(n))));
   return (
-    <dl class="elements" data-testid="disclosed">
+    <dl class="elements" data-testid={props.testId ?? 'disclosed'}>
       <For each={ids()}>
         {(id) => (
           <div class="element" data-element={id}>
@@ -55,75 +62,106 @@ export function DisclosedData(props: { elements: Readonly<Record<string, unknown
   );
 }
 
-/** The verification report in plain words: a verdict banner, what was disclosed, then every check, expandable. */
-export function ReportView(props: { report: VerificationReport }) {
+/** Pictures and templates are not "key data": they go under the details. */
+const MEDIA = new Set(['portrait', 'biometric_template_face']);
+const pick = (elements: Readonly<Record<string, unknown>>, media: boolean): Record<string, unknown> => {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(elements)) if (MEDIA.has(k) === media) out[k] = elements[k];
+  return out;
+};
+
+/**
+ * The verification report in plain words, answer first: the verdict (and "demo issuer" when it applies), who issued
+ * it, the holder's photo-free key data, then `children` (the face-check button); every check, the portrait and the
+ * template fold under "details". An invalid report has no data to show.
+ */
+export function ReportView(props: { report: VerificationReport; children?: JSX.Element }) {
   const r = () => props.report;
   const counts = createMemo(() => {
     const c = { pass: 0, fail: 0, warn: 0, skip: 0 };
     for (const x of r().checks) c[x.outcome]++;
     return c;
   });
+  const demo = () => r().issuer?.demo === true;
+  const shown = () => (r().verdict === 'invalid' ? {} : r().elements);
+  const keyData = createMemo(() => pick(shown(), false));
+  const media = createMemo(() => pick(shown(), true));
   return (
-    <section class="report" aria-labelledby="verdict-title" data-testid="report" data-verdict={r().verdict}>
+    <section class="report" aria-labelledby="verdict-title" data-testid="report" data-verdict={r().verdict} data-demo={demo() ? '' : undefined}>
       <div class={`verdict verdict-${r().verdict}`} role="alert">
         <span class="verdict-icon" aria-hidden="true">
           {r().verdict === 'valid' ? '✓' : r().verdict === 'warning' ? '!' : '✕'}
         </span>
         <div>
-          <h2 id="verdict-title">{t().report.verdict[r().verdict]}</h2>
+          <h2 id="verdict-title">{r().verdict === 'valid' && demo() ? t().report.verdictDemo : t().report.verdict[r().verdict]}</h2>
+          <Show when={demo()}>
+            <p class="demo-badge" data-testid="demo-issuer">
+              <strong>{t().report.demoIssuer}</strong>
+            </p>
+          </Show>
           <p>{t().report.verdictText[r().verdict]}</p>
-          <p class="counts">{t().report.counts(counts().pass, counts().warn, counts().fail)}</p>
         </div>
       </div>
       <Show when={r().issuer}>
         {(issuer) => (
           <p class="issuer-line">
             {t().report.issuedBy(issuer().name, issuer().country)}
+            <Show when={demo()}> · {t().report.demoIssuer}</Show>
             <Show when={r().presentedAt}>{(at) => <> · {t().report.presentedAt(formatDateTime(at()))}</>}</Show>
           </p>
         )}
       </Show>
-      <Show when={Object.keys(r().elements).length > 0}>
-        <h3>{t().report.disclosed}</h3>
-        <DisclosedData elements={r().elements} />
+      <Show when={Object.keys(keyData()).length > 0}>
+        <h3>{t().report.keyData}</h3>
+        <DisclosedData elements={keyData()} />
       </Show>
-      <h3>{t().report.checksTitle}</h3>
-      <For each={CHECK_CATEGORIES.filter((c) => r().byCategory[c].length > 0)}>
-        {(category) => (
-          <div class="check-group">
-            <h4>{t().report.categories[category]}</h4>
-            <ul class="checks">
-              <For each={r().byCategory[category]}>
-                {(check) => (
-                  <li class={`check check-${check.outcome}`} data-check={check.check} data-outcome={check.outcome} data-code={check.code}>
-                    <details open={check.outcome === 'fail'}>
-                      <summary>
-                        <span class="check-icon" aria-hidden="true">
-                          {OUTCOME_ICON[check.outcome]}
-                        </span>
-                        <span class="check-name">{checkTitle(check)}</span>
-                        <span class="check-outcome">{t().report.outcomes[check.outcome]}</span>
-                      </summary>
-                      <div class="check-body">
-                        <p lang={reason(check).lang}>{reason(check).text}</p>
-                        <p class="muted" lang="en">
-                          {check.message}
-                        </p>
-                        <p class="muted">
-                          <code>{check.code}</code>
-                        </p>
-                      </div>
-                    </details>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </div>
-        )}
-      </For>
-      <Show when={r().trustList}>
-        {(tl) => <p class="hint">{t().report.trustListAge(tl().version, Math.round(tl().ageSeconds / 3600))}</p>}
-      </Show>
+      {props.children}
+      <details class="report-details" data-testid="report-details">
+        <summary>
+          {t().report.details} — {t().report.counts(counts().pass, counts().warn, counts().fail)}
+        </summary>
+        <Show when={Object.keys(media()).length > 0}>
+          <h3>{t().report.disclosed}</h3>
+          <DisclosedData elements={media()} testId="disclosed-media" />
+        </Show>
+        <h3>{t().report.checksTitle}</h3>
+        <For each={CHECK_CATEGORIES.filter((c) => r().byCategory[c].length > 0)}>
+          {(category) => (
+            <div class="check-group">
+              <h4>{t().report.categories[category]}</h4>
+              <ul class="checks">
+                <For each={r().byCategory[category]}>
+                  {(check) => (
+                    <li class={`check check-${check.outcome}`} data-check={check.check} data-outcome={check.outcome} data-code={check.code}>
+                      <details open={check.outcome === 'fail'}>
+                        <summary>
+                          <span class="check-icon" aria-hidden="true">
+                            {OUTCOME_ICON[check.outcome]}
+                          </span>
+                          <span class="check-name">{checkTitle(check)}</span>
+                          <span class="check-outcome">{t().report.outcomes[check.outcome]}</span>
+                        </summary>
+                        <div class="check-body">
+                          <p lang={reason(check).lang}>{reason(check).text}</p>
+                          <p class="muted" lang="en">
+                            {check.message}
+                          </p>
+                          <p class="muted">
+                            <code>{check.code}</code>
+                          </p>
+                        </div>
+                      </details>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </div>
+          )}
+        </For>
+        <Show when={r().trustList}>
+          {(tl) => <p class="hint">{t().report.trustListAge(tl().version, Math.round(tl().ageSeconds / 3600))}</p>}
+        </Show>
+      </details>
     </section>
   );
 }

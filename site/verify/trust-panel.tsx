@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { formatDateTime, t } from '../i18n/i18n.ts';
 import { TrustBundleError } from '../lib/trust-bundle.ts';
-import { forgetImportedTrust, importTrust, trust, trustLoaded } from './trust-store.ts';
+import { forgetImportedTrust, forgetScannedTrust, importTrust, pinCount, trust, trustLoaded } from './trust-store.ts';
 
 /** Which issuers this verifier trusts, how old that list is, and a way to load a trust file. */
 export function TrustPanel() {
@@ -66,6 +66,10 @@ export function TrustPanel() {
           )}
         </Show>
         <p class="hint">{t().trust.explain}</p>
+        <p class="hint">{t().trust.scanHint}</p>
+        <Show when={pinCount() > 0}>
+          <p data-testid="scanned-keys">{t().trust.scannedKeys(pinCount())}</p>
+        </Show>
         <div class="actions">
           <label class="button file-button">
             {t().trust.load}
@@ -74,6 +78,11 @@ export function TrustPanel() {
           <Show when={trust()}>
             <button type="button" onClick={() => (forgetImportedTrust(), setMessage(undefined))}>
               {t().trust.forget}
+            </button>
+          </Show>
+          <Show when={pinCount() > 0}>
+            <button type="button" onClick={() => (forgetScannedTrust(), setMessage(undefined))}>
+              {t().trust.forgetScanned}
             </button>
           </Show>
         </div>

@@ -1,17 +1,51 @@
 /**
- * Where the verifier's trust comes from: the file the site itself serves (/trust/verifier-trust.json, kept fresh by the
- * service worker when online and cached for offline), and a file the verifier imported by hand (kept in this browser's
- * storage). Both are checked by signature; the newer trust list wins.
+ * Where the verifier's trust comes from, all checked by signature and merged (site/lib/trust-bundle.ts mergeTrust):
+ *   - the file the site itself serves (/trust/verifier-trust.json, baked at build time — the demo authority in the
+ *     reference build — kept fresh by the service worker when online and cached for offline);
+ *   - a file the verifier imported by hand (kept in this browser's storage);
+ *   - lists trusted by scanning a desk's trust QR: the first scan pins the list signer's key after the verifier saw
+ *     whose it is and its fingerprint; later scans of that key update the list, never to an older version.
+ * `trust()` changes whenever any of them does; the verify page recomputes its verdict then.
  */
 import { createSignal } from 'solid-js';
+import {
+  anchorFingerprint,
+  anchorFromJson,
+  anchorToJson,
+  decodeTrustPackage,
+  openStatusList,
+  openTrustList,
+  pinDecision,
+  type StatusList,
+  type TrustListAnchor,
+} from '../../engine/credential/index.ts';
+import { fromBase64, toBase64 } from '../lib/bytes.ts';
 import { isEmptyTrustBundle, mergeTrust, openTrustBundle, type OpenedTrust } from '../lib/trust-bundle.ts';
 
 export const SITE_TRUST_URL = '/trust/verifier-trust.json';
 const STORAGE_KEY = 'eidkit.verifier-trust';
+const PINS_KEY = 'eidkit.verifier-pins';
+
+interface PinRecord {
+  readonly anchor: ReturnType<typeof anchorToJson>;
+  /** The highest trust-list version accepted from this key (rollback floor). */
+  readonly version: number;
+  /** The last accepted trust package (base64), re-opened at start-up. */
+  readonly pkg: string;
+}
 
 const [trust, setTrust] = createSignal<OpenedTrust | undefined>(undefined);
 const [trustLoaded, setTrustLoaded] = createSignal(false);
-export { trust, trustLoaded };
+const [pinCount, setPinCount] = createSignal(0);
+export { trust, trustLoaded, pinCount };
+
+let siteTrust: OpenedTrust | undefined;
+let fileTrust: OpenedTrust | undefined;
+let scanned: OpenedTrust[] = [];
+
+function publish(): void {
+  setTrust(mergeTrust(siteTrust, fileTrust, ...scanned));
+}
 
 async function fromSite(): Promise<OpenedTrust | undefined> {
   try {
@@ -33,11 +67,57 @@ async function fromStorage(): Promise<OpenedTrust | undefined> {
   }
 }
 
+function readPins(): PinRecord[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(PINS_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as PinRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writePins(pins: readonly PinRecord[]): void {
+  localStorage.setItem(PINS_KEY, JSON.stringify(pins));
+  setPinCount(pins.length);
+}
+
+/** A package opened with a pinned (or about to be pinned) key: the trust list and whichever status lists verify. */
+async function openPackage(pkgBytes: Uint8Array, anchor: TrustListAnchor, minVersion: number | undefined): Promise<OpenedTrust> {
+  const pkg = decodeTrustPackage(pkgBytes);
+  const now = new Date();
+  const list = await openTrustList(pkg.trustList, [anchor], { now, ...(minVersion !== undefined ? { minVersion } : {}) });
+  const statusLists: StatusList[] = [];
+  for (const s of pkg.statusLists) {
+    try {
+      statusLists.push(await openStatusList(s, list, { now }));
+    } catch (e) {
+      console.warn('status list in the trust QR refused', e);
+    }
+  }
+  return { anchors: [anchor], trust: list, statusLists };
+}
+
+async function fromPins(): Promise<OpenedTrust[]> {
+  const out: OpenedTrust[] = [];
+  for (const p of readPins()) {
+    try {
+      out.push(await openPackage(fromBase64(p.pkg), anchorFromJson(p.anchor), p.version));
+    } catch (e) {
+      console.warn('a trust list pinned by scanning no longer opens', e);
+    }
+  }
+  return out;
+}
+
 let loading: Promise<void> | undefined;
 export function loadTrust(): Promise<void> {
   loading ??= (async () => {
-    const [site, local] = await Promise.all([fromSite(), fromStorage()]);
-    setTrust(mergeTrust(site, local));
+    const [site, local, pins] = await Promise.all([fromSite(), fromStorage(), fromPins()]);
+    siteTrust = site;
+    fileTrust = local;
+    scanned = pins;
+    setPinCount(readPins().length);
+    publish();
     setTrustLoaded(true);
   })();
   return loading;
@@ -47,13 +127,72 @@ export function loadTrust(): Promise<void> {
 export async function importTrust(text: string): Promise<OpenedTrust> {
   const opened = await openTrustBundle(JSON.parse(text));
   localStorage.setItem(STORAGE_KEY, JSON.stringify(opened.file));
-  setTrust(mergeTrust(trust(), opened));
+  fileTrust = opened;
+  publish();
   return opened;
 }
 
 export function forgetImportedTrust(): void {
   localStorage.removeItem(STORAGE_KEY);
-  loading = undefined;
-  setTrust(undefined);
-  void loadTrust();
+  fileTrust = undefined;
+  publish();
+}
+
+export function forgetScannedTrust(): void {
+  writePins([]);
+  scanned = [];
+  publish();
+}
+
+export type ScanOutcome =
+  | {
+      readonly kind: 'confirm';
+      readonly keyId: string;
+      readonly fingerprint: string;
+      readonly issuers: readonly string[];
+      /** Pins the key and starts trusting the list. */
+      readonly accept: () => number;
+    }
+  | { readonly kind: 'updated'; readonly version: number }
+  | { readonly kind: 'refused'; readonly reason: 'key-changed' | 'rollback' | 'future' | 'bad'; readonly keyId?: string };
+
+/** A completed trust QR (frames of kind "T"): what to ask the verifier, or what happened. Never throws. */
+export async function scanTrust(pkgBytes: Uint8Array): Promise<ScanOutcome> {
+  let anchor: TrustListAnchor;
+  try {
+    anchor = decodeTrustPackage(pkgBytes).anchor;
+  } catch {
+    return { kind: 'refused', reason: 'bad' };
+  }
+  const pins = readPins();
+  const decision = pinDecision(anchor, pins.map((p) => anchorFromJson(p.anchor)));
+  if (decision.kind === 'key-changed') return { kind: 'refused', reason: 'key-changed', keyId: anchor.keyId };
+  const existing = pins.find((p) => p.anchor.keyId === anchor.keyId);
+  let opened: OpenedTrust;
+  try {
+    opened = await openPackage(pkgBytes, anchor, existing?.version);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return { kind: 'refused', reason: code === 'credential/trust-list-rollback' ? 'rollback' : code === 'credential/trust-list-future' ? 'future' : 'bad', keyId: anchor.keyId };
+  }
+  const record: PinRecord = { anchor: anchorToJson(anchor), version: opened.trust.version, pkg: toBase64(pkgBytes) };
+  const keep = () => {
+    writePins([...readPins().filter((p) => p.anchor.keyId !== anchor.keyId), record]);
+    scanned = [...scanned.filter((s) => s.anchors[0]?.keyId !== anchor.keyId), opened];
+    publish();
+  };
+  if (decision.kind === 'pinned') {
+    keep();
+    return { kind: 'updated', version: opened.trust.version };
+  }
+  return {
+    kind: 'confirm',
+    keyId: anchor.keyId,
+    fingerprint: await anchorFingerprint(anchor),
+    issuers: opened.trust.issuers.map((i) => `${i.name} (${i.country})`),
+    accept: () => {
+      keep();
+      return opened.trust.issuers.length;
+    },
+  };
 }

@@ -1,0 +1,118 @@
+/**
+ * Trust that travels (issue 14), in the built site: the baked demo authority verifies with no file, a desk's trust QR
+ * is scanned and pinned after showing its fingerprint, and the verdict on screen follows trust changes.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
+import { PHONE } from './e2e/site.ts';
+import { ALICE, makeHolder, presentationQrText, qrPng, trustFile, type Holder } from './e2e/credentials.ts';
+import {
+  anchorFingerprint,
+  createPresentation,
+  DISCLOSURE_PRESETS,
+  fromKeyFile,
+  generateP256KeyPair,
+  issueCredential,
+  publicKeyPoint,
+  signerOf,
+  toQrText,
+  trustPackageFrames,
+  webCryptoSigner,
+} from '../engine/credential/index.ts';
+
+let site: Site;
+let browser: Browser;
+let holder: Holder;
+let dir: string;
+beforeAll(async () => {
+  site = await serveSite();
+  browser = await launch();
+  holder = await makeHolder({ ...ALICE, biometric_template_face: { model: 'test', version: '1', data: new Uint8Array(128).fill(9) } });
+  dir = await mkdtemp(join(tmpdir(), 'eidkit-trust-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+let n = 0;
+async function upload(page: Page, png: Buffer): Promise<void> {
+  const path = join(dir, `f${n++}.png`);
+  await writeFile(path, png);
+  await page.getByTestId('qr-upload').setInputFiles(path);
+}
+
+async function openVerifier(): Promise<{ page: Page; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(new URL('/verify', site.url).href);
+  await page.getByTestId('verify-scanner').waitFor();
+  await expect.poll(() => page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 1 issuer');
+  return { page, close: () => context.close() };
+}
+
+const verdict = (page: Page) => page.getByTestId('report').getAttribute('data-verdict');
+
+describe('trust that travels', () => {
+  test('a credential from the baked demo authority → "Valid (demo issuer)" with no file handling', async () => {
+    const demo = JSON.parse(await readFile(join(SITE_DIR, 'trust/demo-authority.json'), 'utf8'));
+    const ds = await fromKeyFile(demo.keys.ds, 'ds');
+    const device = await generateP256KeyPair(false);
+    const credential = await issueCredential({
+      data: { family_name: 'Demo', given_name: 'Person', birth_date: '1990-01-01', document_number: 'DEMO-1', issue_date: '2026-01-01', expiry_date: '2036-01-01', issuing_authority: demo.name, issuing_country: demo.country },
+      devicePublicKey: await publicKeyPoint(device.publicKey),
+      documentSigner: { certificate: ds.certificate!, signer: signerOf(ds) },
+      status: { uri: `eidkit:status:${demo.id}:1`, index: 11 },
+    });
+    const p = await createPresentation({ credential, disclose: DISCLOSURE_PRESETS.default, deviceSigner: webCryptoSigner(device.privateKey), mode: { kind: 'one-way' } });
+    const v = await openVerifier();
+    await upload(v.page, qrPng(toQrText(p.bytes)));
+    await v.page.getByTestId('report').waitFor({ timeout: 30_000 });
+    expect(await verdict(v.page)).toBe('valid');
+    expect(await v.page.locator('#verdict-title').textContent()).toBe('Valid (demo issuer)');
+    expect(await v.page.getByTestId('demo-issuer').textContent()).toContain('not an identity document');
+    await v.close();
+  });
+
+  test("a desk's trust QR: shown whose key and its fingerprint, pinned on accept, then its credentials verify", async () => {
+    const v = await openVerifier();
+    const frames = trustPackageFrames({ anchor: holder.issuer.trustListKey.anchor, trustList: holder.issuer.trustListBytes, statusLists: [holder.issuer.statusListBytes] });
+    expect(frames.length).toBeGreaterThan(1);
+    for (const [i, f] of frames.entries()) {
+      await upload(v.page, qrPng(f));
+      if (i < frames.length - 1) await expect.poll(() => v.page.locator('.frames progress').getAttribute('value'), { timeout: 20_000 }).toBe(String(i + 1));
+    }
+    const dialog = v.page.getByTestId('trust-confirm');
+    await dialog.waitFor({ timeout: 20_000 });
+    expect(await dialog.textContent()).toContain('testcity authority');
+    expect(await v.page.getByTestId('trust-fingerprint').textContent()).toContain(await anchorFingerprint(holder.issuer.trustListKey.anchor));
+    await v.page.getByTestId('trust-accept').click();
+    await expect.poll(() => v.page.getByTestId('trust-scan-message').textContent()).toContain('Trusted: 1 issuer');
+    await expect.poll(() => v.page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer');
+    await upload(v.page, qrPng(await presentationQrText(holder, DISCLOSURE_PRESETS.default)));
+    await v.page.getByTestId('report').waitFor({ timeout: 30_000 });
+    expect(await verdict(v.page)).toBe('valid');
+    // The pin survives a reload.
+    await v.page.reload();
+    await expect.poll(() => v.page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 2 issuer');
+    await v.close();
+  });
+
+  test('the verdict on screen is recomputed when trust changes (no reload)', async () => {
+    const v = await openVerifier();
+    await upload(v.page, qrPng(await presentationQrText(holder, DISCLOSURE_PRESETS.default)));
+    await v.page.getByTestId('report').waitFor({ timeout: 30_000 });
+    expect(await verdict(v.page)).toBe('invalid');
+    expect(await v.page.getByTestId('check-face').count()).toBe(0);
+    const path = join(dir, 'trust.json');
+    await writeFile(path, await trustFile(holder));
+    await v.page.getByTestId('trust-upload').setInputFiles(path);
+    await expect.poll(() => verdict(v.page), { timeout: 20_000 }).toBe('valid');
+    await v.page.getByTestId('check-face').waitFor();
+    await v.close();
+  });
+});

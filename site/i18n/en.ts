@@ -476,6 +476,7 @@ const catalogue = {
       match ? `Card photo matches the live face (score ${score}, threshold ${threshold}).` : `Card photo does NOT match the live face (score ${score}, threshold ${threshold}). Check the person in front of you.`,
     livenessResult: (live: boolean, confidence: number) => (live ? `Liveness passed (confidence ${confidence} %).` : `Liveness FAILED (confidence ${confidence} %).`),
     fixedChallenge: (actions: string) => `Warning: the phone ran a fixed testing challenge (${actions}), not a random one. Check the person in front of you.`,
+    light: (passed: boolean) => (passed ? 'The light check passed: the face reflected the screen’s colours.' : 'The light check failed: the face did not reflect the screen’s colours.'),
     templateInfo: (model: string, version: string) => `Face template: ${model} ${version}`,
     requestMade: (at: string) => `Request made ${at}.`,
     issueDate: 'Issue date',

@@ -475,6 +475,7 @@ export const zh: Messages = {
       match ? `证件照片与现场人脸一致（得分 ${score}，阈值 ${threshold}）。` : `证件照片与现场人脸不一致（得分 ${score}，阈值 ${threshold}）。请核对眼前的人。`,
     livenessResult: (live: boolean, confidence: number) => (live ? `活体检测通过（置信度 ${confidence}%）。` : `活体检测未通过（置信度 ${confidence}%）。`),
     fixedChallenge: (actions: string) => `警告：手机运行的是固定的测试挑战（${actions}），不是随机挑战。请当面核对本人。`,
+    light: (passed: boolean) => (passed ? '光线检查通过：人脸反射了屏幕的颜色。' : '光线检查未通过：人脸没有反射屏幕的颜色。'),
     templateInfo: (model: string, version: string) => `人脸模板：${model} ${version}`,
     requestMade: (at: string) => `请求生成于 ${at}。`,
     issueDate: '签发日期',

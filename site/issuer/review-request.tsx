@@ -108,6 +108,16 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
                 <>
                   <li classList={{ 'ok-text': l().live, 'warn-text': !l().live }}>{t().issuer.livenessResult(l().live, Math.round(l().confidence * 100))}</li>
                   <Show when={l().fixedChallenge}>{(a) => <li class="warn-text">{t().issuer.fixedChallenge(a().join(', '))}</li>}</Show>
+                  <Show when={l().light}>
+                    {(g) => {
+                      const lt = g();
+                      return (
+                        <li class={lt.ran && !l().reasons.includes('light-mismatch') ? 'ok-text' : 'warn-text'} data-testid="request-light">
+                          {lt.ran ? t().issuer.light(!l().reasons.includes('light-mismatch')) : ((t().face.notRun as Record<string, string>)[lt.why] ?? lt.why)}
+                        </li>
+                      );
+                    }}
+                  </Show>
                 </>
               )}
             </Show>

@@ -37,6 +37,8 @@ export interface RequestFace {
     readonly reasons: readonly string[];
     /** Set when the phone ran a fixed (testing) challenge instead of a random one: the desk shows a warning. */
     readonly fixedChallenge?: readonly string[];
+    /** The light check: ran (its outcome is in `live` and `reasons`), or the code of why it did not run. */
+    readonly light?: { readonly ran: true } | { readonly ran: false; readonly why: string };
   };
 }
 

@@ -225,6 +225,13 @@ function DetailsStep(props: { initial: RequestPerson | undefined; onDone: (p: Re
   );
 }
 
+/** What the desk is told about the light check: it ran (its outcome is in the reasons), or why it did not. */
+function lightOf(d: FaceOutcome['decision']): { light?: { ran: true } | { ran: false; why: string } } {
+  const notRun = d.notRun?.find((n) => n.check === 'light');
+  if (notRun) return { light: { ran: false, why: notRun.why } };
+  return d.scores.light !== undefined ? { light: { ran: true } } : {};
+}
+
 function RequestStep(props: { person: RequestPerson; photos: EnrolPhotos; face: FaceOutcome | undefined }) {
   const [request, setRequest] = createSignal<EnrolmentRequest>();
   const [qrRequest, setQrRequest] = createSignal<string[]>();
@@ -255,6 +262,7 @@ function RequestStep(props: { person: RequestPerson; photos: EnrolPhotos; face: 
               confidence: f.decision.confidence,
               reasons: f.decision.reasons.map((r) => r.code),
               ...(fixedChallenge() ? { fixedChallenge: [...fixedChallenge()!] } : {}),
+              ...lightOf(f.decision),
             },
           }
         : undefined;

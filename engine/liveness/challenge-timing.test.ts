@@ -74,6 +74,13 @@ describe('timed challenges', () => {
     expect(decision.reasons[0]!.message).toBe('You began to turn your head to the left before we asked; wait for each instruction.');
   });
 
+  test('a head partly turned at the prompt (a fidget) that then completes the turn is not early', () => {
+    const runner = new ChallengeRunner(['turn-left', 'blink'], undefined, undefined, { seed: 3 });
+    // 6 degrees to the left (60 % of the way) from before any prompt, and the real turn after the prompt.
+    const { state } = respondingPerson(runnerStep(runner), { extra: (t) => (t > 0.35 ? { yaw: 6 } : {}) });
+    expect(state!.status).toBe('passed');
+  });
+
   test('an action begun after the reaction window fails the step as too late, without waiting for the full timeout', () => {
     const runner = new ChallengeRunner(['open-mouth', 'blink'], undefined, undefined, { seed: 4 });
     const { state, frames } = respondingPerson(runnerStep(runner), { reactionMs: CHALLENGE_TIMING.reactionWindowMs + 500 });

@@ -289,13 +289,15 @@ export class ChallengeRunner {
     const done = this.detector!.push(m);
     if (this.onsetAt === undefined && this.detector!.progress >= ACTION_ONSET) this.onsetAt = m.t;
     if (!done) return;
-    if (this.onsetAt! < this.askedAt + this.timing.minReactionMs) {
-      if (action === 'blink') {
-        // A spontaneous blink already under way at the prompt: not an answer, and not a failure either.
-        this.detector = createActionDetector('blink', this.neutral!, this.thresholds, this.recent);
-        this.onsetAt = undefined;
-        return;
-      }
+    if (action === 'blink' && this.onsetAt! < this.askedAt + this.timing.minReactionMs) {
+      // A spontaneous blink already closing at the prompt: not an answer, and not a failure either.
+      this.detector = createActionDetector('blink', this.neutral!, this.thresholds, this.recent);
+      this.onsetAt = undefined;
+      return;
+    }
+    // A pose or mouth action complete sooner than a person can react was under way before the prompt. (One that was
+    // only partly there at the prompt, a fidget, and is completed later counts.)
+    if (action !== 'blink' && m.t < this.askedAt + this.timing.minReactionMs) {
       this.fail(action, 'early');
       return;
     }

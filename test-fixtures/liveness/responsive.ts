@@ -18,7 +18,7 @@ export interface ResponderOptions {
   readonly moveMs?: number;
   /** What the person does when asked `a` (default: a itself); undefined does nothing. */
   readonly does?: (asked: Action, step: number) => Action | undefined;
-  /** Extra pose on top, by time (s). */
+  /** Extra pose on top, by time (s): yaw and pitch add to the answered movements, the rest replaces. */
   readonly extra?: (t: number) => SyntheticPose;
   /** Called before each frame: lets a test act on the session (swap an action, hold prompts). */
   readonly before?: (t: number) => void;
@@ -48,7 +48,9 @@ export function respondingPerson(step: (frame: LivenessFrame) => ChallengeState 
       if (m.action === 'open-mouth') p.mouthOpen += 0.45 * b;
       if (m.action === 'blink') p.eyeOpen -= 0.25 * bump(t, m.start, 0.3);
     }
-    const frame: LivenessFrame = { t: t * 1000, faceCount: 1, face: syntheticFace({ seed: i + 1, jitter: 0.3, ...p, ...options.extra?.(t) }) };
+    const extra = options.extra?.(t) ?? {};
+    const pose = { ...p, ...extra, yaw: p.yaw + (extra.yaw ?? 0), pitch: p.pitch + (extra.pitch ?? 0) };
+    const frame: LivenessFrame = { t: t * 1000, faceCount: 1, face: syntheticFace({ seed: i + 1, jitter: 0.3, ...pose }) };
     frames.push(frame);
     state = step(frame);
     if (!state || state.status === 'passed' || state.status === 'failed') break;

@@ -57,7 +57,7 @@ describe.skipIf(!inject('fixturesPresent'))('liveness screens on a synthetic cam
     const trust = join(dir, `trust-${Date.now()}.json`);
     await writeFile(trust, await trustFile(holder));
     await page.getByTestId('trust-upload').setInputFiles(trust);
-    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 1 issuer');
+    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer'); // the build's default (demo) list and this one
     const qr = join(dir, `qr-${Date.now()}.png`);
     await writeFile(qr, qrPng(await presentationQrText(holder, 'all')));
     await page.getByTestId('qr-upload').setInputFiles(qr);

@@ -153,14 +153,28 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     expect(await page.getByTestId('purpose').textContent()).toBe('File a case with the Demo District Court');
     const shown = await page.getByTestId('consent-elements').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-element')));
     expect(shown).toEqual(['family_name', 'given_name', 'document_number', 'biometric_template_face']);
-    // The request was read once and taken out of the address.
+    // The request was read once and taken out of the address; a request slipped in now (asking for more, with the same
+    // nonce) changes nothing on the screen or in the answer.
     expect(new URL(page.url()).hash).toBe('');
+    const tConsent = Date.now();
+    const original = navigations.find((u) => u.includes('#eidkit-request='))!;
+    const wire = JSON.parse(Buffer.from(new URL(original).hash.slice('#eidkit-request='.length), 'base64url').toString());
+    const more = Buffer.from(JSON.stringify({ ...wire, elements: [...wire.elements, 'birth_date', 'resident_address', 'portrait'] })).toString('base64url');
+    await page.evaluate((h) => (location.hash = h), `eidkit-request=${more}`);
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('consent-elements').locator('li').count()).toBe(4);
+    const tAxe = Date.now();
     const consentAxe = await seriousAxeViolations(page);
+    const axeMs = Date.now() - tAxe;
     await page.getByTestId('consent-pin').fill(PIN);
+    const tShare = Date.now();
     await page.getByTestId('consent-share').click();
     await page.waitForURL((u) => u.origin === new URL(courtA.url).origin, { timeout: 30_000 });
     await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('verified');
     const tVerified = Date.now();
+    expect((await page.getByTestId('identity-check').getAttribute('data-elements'))!.split(' ').sort()).toEqual(
+      ['biometric_template_face', 'document_number', 'family_name', 'given_name'],
+    );
     // The answer left the address as soon as the page read it.
     expect(new URL(page.url()).hash).toBe('');
     await page.getByTestId('start-face-check').click();
@@ -174,10 +188,14 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     answerUrl = navigations.find((u) => u.includes('#eidkit-response='));
     expect(answerUrl).toBeDefined();
     const requestUrl = navigations.find((u) => u.includes('#eidkit-request='))!;
+    const answerBytes = Buffer.from(new URL(answerUrl!).hash.slice('#eidkit-response='.length), 'base64url').length;
+    const s = (a: number, b: number) => `${((b - a) / 1000).toFixed(1)} s`;
     console.info(
-      `online timing: button → verified answer ${((tVerified - t0) / 1000).toFixed(1)} s (incl. typing the PIN), ` +
-        `button → filled form ${((tFilled - t0) / 1000).toFixed(1)} s (page's own figure ${await page.getByTestId('case-timing').getAttribute('data-ms')} ms); ` +
-        `request URL ${requestUrl.length} chars, answer URL ${answerUrl!.length} chars`,
+      `online timing: button → consent screen ${s(t0, tConsent)}; PIN → verified answer in A ${s(tShare, tVerified)} ` +
+        `(PIN check, signing, redirect, page load, verification); face check (models load on A's origin + blink challenge) ` +
+        `${s(tVerified, tFilled)}; button → filled form ${s(t0 + axeMs, tFilled)} without the test's accessibility scan ` +
+        `(page's own figure, with it: ${await page.getByTestId('case-timing').getAttribute('data-ms')} ms); sizes: request URL ${requestUrl.length} chars (fragment ${new URL(requestUrl).hash.length}), ` +
+        `answer URL ${answerUrl!.length} chars (fragment ${new URL(answerUrl!).hash.length}; DeviceResponse envelope ${answerBytes} bytes)`,
     );
   }, 600_000);
 

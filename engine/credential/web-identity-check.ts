@@ -125,6 +125,7 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
   };
   const emit = (r: IdentityCheckResult) => {
     box.dataset.status = r.status;
+    box.dataset.elements = Object.keys(r.elements).join(' ');
     if (r.face) box.dataset.face = r.face.error ? 'error' : !r.face.live ? 'not-live' : r.face.match?.match ? 'match' : 'no-match';
     options.onResult(r);
   };

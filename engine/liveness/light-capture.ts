@@ -71,14 +71,19 @@ export function startLightCheck(args: {
   const H = 48;
   const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(W, H) : Object.assign(document.createElement('canvas'), { width: W, height: H });
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  let cost = 0;
+  let costs = 0;
   const sample = (): void => {
     const b = box();
     if (!ctx || !b || !video.videoWidth) return;
+    const t0 = performance.now();
     ctx.drawImage(video, 0, 0, W, H);
     const sx = W / video.videoWidth;
     const sy = H / video.videoHeight;
     const s = measureLightSample(clock(), ctx.getImageData(0, 0, W, H).data, W, H, { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy });
     if (s) samples.push(s);
+    cost += performance.now() - t0;
+    costs++;
   };
   const sampling = (async () => {
     while (!stopped && clock() < until) {
@@ -108,7 +113,8 @@ export function startLightCheck(args: {
   const result = (async () => {
     await sequence;
     await sampling;
-    return scoreLight(plan, shown, samples);
+    const signal = scoreLight(plan, shown, samples);
+    return signal.ran && costs > 0 ? { ...signal, sampleMs: cost / costs } : signal;
   })();
   return {
     until,

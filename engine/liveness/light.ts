@@ -49,6 +49,8 @@ export type LightSignal =
       readonly amplitude: number;
       readonly lagMs: number;
       readonly samples: number;
+      /** Mean cost of taking one colour sample on this device (draw, read, average), ms: set by the capture. */
+      readonly sampleMs?: number;
     }
   | {
       readonly ran: false;

@@ -159,3 +159,25 @@ test.skipIf(!haveCamera)('in-process on the main thread (no worker), the built p
     await site.close();
   }
 });
+
+test.each(['bundler', 'nodenext'])('the public types compile under strict without skipLibCheck (moduleResolution %s)', (resolution) => {
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: 'ES2022',
+      module: resolution === 'nodenext' ? 'NodeNext' : 'ESNext',
+      moduleResolution: resolution,
+      lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+      // eidkit/node's declarations name Node's types; an app on Node has them. Nothing else is visible.
+      types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules/@types')],
+    },
+    files: ['types-check.ts'],
+  };
+  writeFileSync(join(app, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig, null, 2));
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: app, encoding: 'utf8' });
+  expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
+  expect(r.status).toBe(0);
+});

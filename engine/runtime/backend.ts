@@ -13,12 +13,15 @@ export interface BackendOptions {
    */
   readonly wasmBase?: string;
   /**
-   * Wasm threads. Default 1: tfjs 4.22 builds its pthread worker from `Function.prototype.toString()` of its threaded
-   * factory, which breaks once an app bundler has rewritten that code (the workers die with an importScripts error
-   * and the backend never starts). Ask for 2+ only in an unbundled setup, on a cross-origin isolated page. On a
-   * 2-core phone tfjs would pick one thread anyway (half the cores).
+   * Wasm threads: a count, or 'auto' (default, one thread). tfjs 4.22 starts its pthreads from
+   * `Function.prototype.toString()` of its threaded factory as a blob: script, which an app bundler's rewrite and a
+   * `script-src 'self'` CSP both break (the threads die and the backend never started); eidkit's builds (the published
+   * workers, the vendored tfjs) load the factory's own file from the models folder instead, so a count of 2+ on a
+   * cross-origin isolated page starts the threaded build. It does not yet pay: in Chromium 150 its XNNPACK pool reports
+   * one thread and runs slower than the single-threaded build (bench/results/threads.md), so 'auto' stays at one
+   * thread, and so does any page that is not cross-origin isolated.
    */
-  readonly threads?: number;
+  readonly threads?: number | 'auto';
 }
 
 export interface BackendReport {
@@ -55,10 +58,10 @@ async function choose(options: BackendOptions): Promise<BackendReport> {
     const base = options.wasmBase ?? '/models/';
     setWasmPaths(base.endsWith('/') ? base : `${base}/`);
   }
-  const wantThreads = (options.threads ?? 1) > 1 && isolated;
+  const threads = threadCount(options.threads ?? 'auto', isolated);
   // Must be set before the backend initialises: it decides which wasm build (threaded or not) is loaded.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', wantThreads);
-  if (wantThreads) setThreadsCount(options.threads!);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  if (threads > 1) setThreadsCount(threads);
   if (!(await tf.setBackend('wasm'))) {
     throw new EidkitError('runtime/no-wasm', 'The WebAssembly backend could not start on this device.');
   }
@@ -66,6 +69,26 @@ async function choose(options: BackendOptions): Promise<BackendReport> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   return { backend: 'wasm', simd, threads: multithread ? getThreadsCount() : 1, crossOriginIsolated: isolated };
+}
+
+/**
+ * Set (to true) by eidkit's build plugin where it kept the threaded factory's source (scripts/lib/bundle.mjs):
+ * the published workers, the vendored tfjs and the site's build.
+ */
+function threadsSafe(): boolean {
+  return (globalThis as { __eidkitWasmThreads?: boolean }).__eidkitWasmThreads === true;
+}
+
+/** Whether 'auto' asks for threads: false while tfjs's threaded build is slower than its single-threaded one. */
+const AUTO_THREADS_PAY = false;
+
+/** The wasm thread count to ask for; 1 means the single-threaded build. */
+export function threadCount(asked: number | 'auto', isolated: boolean, cores = globalThis.navigator?.hardwareConcurrency ?? 1, safe = threadsSafe()): number {
+  if (!isolated) return 1;
+  // Measured, not assumed: see the threads note above. `cores` and `safe` are kept for when a tfjs release pays.
+  if (asked === 'auto') return safe && AUTO_THREADS_PAY ? Math.min(4, Math.max(1, Math.floor(cores / 2))) : 1;
+  if (!Number.isInteger(asked) || asked < 1) throw new EidkitError('runtime/bad-option', `backend.threads must be 'auto' or a whole number of threads ≥ 1, got ${String(asked)}.`);
+  return asked;
 }
 
 async function hasWebGpuAdapter(): Promise<boolean> {

@@ -4,29 +4,39 @@
 // in webpack/Rollup/esbuild, or a plain `new Worker('/path/face.worker.js', { type: 'module' })` all load the same file.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 
 /**
  * tfjs-backend-wasm starts its wasm threads (pthreads) by handing each one a Blob of
- * `'var WasmBackendModuleThreadedSimd = ' + factory.toString()`. Once bundled, `toString()` gives the bundler's rewrite
- * of the function, whose free variables (`_scriptDir`, the bundler's `require` shim) do not exist in the pthread, so
- * every thread dies and the backend never starts. Here the Blob gets the Emscripten glue's own source text instead,
- * which defines that variable itself, whatever the bundler did to the copy the page runs.
+ * `'var WasmBackendModuleThreadedSimd = ' + factory.toString()` to importScripts. That breaks twice: once bundled,
+ * `toString()` gives the bundler's rewrite of the function, whose free variables (`_scriptDir`, a `require` shim) do
+ * not exist in the thread; and a page whose CSP allows scripts only from 'self' (ours, and the one we tell integrators
+ * to use) refuses to importScripts a blob: URL. Here each thread instead loads the Emscripten glue's own, unmodified
+ * file from the folder the wasm files come from (`setWasmPaths`, i.e. the models folder: the manifest pins it as
+ * `tfjs-wasm-threads`, and `eidkit models copy` puts it there). The flag set at the end tells runtime/backend.ts that
+ * threads are safe in this build, so `threads: 'auto'` may use them.
  */
 export function wasmThreadsPlugin() {
-  const require = createRequire(import.meta.url);
   return {
     name: 'eidkit-wasm-threads',
     setup(build) {
       build.onLoad({ filter: /tfjs-backend-wasm[\\/]dist[\\/]backend_wasm\.js$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const glue = await readFile(join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'wasm-out/tfjs-backend-wasm-threaded-simd.js'), 'utf8');
-        const call = /`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)/;
-        if (!call.test(source)) throw new Error('tfjs-backend-wasm changed: the threaded factory Blob is no longer built from toString(); revisit scripts/lib/bundle.mjs');
-        return { contents: source.replace(call, JSON.stringify(glue)), loader: 'js' };
+        return { contents: patchBackendWasm(source), loader: 'js' };
       });
     },
   };
+}
+
+export const THREADS_GLUE = 'tfjs-backend-wasm-threaded-simd.js';
+
+/** The source transformation itself, shared by the esbuild plugin and the site's Vite plugin. */
+export function patchBackendWasm(source) {
+  const blob = /new Blob\(\[`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)\], \{ type: 'text\/javascript' \}\)/;
+  if (!blob.test(source) || !/let wasmPathPrefix = null;/.test(source)) {
+    throw new Error('tfjs-backend-wasm changed: the threaded factory Blob is no longer built from toString(); revisit scripts/lib/bundle.mjs');
+  }
+  const url = `new URL((typeof wasmPathPrefix === 'string' ? wasmPathPrefix : '') + ${JSON.stringify(THREADS_GLUE)}, self.location.href).href`;
+  return `${source.replace(blob, url)}\nglobalThis.__eidkitWasmThreads = true;\n`;
 }
 
 /** Builds dist/workers/*.worker.js from workers/*.worker.ts. Type declarations come from tsc. */

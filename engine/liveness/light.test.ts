@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_POLICY, decideLiveness } from './decide.ts';
 import { LIGHT_TIMING, SCREEN_COLOURS, measureLightSample, planDurationMs, planLight, scoreLight, type LightPlan, type LightSample, type LightShown, type Rgb } from './light.ts';
 import { seededRandom } from './random.ts';
+import { lightKindFor } from './light-capture.ts';
 import { LIVE_SIGNALS } from '../../test-fixtures/liveness/signals.ts';
 
 /** The shown events of a plan starting at `t0`, as the capture records them. */
@@ -129,5 +130,24 @@ describe('scoreLight', () => {
     expect(decideLiveness({ ...LIVE_SIGNALS, light: live }).live).toBe(true);
     const replay = scoreLight(torch, ts, scene(ts, { faceGain: 0.05, bgGain: 0.05 }));
     expect(decideLiveness({ ...LIVE_SIGNALS, light: replay }).reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+  });
+});
+
+describe('lightKindFor: which light the device can use', () => {
+  const streamWith = (settings: { facingMode?: string }, caps?: { torch?: boolean }) =>
+    ({ getVideoTracks: () => [{ getSettings: () => settings, ...(caps ? { getCapabilities: () => caps } : {}) }] }) as unknown as MediaStream;
+  const paint = () => undefined;
+
+  test('front camera with a page to paint on: the screen; without one: did not run', () => {
+    expect(lightKindFor(streamWith({ facingMode: 'user' }), { paint })).toBe('screen');
+    expect(lightKindFor(streamWith({}), { paint })).toBe('screen');
+    expect(lightKindFor(streamWith({ facingMode: 'user' }), {})).toEqual({ notRun: 'no-screen', kind: 'screen' });
+  });
+
+  test('rear camera: the torch where the track offers one, else did not run (never the screen, which faces away)', () => {
+    expect(lightKindFor(streamWith({ facingMode: 'environment' }, { torch: true }), { paint })).toBe('torch');
+    expect(lightKindFor(streamWith({ facingMode: 'environment' }, { torch: false }), { paint })).toEqual({ notRun: 'no-torch', kind: 'torch' });
+    expect(lightKindFor(streamWith({ facingMode: 'environment' }), { paint })).toEqual({ notRun: 'no-torch', kind: 'torch' });
+    expect(lightKindFor(streamWith({ facingMode: 'user' }), { kind: 'torch' })).toEqual({ notRun: 'no-torch', kind: 'torch' });
   });
 });

@@ -78,6 +78,20 @@ describe('trust that travels', () => {
     await v.close();
   });
 
+  test('the desk issues as the demo authority in one click and shows its trust QR with the key fingerprint', async () => {
+    const demo = JSON.parse(await readFile(join(SITE_DIR, 'trust/demo-authority.json'), 'utf8'));
+    const tl = await fromKeyFile(demo.keys.trustList, 'trust-list');
+    const context = await browser.newContext({ viewport: PHONE, locale: 'en', serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(new URL('/issuer', site.url).href);
+    await page.getByTestId('use-demo-authority').click();
+    await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('authority').textContent()).toContain(demo.name);
+    await page.getByTestId('show-trust-qr').click();
+    await expect.poll(() => page.getByTestId('desk-fingerprint').textContent(), { timeout: 20_000 }).toContain(await anchorFingerprint({ keyId: tl.keyId!, publicKey: tl.publicKey }));
+    await context.close();
+  });
+
   test("a desk's trust QR: shown whose key and its fingerprint, pinned on accept, then its credentials verify", async () => {
     const v = await openVerifier();
     const frames = trustPackageFrames({ anchor: holder.issuer.trustListKey.anchor, trustList: holder.issuer.trustListBytes, statusLists: [holder.issuer.statusListBytes] });

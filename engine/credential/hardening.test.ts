@@ -467,6 +467,20 @@ describe('QR assembly and inflate', () => {
     expect(isEidkitError(error, 'credential/too-large')).toBe(true);
   });
 
+  it('a status list whose bit string is a zlib bomb is refused as too-large', async () => {
+    const { zlibSync } = await import('fflate');
+    const { coseSign1ToCbor, signCoseSign1, CoseHeader } = await import('./cose.ts');
+    // 195 KB of zlib that inflates to 200 MB, in an otherwise well-formed, properly signed status list.
+    const claims = new Map<number, CborValue>([
+      [2, issuer.statusUri],
+      [6, Math.floor(now.getTime() / 1000) - 60],
+      [4, Math.floor(now.getTime() / 1000) + 3600],
+      [65533, new Map<string, CborValue>([['bits', 2], ['lst', zlibSync(new Uint8Array(200_000_000), { level: 9 })]])],
+    ]);
+    const signed = await signCoseSign1({ payload: encodeCbor(claims), protectedHeaders: new Map([[16, 'application/statuslist+cwt']]), unprotected: new Map([[CoseHeader.x5chain, issuer.ds.certificate]]), signer: signerOf(issuer.ds) });
+    await expect(openStatusList(encodeCbor(coseSign1ToCbor(signed)), issuer.trust)).rejects.toSatisfy((e) => isEidkitError(e, 'credential/too-large'));
+  });
+
   it('one byte budget for the whole assembler: buffered frames past the cap are refused', async () => {
     const a = new QrAssembler(10_000);
     const junk = crypto.getRandomValues(new Uint8Array(30_000));

@@ -5,7 +5,7 @@
  * 65533 status_list {"bits", "lst"}. Values: 0 valid, 1 invalid (revoked), 2 suspended.
  */
 import { zlibSync } from 'fflate';
-import { inflateCapped } from './inflate.ts';
+import { inflateCappedAsync } from './inflate.ts';
 import { EidkitError } from '../errors.ts';
 import { fromBase64, toBase64 } from './bytes.ts';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
@@ -164,7 +164,7 @@ export async function openStatusList(
   const lst = bytesOf(sl.get('lst'), 'lst');
   let packed: Uint8Array;
   try {
-    packed = inflateCapped(lst, { maxBytes: MAX_STATUS_LIST_BYTES, zlib: true });
+    packed = await inflateCappedAsync(lst, { maxBytes: MAX_STATUS_LIST_BYTES, zlib: true });
   } catch (e) {
     if ((e as EidkitError).code === 'credential/too-large') {
       throw new EidkitError('credential/too-large', `The status list inflates to more than ${MAX_STATUS_LIST_BYTES} bytes.`);

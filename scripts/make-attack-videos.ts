@@ -116,13 +116,13 @@ export const BONA_FIDE: readonly BonaFide[] = [
     file: 'video/webcam-man-400x300.mjpeg',
     to: 30,
     challenge: 'random',
-    draws: 30,
+    draws: 12,
     seed: 1000,
     actions: WEBCAM_MAN_ACTIONS,
     rest: 16.5,
-    note: 'the production challenge, 30 draws, answered with his own action segments after a 0.4-1.0 s reaction',
+    note: 'the production challenge, 12 draws, answered with his own action segments after a 0.4-1.0 s reaction',
   },
-  { file: 'video/blink-woman-480x512.mjpeg', challenge: 'random', draws: 10, seed: 2000, actions: [{ action: 'blink', t: 0.5 }, { action: 'blink', t: 1.7 }], rest: 3, note: 'she only blinks: a draw of two distinct actions cannot be answered' },
+  { file: 'video/blink-woman-480x512.mjpeg', challenge: 'random', draws: 3, seed: 2000, actions: [{ action: 'blink', t: 0.5 }, { action: 'blink', t: 1.7 }], rest: 3, note: 'she only blinks: a draw of two distinct actions cannot be answered' },
 ];
 
 /**
@@ -132,7 +132,7 @@ export const BONA_FIDE: readonly BonaFide[] = [
 export const BONA_FIDE_HELDOUT: readonly BonaFide[] = [
   { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
   { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s' },
-  { file: 'video/talking-glasses-512x480.mjpeg', challenge: 'random', draws: 10, seed: 3000, actions: [{ action: 'blink', t: 0.4 }, { action: 'blink', t: 1.3 }], rest: 2, note: 'blinks only' },
+  { file: 'video/talking-glasses-512x480.mjpeg', challenge: 'random', draws: 4, seed: 3000, actions: [{ action: 'blink', t: 0.4 }, { action: 'blink', t: 1.3 }], rest: 2, note: 'blinks only' },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

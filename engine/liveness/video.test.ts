@@ -24,7 +24,7 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     await face.ready();
     passive = await createPassiveScorer({ models: packageSource() });
     attacks = join(ROOT, '.cache/liveness/test');
-    await makeAttackVideos({ fixtures: inject('fixtures'), out: attacks, only: ['yaw-obama'] });
+    await makeAttackVideos({ fixtures: inject('fixtures'), out: attacks, only: ['yaw-obama', 'wave-obama'] });
   });
   afterAll(async () => {
     passive?.dispose();
@@ -71,5 +71,15 @@ describe.skipIf(!inject('fixturesPresent'))('liveness on recorded video (needs E
     // Judged passively it shows no activity, it moves with its paper, and the paper's edge shows on every side.
     expect(passiveOnly.decision.reasons.map((r) => r.code)).toEqual(['no-activity', 'planar-texture', 'recapture-border']);
     expect(passiveOnly.signals.texture!.independence).toBeLessThan(DEFAULT_POLICY.textureMinIndependence);
+  });
+
+  test('a photo waved about by hand moves with its paper: the texture test rejects it whatever the challenge', async () => {
+    const file = join(attacks, 'wave-obama.mjpeg');
+    for (const challenge of ['passive', ['look-up', 'turn-right']] as const) {
+      const { decision, signals } = await check(file, { fps: 10 }, { challenge: challenge === 'passive' ? 'passive' : [...challenge] });
+      expect(decision.live).toBe(false);
+      expect(decision.reasons.map((r) => r.code)).toContain('planar-texture');
+      expect(signals.texture!.frames).toBeGreaterThanOrEqual(DEFAULT_POLICY.textureMinFrames);
+    }
   });
 });

@@ -1,0 +1,54 @@
+// Re-decides a finished `npm run eval:liveness -- --out r.json` run under the current policy, without analysing a
+// frame again: liveness is a pure function of the signals a session measured and the policy (decideLiveness). The
+// sessions themselves do not depend on the vetoes' thresholds (a session ends when its challenge passes or fails, or
+// its passive time is up), so the result is exactly what a new run would decide.
+//
+//   node --import tsx scripts/liveness-redecide.ts r.json [--policy '{"recaptureMaxMoire": 0}']
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_POLICY, decideLiveness, type LivenessPolicy, type LivenessSignals } from '../engine/liveness/decide.ts';
+import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
+import type { EvalManifestEntry } from '../engine/liveness/manifest.ts';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { policy: { type: 'string' } } });
+if (positionals.length !== 1) {
+  console.error("usage: node --import tsx scripts/liveness-redecide.ts r.json [--policy '{...}']");
+  process.exit(2);
+}
+const policy: LivenessPolicy = { ...DEFAULT_POLICY, ...(values.policy ? (JSON.parse(values.policy) as Partial<LivenessPolicy>) : {}) };
+interface Saved extends EvalManifestEntry {
+  readonly mode: 'active' | 'passive';
+  readonly draw?: { seed: number; challenge: string[]; spliced: boolean };
+  readonly signals: LivenessSignals;
+}
+const run = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { entries: Saved[] };
+const rows = run.entries.map((e) => ({ e, decision: decideLiveness(e.signals, policy) }));
+const of = (pick: (e: Saved) => boolean): EvaluatedEntry[] => rows.filter((r) => pick(r.e)).map((r) => ({ entry: r.e, decision: r.decision }));
+
+function table(title: string, m: PadMetrics): string {
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`);
+  const out = [`${title}:`];
+  for (const [k, v] of Object.entries(m.apcer)) out.push(`  APCER ${k.padEnd(16)} ${pct(v.rate).padStart(8)}  (${v.errors}/${v.n} attacks accepted)`);
+  out.push(`  APCER max              ${pct(m.apcerMax).padStart(8)}`);
+  out.push(`  BPCER                  ${pct(m.bpcer.rate).padStart(8)}  (${m.bpcer.errors}/${m.bpcer.n} bona fide rejected)`);
+  return out.join('\n');
+}
+console.log(table('active, scripted challenge (+ passive signals)', padMetrics(of((e) => e.mode === 'active' && !e.draw))));
+console.log(table('production policy (random challenge draws; spliced bona fide, targeted replays)', padMetrics(of((e) => e.draw !== undefined))));
+console.log(table('passive only (no challenge)', padMetrics(of((e) => e.mode === 'passive'))));
+const times = rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live).map((r) => r.e.signals.durationMs / 1000).sort((a, b) => a - b);
+if (times.length > 0) console.log(`  median time to an accepted decision (bona fide draws): ${times[Math.floor((times.length - 1) / 2)]!.toFixed(1)} s (${times.length} accepted draws)`);
+// Which vetoes fired, per kind of presentation: what each signal catches, and what it costs bona fide.
+const fired = new Map<string, Map<string, number>>();
+for (const r of rows) {
+  const kind = `${r.e.label === 'attack' ? r.e.attack : 'bona-fide'}/${r.e.draw ? 'production' : r.e.mode === 'active' ? 'scripted' : 'passive'}`;
+  const m = fired.get(kind) ?? new Map<string, number>();
+  m.set('n', (m.get('n') ?? 0) + 1);
+  for (const c of new Set(r.decision.reasons.map((x) => x.code))) m.set(c, (m.get(c) ?? 0) + 1);
+  fired.set(kind, m);
+}
+console.log('\nreasons fired (presentations with that reason / presentations):');
+for (const [kind, m] of [...fired].sort(([a], [b]) => a.localeCompare(b))) {
+  const n = m.get('n')!;
+  console.log(`  ${kind.padEnd(30)} n=${String(n).padStart(3)}  ${[...m].filter(([k]) => k !== 'n').map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}

@@ -126,11 +126,14 @@ export async function runLivenessCapture(options: LivenessCaptureOptions): Promi
           continue;
         }
       }
+      // While the light check changes the face's light, the cues that assume steady light (the passive models, the
+      // texture tracking and recapture cues on the pixel sample) skip the frame; landmarks and identity do not.
+      const lit = light !== undefined && t < light.until;
       const frame = await createImageBitmap(video);
-      const forPassive = passive && t - lastPassive >= passiveEvery ? await createImageBitmap(video) : undefined;
+      const forPassive = passive && !lit && t - lastPassive >= passiveEvery ? await createImageBitmap(video) : undefined;
       let scores: PassiveScores | undefined;
       try {
-        const analysis = await face.analyse(frame, { ...LIVENESS_ANALYSIS, embed: session.wantsEmbedding(t), maxAnalysed: 1 });
+        const analysis = await face.analyse(frame, { ...LIVENESS_ANALYSIS, sample: !lit, embed: session.wantsEmbedding(t), maxAnalysed: 1 });
         const box = analysis.faces[0]?.detection.box;
         tracking = box !== undefined;
         if (box) lastBox = box;

@@ -67,19 +67,26 @@ export type LightSignal =
 export type LightNotRun = 'no-torch' | 'no-screen' | 'no-face' | 'too-few-frames' | 'declined' | 'disabled';
 
 export const LIGHT_TIMING = {
-  /** Screen colours per check; each differs from the one before. */
-  screenSteps: 6,
   /**
-   * Each colour stays 350-550 ms: under three changes a second (WCAG 2.3.1's general flash limit) and long enough for
+   * Screen colours per check; each differs from the one before. 8 rather than 6: on simulated replays whose own light
+   * changes at random (light.test.ts), 6 steps let 2 of 300 reach the correlation threshold by chance, 8 none.
+   */
+  screenSteps: 8,
+  /**
+   * Each colour stays 350-450 ms: under three changes a second (WCAG 2.3.1's general flash limit) and long enough for
    * a camera at 15 frames a second to see each colour on several frames.
    */
   stepMinMs: 350,
-  stepMaxMs: 550,
+  stepMaxMs: 450,
   torchSteps: 5,
   torchMinMs: 400,
   torchMaxMs: 800,
-  /** Delays searched between showing a colour and seeing it on the face: display plus camera latency. */
-  maxLagMs: 600,
+  /**
+   * Delays searched between showing a colour (on screen, after two animation frames) and seeing it on the face: the
+   * camera's capture-to-frame latency, 50-250 ms on phones, plus a frame or two. A wider search lets chance
+   * correlations of a replay's own light win more often (at 600 ms, 1 of 300 simulated replays with 8 steps).
+   */
+  maxLagMs: 450,
   lagStepMs: 20,
   /** Samples needed to score at all. */
   minSamples: 10,

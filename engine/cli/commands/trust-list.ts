@@ -4,6 +4,7 @@ import { parseArgs } from '../command.ts';
 import { EidkitError } from '../../errors.ts';
 import { anchorFromJson, openTrustList, signTrustList, type TrustedIssuerInput } from '../../credential/trust-list.ts';
 import { signerOf } from '../../credential/issuer-keys.ts';
+import { escapeControls as e } from '../escape.ts';
 import { emit, loadKey, numberFlag, path, readBytes, readCertificate, readJson, required, writeBytes } from './credential-files.ts';
 
 const usage = `usage: eidkit trust-list build --key tl-key.json --issuers issuers.json --version <n> --out trust.cbor [--days 30]
@@ -58,7 +59,8 @@ export const trustListCommand: CliCommand = {
         signedBy: tl.signedBy,
         issuers: tl.issuers.map((i) => ({ id: i.id, name: i.name, country: i.country, iaca: i.iaca.map((c) => c.subject.text), ds: i.documentSigners.map((c) => c.subject.text) })),
       };
-      emit(io, json, info, [`Trust list v${info.version} signed by ${info.signedBy}, issued ${info.issuedAt}, expires ${info.expiresAt}`, ...info.issuers.map((i) => `  ${i.id} (${i.country}) ${i.name}: IACA ${i.iaca.join('; ')}; DS ${i.ds.join('; ') || 'none'}`)].join('\n'));
+      // Names come from the list: escaped one by one so none can start a line of its own.
+      emit(io, json, info, [`Trust list v${info.version} signed by ${e(info.signedBy)}, issued ${info.issuedAt}, expires ${info.expiresAt}`, ...info.issuers.map((i) => `  ${e(i.id)} (${e(i.country)}) ${e(i.name)}: IACA ${i.iaca.map(e).join('; ')}; DS ${i.ds.map(e).join('; ') || 'none'}`)].join('\n'));
       return 0;
     }
     throw new EidkitError('cli/usage', `Expected "build" or "show <file>".\n\n${usage}`);

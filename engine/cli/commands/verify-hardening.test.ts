@@ -70,6 +70,23 @@ describe('eidkit verify hardening', () => {
     expect(escapeControls('a\tb\u2028c')).toBe('a\\u{9}b\\u{2028}c');
   });
 
+  it('--vical trusts the IACAs of a signed ISO 18013-5 VICAL', async () => {
+    const { createVicalSigner, signVical } = await import('../../credential/vical.ts');
+    const { anchorToJson } = await import('../../credential/trust-list.ts');
+    const { readCertificate } = await import('./credential-files.ts');
+    const io: CliIo = { out: () => undefined, err: () => undefined, cwd: dir };
+    const provider = await createVicalSigner({ provider: 'cli-test', country: 'CN', notBefore: new Date(Date.now() - 86_400_000) });
+    const vical = await signVical({ provider: 'cli-test', date: new Date(), issueId: 1, entries: [{ certificate: readCertificate(io, 'a.pem'), docTypes: ['org.eidkit.eid.1'] }] }, provider);
+    writeFileSync(join(dir, 'vical.cbor'), vical);
+    writeFileSync(join(dir, 'vical-anchor.json'), JSON.stringify(anchorToJson(provider.anchor)));
+    const p = await cli('present', '--credential', 'cred.cbor', '--device', 'device.json', '--embed-cert', '--out', 'pv.cbor');
+    expect(p.code).toBe(0);
+    const r = await cli('verify', 'pv.cbor', '--vical', 'vical.cbor', '--vical-anchor', 'vical-anchor.json', '--json');
+    expect(r.json().checks.filter((c: { outcome: string }) => c.outcome === 'fail')).toEqual([]);
+    const wrong = await cli('verify', 'pv.cbor', '--vical', 'vical.cbor', '--vical-anchor', 'vical-anchor.json', '--iaca', 'b.pem', '--json');
+    expect(wrong.json().verdict).not.toBe('invalid');
+  });
+
   it('--challenge implies two-way: a one-way code is refused', async () => {
     const c = (await cli('verify', 'challenge', '--json')).json().text as string;
     const oneWay = await cli('present', '--credential', 'cred.cbor', '--device', 'device.json', '--out', 'ow.cbor');

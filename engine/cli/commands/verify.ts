@@ -9,6 +9,7 @@ import { challengeFromQr, createChallenge } from '../../credential/transcript.ts
 import { QrAssembler } from '../../credential/qr-codec.ts';
 import { isSignedBy, nameAttribute, OID, parseCertificate } from '../../credential/x509.ts';
 import { escapeControls } from '../escape.ts';
+import { mergeTrustLists, openVical } from '../../credential/vical.ts';
 import { dateFlag, decodeQrImage, emit, list, numberFlag, path, qrPng, readBytes, readCertificate, readJson, readText, writeBytes } from './credential-files.ts';
 
 const usage = `usage: eidkit verify <input>... [--trust trust.cbor --anchor anchor.json] [--status status.cbor,...] [options] [--json]
@@ -18,6 +19,7 @@ const usage = `usage: eidkit verify <input>... [--trust trust.cbor --anchor anch
 frames of an animated QR sequence, in any order.
   --trust trust.cbor --anchor anchor.json   the signed trust list and the key it must be signed by
   --iaca iaca.pem,...  trust these IACA roots directly instead (and --ds ds.pem,... for referenced DS certificates)
+  --vical vical.cbor --vical-anchor anchor.json   also trust an ISO 18013-5 Annex C VICAL signed by (a CA of) that key
   --status s.cbor,...  signed status lists (revocation); without one the status is reported unknown
   --at <ISO time>      verify as of this time (default now)
   --challenge <EIDC1:... text or file>   the challenge you showed (implies --mode two-way)
@@ -120,6 +122,14 @@ export const verifyCommand: CliCommand = {
         })),
         now,
       );
+    }
+    const vicalPath = flagString(args, 'vical');
+    if (vicalPath) {
+      const anchorPath = flagString(args, 'vical-anchor');
+      if (!anchorPath) throw new EidkitError('cli/usage', '--vical needs --vical-anchor <anchor.json>, the key of the VICAL provider.');
+      const vical = await openVical(readBytes(io, vicalPath), [anchorFromJson(readJson(io, anchorPath))], { now });
+      for (const r of vical.refused) io.err(`eidkit verify: VICAL entry "${escapeControls(r.subject)}" left out: ${escapeControls(r.reason)}`);
+      trust = trust.issuers.length ? mergeTrustLists([trust, vical.trust]) : vical.trust;
     }
     const status: StatusList[] = [];
     for (const p of list(args, 'status')) status.push(await openStatusList(readBytes(io, p), trust, { now }));

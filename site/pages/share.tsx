@@ -84,7 +84,8 @@ function ConsentScreen(props: { consent: Consent }) {
   const [done, setDone] = createSignal<'sent' | 'declined'>();
   const [noCredential, setNoCredential] = createSignal(false);
   const names = () => t().report.elements as Readonly<Record<string, string>>;
-  const label = (id: string) => names()[id] ?? (/^age_over_(\d\d)$/.test(id) ? `${names()['age_over_18']!.replace('18', id.slice(-2))}` : id);
+  // Element ids come from the requesting site: only the table's own keys are labels ("constructor" is not one).
+  const label = (id: string) => (Object.hasOwn(names(), id) ? names()[id] : undefined) ?? (/^age_over_(\d\d)$/.test(id) ? `${names()['age_over_18']!.replace('18', id.slice(-2))}` : id);
 
   // The wallet's contents are encrypted: which credential answers is known only once the PIN has opened it.
   const usable = async (): Promise<CredentialSummary | undefined> =>

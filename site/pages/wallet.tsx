@@ -152,7 +152,7 @@ function History() {
             {(e) => (
               <li>
                 {formatDateTime(Date.parse(e.at))} · {e.mode === 'web' ? t().wallet.modeWeb(e.verifier ?? '') : e.mode === 'two-way' ? t().wallet.modeTwoWay : t().wallet.modeOneWay} ·{' '}
-                {e.disclosed.map((d) => (t().report.elements as Record<string, string>)[d] ?? d).join(', ')}
+                {e.disclosed.map((d) => (Object.hasOwn(t().report.elements, d) ? (t().report.elements as Record<string, string>)[d] : d)).join(', ')}
               </li>
             )}
           </For>

@@ -270,7 +270,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
       .filter((r) => {
         if (r.url.startsWith('blob:') || r.url.startsWith('data:')) return false;
         const u = new URL(r.url);
-        const ownFile = /^\/(|index\.html|verify|wallet|enrol|issuer|docs(\/[a-z-]+)?|sw\.js|manifest\.webmanifest|icon\.svg|icons\/[\w.-]+|assets\/[\w.-]+|models\/[\w.-]+|trust\/verifier-trust\.json)$/.test(u.pathname);
+        const ownFile = /^\/(|index\.html|verify|wallet|enrol|issuer|docs(\/[a-z-]+)?|sw\.js|manifest\.webmanifest|icon\.svg|icons\/[\w.-]+|assets\/[\w.-]+|models\/[\w.-]+|trust\/(verifier-trust|demo-authority)\.json)$/.test(u.pathname);
         return u.origin !== origin || r.method !== 'GET' || r.body !== null || u.search !== '' || !ownFile;
       });
     expect(bad).toEqual([]);

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // Decodes QR codes off the main thread, so the camera preview stays smooth on slow phones. Frames arrive as
-// transferred ImageBitmaps (camera, photos) or pixel buffers; decoding is engine/credential's jsQR wrapper.
+// transferred ImageBitmaps (camera, photos) or pixel buffers. The platform's BarcodeDetector reads them first where
+// it exists (Android Chrome); on its misses, and everywhere else, engine/credential's ZXing-based reader and jsQR.
 // Assembly of animated sequences (inflate included) and verification run here too: whatever a hostile code carries,
 // its cost lands on this worker, never on the page.
 import * as Comlink from 'comlink';
@@ -14,6 +15,7 @@ import {
   type VerificationReport,
   type VerifyPolicy,
 } from '../engine/credential/index.ts';
+import { nativeQrDetector, readQrNative } from '../engine/credential/qr-native.ts';
 
 /** The assembler's answer, or the stable code of why the text was refused (errors lose their code over postMessage). */
 export type AssembleResult = { readonly ok: true; readonly state: AssemblyState } | { readonly ok: false; readonly code: string; readonly message: string };
@@ -50,17 +52,23 @@ function pixelsOf(bitmap: ImageBitmap): QrPixels {
   return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 }
 
+const native = nativeQrDetector(self);
+
 const api: QrWorkerApi = {
   async decode(frame) {
+    const detector = await native;
     if ('close' in frame) {
       try {
+        const text = detector && (await readQrNative(detector, frame));
+        if (text) return text;
         const px = pixelsOf(frame);
         return decodeQrRgba(px.data, px.width, px.height) ?? null;
       } finally {
         frame.close();
       }
     }
-    return decodeQrRgba(frame.data, frame.width, frame.height) ?? null;
+    const text = detector && (await readQrNative(detector, new ImageData(frame.data as Uint8ClampedArray<ArrayBuffer>, frame.width, frame.height)));
+    return text || (decodeQrRgba(frame.data, frame.width, frame.height) ?? null);
   },
   async assemble(text) {
     try {

@@ -248,7 +248,10 @@ export function vectorsOf(v: string, mirror: boolean): Map<string, Float32Array 
   const out = new Map<string, Float32Array | undefined>();
   for (const im of images) {
     const views = c[im];
-    if (views === undefined) throw new Error(`${v}: ${im} not embedded yet`);
+    if (views === undefined) {
+      if (argv.includes('--partial')) continue;
+      throw new Error(`${v}: ${im} not embedded yet`);
+    }
     if (!views) {
       out.set(im, undefined);
       continue;
@@ -263,7 +266,13 @@ export function vectorsOf(v: string, mirror: boolean): Map<string, Float32Array 
 
 function report(): void {
   const folds = opt('--folds')?.split(',').map(Number);
-  const ps = folds ? pairs.filter((p) => folds.includes(p.fold + 1)) : pairs;
+  let ps = folds ? pairs.filter((p) => folds.includes(p.fold + 1)) : pairs;
+  if (argv.includes('--partial')) {
+    // Only the images every variant has embedded so far (a look at a run still going; not a result).
+    const caches = variantIds.map(readCache);
+    const done = (im: string) => caches.every((c) => im in c);
+    ps = ps.filter((p) => done(p.a) && done(p.b));
+  }
   const ims = [...new Set(ps.flatMap((p) => [p.a, p.b]))].sort();
   const rows: Record<string, unknown> = {};
   for (const v of variantIds) {

@@ -55,6 +55,8 @@ export interface IdentityCheckLabels {
   readonly faceMatch: string;
   readonly faceNoMatch: string;
   readonly notLive: string;
+  /** Why the wallet sent nothing, by its code. */
+  readonly refusals: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_LABELS: IdentityCheckLabels = {
@@ -69,6 +71,13 @@ export const DEFAULT_LABELS: IdentityCheckLabels = {
   faceMatch: 'It is you: face matched.',
   faceNoMatch: 'The face does not match the ID.',
   notLive: 'Liveness check failed: a live person is needed.',
+  refusals: {
+    'web/declined': 'You declined in the wallet: nothing was shared.',
+    'web/no-credential': 'Your wallet has no ID this site can use.',
+    'web/bad-request': 'The wallet could not read this site’s request.',
+    'web/origin-mismatch': 'The wallet could not confirm that this site asked.',
+    'web/popup-blocked': 'The browser blocked the wallet’s window: allow pop-ups for this site, or try again.',
+  },
 };
 
 export interface IdentityCheckOptions {
@@ -98,7 +107,7 @@ const codeOf = (e: unknown): string => (e as { code?: unknown })?.code?.toString
 export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOptions): () => void {
   const win = options.win ?? window;
   const doc = root.ownerDocument;
-  const labels = { ...DEFAULT_LABELS, ...options.labels };
+  const labels = { ...DEFAULT_LABELS, ...options.labels, refusals: { ...DEFAULT_LABELS.refusals, ...options.labels?.refusals } };
   const abort = new AbortController();
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
     const e = doc.createElement(tag);
@@ -135,6 +144,7 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
     faceButton.disabled = true;
     status.textContent = labels.faceRunning;
     let face: IdentityCheckFace;
+    let problem: string | undefined;
     try {
       const [engine, passive] = await Promise.all([f.engine(), f.passive?.() ?? Promise.resolve(undefined)]);
       const stream = await openCamera({ facingMode: 'user' });
@@ -161,12 +171,14 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
     } catch (e) {
       if (codeOf(e) === 'liveness/aborted') return;
       face = { live: false, decision: { live: false, confidence: 0, scores: {}, reasons: [] }, error: codeOf(e) };
+      // The engine's errors are written for people (camera refused, no camera, camera busy …).
+      problem = e instanceof Error ? e.message : undefined;
     } finally {
       video.srcObject = null;
       video.hidden = true;
       faceButton.disabled = false;
     }
-    status.textContent = face.error ? `${labels.notLive} (${face.error})` : !face.live ? labels.notLive : face.match?.match ? labels.faceMatch : labels.faceNoMatch;
+    status.textContent = face.error ? `${problem ?? labels.notLive} (${face.error})` : !face.live ? labels.notLive : face.match?.match ? labels.faceMatch : labels.faceNoMatch;
     emit({ ...base, face, ...elapsed() });
   };
 
@@ -177,7 +189,13 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
         : r.kind === 'invalid'
           ? { status: 'invalid', code: r.code, elements: {}, report: r.report }
           : { status: 'refused', code: r.code, elements: {} };
-    status.textContent = r.kind === 'verified' ? labels.verified : r.kind === 'invalid' ? `${labels.invalid} (${r.code})` : `${labels.refused} (${r.code})`;
+    const why = r.kind === 'invalid' ? r.report.checks.find((c) => c.code === r.code)?.message : undefined;
+    status.textContent =
+      r.kind === 'verified'
+        ? labels.verified
+        : r.kind === 'invalid'
+          ? `${labels.invalid}${why ? ` ${why}` : ''} (${r.code})`
+          : `${labels.refusals[r.code] ?? labels.refused} (${r.code})`;
     emit({ ...base, ...elapsed() });
     const tpl = r.kind === 'verified' ? (r.elements['biometric_template_face'] as { data?: unknown } | undefined)?.data : undefined;
     if (options.face && tpl instanceof Uint8Array) {
@@ -204,7 +222,7 @@ export function mountIdentityCheck(root: HTMLElement, options: IdentityCheckOpti
     const popup = options.rp.open(r, doc);
     if (r.request.responseMode === 'post-message') {
       if (!popup) {
-        status.textContent = `${labels.refused} (web/popup-blocked)`;
+        status.textContent = `${labels.refusals['web/popup-blocked'] ?? labels.refused} (web/popup-blocked)`;
         emit({ status: 'error', code: 'web/popup-blocked', elements: {} });
         return;
       }

@@ -4,18 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { runCli } from '../run.ts';
-import type { CliIo } from '../command.ts';
+import { cliIn } from '../testing/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eidkit-cli-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string; json: () => any }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), cwd: dir };
-  const code = await runCli(argv, io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const cli = cliIn(dir);
 
 const person = {
   family_name: 'Zhang',

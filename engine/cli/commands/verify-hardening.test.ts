@@ -3,19 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../run.ts';
 import type { CliIo } from '../command.ts';
+import { cliIn } from '../testing/cli.ts';
 import { escapeControls } from '../escape.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eidkit-cli-h-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string; json: () => any }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), cwd: dir };
-  const code = await runCli(argv, io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const cli = cliIn(dir);
 
 const person = {
   family_name: 'Zhang',

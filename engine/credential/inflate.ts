@@ -9,6 +9,7 @@
  */
 import { Inflate, Unzlib } from 'fflate';
 import { EidkitError } from '../errors.ts';
+import { concatBytes } from './bytes.ts';
 
 /** Deflate's worst-case expansion per input byte (258-byte matches coded in ~2 bits). */
 const MAX_RATIO = 1032;
@@ -57,14 +58,7 @@ export function inflateCapped(input: Uint8Array, opts: CappedInflateOptions): Ui
     throw new EidkitError('credential/bad-deflate', 'The compressed data does not decompress (damaged or truncated).', undefined, { cause: e });
   }
   if (!done) throw new EidkitError('credential/bad-deflate', 'The compressed data ends early (truncated).');
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0]! : concatBytes(...parts);
 }
 
 /**
@@ -112,11 +106,5 @@ export async function inflateCappedAsync(input: Uint8Array, opts: CappedInflateO
     }
     throw new EidkitError('credential/bad-deflate', 'The compressed data does not decompress (damaged or truncated).', undefined, { cause: e });
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

@@ -95,6 +95,11 @@ export async function createAuthority(input: { id: string; name: string; country
   const ds = await createDocumentSigner({ iaca, commonName: `${input.name} DS 1`, organization: input.name, extractable: true, notBefore, validDays: 3 * 365 });
   const trustKey = await createTrustListKey(`${input.id}-trust-1`, true);
   const authority: Authority = { ...input, iaca, ds, trustKey, trustListVersion: 1, createdAt: now.getTime() };
+  return install(authority);
+}
+
+/** Makes `authority` the desk's own, with a fresh status list and an empty register (one transaction). */
+async function install(authority: Authority): Promise<Authority> {
   const d = await db();
   const tx = d.transaction(['authority', 'status', 'issued'], 'readwrite');
   await tx.objectStore('issued').clear();
@@ -200,13 +205,7 @@ export async function adoptDemoAuthority(): Promise<Authority> {
     createdAt: Date.now(),
     demo: true,
   };
-  const d = await db();
-  const tx = d.transaction(['authority', 'status', 'issued'], 'readwrite');
-  await tx.objectStore('issued').clear();
-  await tx.objectStore('authority').put(authority, 'current');
-  await tx.objectStore('status').put(createStatusList(statusUri(authority), STATUS_LIST_SIZE), 'current');
-  await tx.done;
-  return authority;
+  return install(authority);
 }
 
 interface KeyExport {

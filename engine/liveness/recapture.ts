@@ -134,32 +134,23 @@ export function moirePeak(y: Float32Array, width: number, height: number): numbe
   return m > 0 ? peak / m : 0;
 }
 
-/** In-place 2-D FFT (radix 2) of a size x size complex array. */
+/** In-place 2-D FFT (radix 2) of a size x size complex array: every row, then every column. */
 function fft2(re: Float64Array, im: Float64Array, size: number): void {
   const r = new Float64Array(size);
   const i = new Float64Array(size);
-  for (let row = 0; row < size; row++) {
+  const line = (start: number, stride: number): void => {
     for (let k = 0; k < size; k++) {
-      r[k] = re[row * size + k]!;
-      i[k] = im[row * size + k]!;
+      r[k] = re[start + k * stride]!;
+      i[k] = im[start + k * stride]!;
     }
     fft(r, i);
     for (let k = 0; k < size; k++) {
-      re[row * size + k] = r[k]!;
-      im[row * size + k] = i[k]!;
+      re[start + k * stride] = r[k]!;
+      im[start + k * stride] = i[k]!;
     }
-  }
-  for (let col = 0; col < size; col++) {
-    for (let k = 0; k < size; k++) {
-      r[k] = re[k * size + col]!;
-      i[k] = im[k * size + col]!;
-    }
-    fft(r, i);
-    for (let k = 0; k < size; k++) {
-      re[k * size + col] = r[k]!;
-      im[k * size + col] = i[k]!;
-    }
-  }
+  };
+  for (let row = 0; row < size; row++) line(row * size, 1);
+  for (let col = 0; col < size; col++) line(col, size);
 }
 
 function fft(re: Float64Array, im: Float64Array): void {

@@ -103,8 +103,9 @@ export class TextureTracker {
     const cy = (box.y + box.height / 2) / s;
     const side = Math.max(box.width, box.height) / s;
     const inner: Rect = { x0: box.x / s + 0.1 * side, y0: box.y / s + 0.05 * side, x1: (box.x + box.width) / s - 0.1 * side, y1: (box.y + box.height) / s - 0.05 * side };
-    const ringIn: Rect = { x0: cx - (TEXTURE.ringInner * side) / 2, y0: cy - (TEXTURE.ringInner * side) / 2, x1: cx + (TEXTURE.ringInner * side) / 2, y1: cy + (TEXTURE.ringInner * side) / 2 };
-    const ringOut: Rect = { x0: cx - (TEXTURE.ringOuter * side) / 2, y0: cy - (TEXTURE.ringOuter * side) / 2, x1: cx + (TEXTURE.ringOuter * side) / 2, y1: cy + (TEXTURE.ringOuter * side) / 2 };
+    const square = (k: number): Rect => ({ x0: cx - (k * side) / 2, y0: cy - (k * side) / 2, x1: cx + (k * side) / 2, y1: cy + (k * side) / 2 });
+    const ringIn = square(TEXTURE.ringInner);
+    const ringOut = square(TEXTURE.ringOuter);
     const face = thin(goodFeatures(pyr, inner, TEXTURE.faceCell, TEXTURE.minEigen), TEXTURE.maxPoints);
     const ring = thin(goodFeatures(pyr, ringOut, TEXTURE.ringCell, TEXTURE.minEigen, ringIn), TEXTURE.maxPoints);
     const key: Key = { t, face, ring };
@@ -151,26 +152,14 @@ export class TextureTracker {
         rest = fit.outliers;
       }
       for (const h of layers) {
-        const res: number[] = [];
-        for (let k = 0; k < nf; k++) {
-          const [x, y] = project(h, face.from[2 * k]!, face.from[2 * k + 1]!);
-          res.push(Math.hypot(x - face.at[2 * k]!, y - face.at[2 * k + 1]!));
-        }
         // The face's own motion against the layer: its 75th percentile, so an eye or a mouth moving counts.
-        const r = quantile(res, 0.75) / eye;
+        const r = residualQ75(h, face) / eye;
         independent = Number.isNaN(independent) ? r : Math.min(independent, r);
       }
     }
     const own = fitHomography(face.from, face.at);
     let parallax = Number.NaN;
-    if (own) {
-      const res: number[] = [];
-      for (let k = 0; k < nf; k++) {
-        const [x, y] = project(own, face.from[2 * k]!, face.from[2 * k + 1]!);
-        res.push(Math.hypot(x - face.at[2 * k]!, y - face.at[2 * k + 1]!));
-      }
-      parallax = quantile(res, 0.75) / eye / motion;
-    }
+    if (own) parallax = residualQ75(own, face) / eye / motion;
     if (Number.isNaN(independent)) return;
     this.judged.push({ ratio: independent / motion, parallax, facePoints: nf, ringPoints: nr });
   }
@@ -188,6 +177,16 @@ export class TextureTracker {
       ringPoints: quantile(j.map((x) => x.ringPoints), 0.5),
     };
   }
+}
+
+/** 75th percentile of how far the tracked points landed from where `h` carries their start. */
+function residualQ75(h: Homography, set: { readonly from: Float64Array; readonly at: Float64Array }): number {
+  const res: number[] = [];
+  for (let k = 0; k < set.at.length >> 1; k++) {
+    const [x, y] = project(h, set.from[2 * k]!, set.from[2 * k + 1]!);
+    res.push(Math.hypot(x - set.at[2 * k]!, y - set.at[2 * k + 1]!));
+  }
+  return quantile(res, 0.75);
 }
 
 /** Every k-th point so that at most `max` remain, spread over the region as the grid was. */

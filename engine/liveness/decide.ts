@@ -267,6 +267,7 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
   if (t.framesWithSeveralFaces > policy.maxSeveralFacesFrames) reasons.push({ code: 'several-faces', message: 'Another face came into view; only one person at a time, please.' });
   if (t.jumps > policy.maxJumps) reasons.push({ code: 'face-jump', message: 'The face in view changed abruptly.' });
 
+  const independence = textureIndependence(signals.texture, policy);
   const c = signals.challenge;
   if (c) {
     scores.challenge = c.passed ? 1 : 0;
@@ -295,8 +296,7 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     const mouth = a.mouthRange / (2 * policy.activityMouthRange);
     const parallax = signals.planar.residual !== undefined && signals.planar.frames >= policy.planarMinFrames ? signals.planar.residual / (2 * policy.planarMaxResidual) : 0;
     // A face moving against its surroundings is a sign of life too (a head turning, nodding, talking).
-    const tx = signals.texture;
-    const moving = tx?.independence !== undefined && tx.frames >= policy.textureMinFrames && policy.textureMinIndependence > 0 ? tx.independence / (2 * policy.textureMinIndependence) : 0;
+    const moving = independence !== undefined ? independence / (2 * policy.textureMinIndependence) : 0;
     scores.activity = clamp(Math.max(a.blinks > 0 ? 1 : 0, mouth, parallax, moving));
     if (scores.activity < 0.5) reasons.push({ code: 'no-activity', message: 'We did not see you blink or move; this looks like a photo.' });
   }
@@ -309,10 +309,9 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     }
   }
 
-  const tx = signals.texture;
-  if (tx?.independence !== undefined && tx.frames >= policy.textureMinFrames && policy.textureMinIndependence > 0) {
-    scores.texture = thresholdScore(tx.independence, policy.textureMinIndependence, 2 * policy.textureMinIndependence);
-    if (!(tx.independence >= policy.textureMinIndependence)) {
+  if (independence !== undefined) {
+    scores.texture = thresholdScore(independence, policy.textureMinIndependence, 2 * policy.textureMinIndependence);
+    if (!(independence >= policy.textureMinIndependence)) {
       reasons.push({ code: 'planar-texture', message: 'The face moved together with what is around it, like a picture held up to the camera.' });
     }
   }
@@ -380,6 +379,11 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
 function thresholdScore(value: number, threshold: number, top = 1): number {
   if (value >= threshold) return clamp(0.5 + (0.5 * (value - threshold)) / Math.max(1e-9, top - threshold));
   return clamp((0.5 * value) / Math.max(1e-9, threshold));
+}
+
+/** The texture test's measure, when it is on and enough frames were judged to use it. */
+function textureIndependence(tx: TextureSignal | undefined, policy: LivenessPolicy): number | undefined {
+  return tx?.independence !== undefined && tx.frames >= policy.textureMinFrames && policy.textureMinIndependence > 0 ? tx.independence : undefined;
 }
 
 function clamp(v: number): number {

@@ -252,13 +252,19 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     expect(await page.getByTestId('share-refused').getAttribute('data-code')).toBe('wallet/requester-unknown');
   }, 120_000);
 
-  test('popup mode: the wallet opens as a popup of A, confirms its opener, answers by postMessage to A only; A verifies and fills the form', async () => {
+  /** Court A asks the wallet in popup mode; resolves with the popup once its consent screen shows. */
+  async function askInPopup(): Promise<Page> {
     await page.goto(courtA.url);
     await page.getByTestId('rp-popup').check();
     const opening = context.waitForEvent('page');
     await page.getByTestId('ask-wallet').click();
     const popup = await opening;
     await popup.getByTestId('consent').waitFor({ timeout: 30_000 });
+    return popup;
+  }
+
+  test('popup mode: the wallet opens as a popup of A, confirms its opener, answers by postMessage to A only; A verifies and fills the form', async () => {
+    const popup = await askInPopup();
     expect(await popup.getByTestId('requester').textContent()).toBe(new URL(courtA.url).origin);
     await popup.getByTestId('consent-pin').fill(PIN);
     const closed = popup.waitForEvent('close');
@@ -272,12 +278,7 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
   }, 600_000);
 
   test('popup mode: when the opener has moved to another origin, the answer is not delivered there', async () => {
-    await page.goto(courtA.url);
-    await page.getByTestId('rp-popup').check();
-    const opening = context.waitForEvent('page');
-    await page.getByTestId('ask-wallet').click();
-    const popup = await opening;
-    await popup.getByTestId('consent').waitFor({ timeout: 30_000 });
+    const popup = await askInPopup();
     // The asking window navigates away (to B) while the holder reads the consent screen.
     await page.goto(courtB.url);
     await page.getByTestId('ask-wallet').waitFor();

@@ -106,14 +106,5 @@ export function foldAccuracy(pairs: readonly { score: number; same: boolean; fol
   return { mean, std, folds: accs };
 }
 
-/** Deterministic PRNG (mulberry32) for sampling impostor pairs with a fixed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32) for sampling impostor pairs with a fixed seed: the one liveness uses. */
+export { seededRandom } from '../../engine/liveness/random.ts';

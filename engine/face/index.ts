@@ -1,4 +1,5 @@
 import { EidkitError } from '../errors.ts';
+import { urlSource } from '../runtime/model-source.ts';
 import type { FaceEngine, FaceEngineOptions } from './engine.ts';
 import { createWorkerFaceEngine } from './worker-engine.ts';
 
@@ -47,6 +48,8 @@ export function createFaceEngine(options: FaceEngineOptions & { readonly worker?
   const { worker, ...rest } = options;
   if (worker) return createWorkerFaceEngine(worker, rest);
   if (!rest.models) throw new EidkitError('face/no-models', 'createFaceEngine needs `models`: a base URL or a ModelSource.');
+  // A folder on another origin is refused here, when the engine is created, not at its first use.
+  if (typeof rest.models === 'string') urlSource(rest.models);
   return lazyLocalEngine(rest);
 }
 

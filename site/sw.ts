@@ -83,18 +83,20 @@ registerRoute(
 // Trust and status lists a verifier site publishes: fresh when online, the cached copy when offline. Their age is
 // shown to the verifier, and a stale status list yields "status unknown", never a pass.
 const TRUST_CACHE = 'eidkit-trust';
-const TRUST_FILE = '/trust/verifier-trust.json';
+// The build's trust list, and its demo authority's keys when it has one (the desk offers them offline too).
+const TRUST_FILES = ['/trust/verifier-trust.json', '/trust/demo-authority.json'];
 registerRoute(
   ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/trust/') && request.method === 'GET',
   new NetworkFirst({ cacheName: TRUST_CACHE, networkTimeoutSeconds: 4, plugins: [isolation] }),
 );
-// The first page load is not yet controlled by this worker, so fetch the trust file once at install: a verifier who
-// goes offline right after the first visit still has it.
+// The first page load is not yet controlled by this worker, so fetch the trust files once at install: a verifier who
+// goes offline right after the first visit still has them. Each on its own: a build without a demo authority has
+// only the first.
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(TRUST_CACHE)
-      .then((cache) => cache.add(TRUST_FILE))
+      .then((cache) => Promise.all(TRUST_FILES.map((f) => cache.add(f).catch(() => undefined))))
       .catch(() => undefined),
   );
 });

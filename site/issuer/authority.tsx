@@ -1,5 +1,5 @@
 /** The issuing authority's keys at the desk: first set-up, passphrase-protected export, and import on another desk. */
-import { createResource, createSignal, Show } from 'solid-js';
+import { createSignal, onMount, Show } from 'solid-js';
 import { t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { BoxError, MIN_PASSPHRASE } from '../lib/passphrase-box.ts';
@@ -68,7 +68,9 @@ export function SetUpAuthority(props: { onReady: (a: Authority) => void }) {
 
 /** The build's demo authority (site/build/trust.ts): one click, and this site's verifiers already trust it. */
 function DemoAuthority(props: { onReady: (a: Authority) => void }) {
-  const [available] = createResource(demoAuthorityAvailable);
+  // A plain signal, not a resource: the page must not fall back to a loading screen while this is asked.
+  const [available, setAvailable] = createSignal(false);
+  onMount(() => void demoAuthorityAvailable().then(setAvailable));
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
   return (

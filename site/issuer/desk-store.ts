@@ -165,10 +165,13 @@ export async function publish(a: Authority, now = new Date()): Promise<{ bundle:
 /** Where the build serves its demo authority (site/build/trust.ts); absent when an operator baked their own trust. */
 export const DEMO_AUTHORITY_URL = '/trust/demo-authority.json';
 
-/** Whether this build has a demo authority the desk can issue as. */
+/**
+ * Whether this build has a demo authority the desk can issue as. A GET, like every request the site makes (the
+ * service worker serves /trust/ files from its cache when offline, and only GETs).
+ */
 export async function demoAuthorityAvailable(): Promise<boolean> {
   try {
-    return (await fetch(DEMO_AUTHORITY_URL, { method: 'HEAD', cache: 'no-cache' })).ok;
+    return (await fetch(DEMO_AUTHORITY_URL, { cache: 'no-cache' })).ok;
   } catch {
     return false;
   }

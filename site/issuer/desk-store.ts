@@ -1,7 +1,9 @@
 /**
  * The issuer desk's state, in this browser's IndexedDB: the authority (IACA root, document signer and trust-list keys
  * as CryptoKey objects, never serialised in clear), the status list, and the register of issued credentials (who,
- * which status index; no photos, no templates). Keys leave the browser only inside a passphrase-encrypted export.
+ * which status index, which request, and the credential itself so the clerk can hand it over again after a reload).
+ * Keys leave the browser only inside a passphrase-encrypted export; the credentials (portrait and face template inside)
+ * never leave it at all: the export carries the register without them.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import {
@@ -58,6 +60,10 @@ export interface IssuedRecord {
   readonly issuedAt: number;
   readonly validUntil: number;
   readonly status: StatusName;
+  /** The request it answered: the applicant's device key id (one credential per device key). */
+  readonly requestKey?: string;
+  /** The issued credential (CBOR), kept so the desk can give the file or the QR again; absent in imported registers. */
+  readonly credential?: Uint8Array;
 }
 
 interface DeskSchema extends DBSchema {
@@ -127,6 +133,11 @@ export async function recordIssued(r: IssuedRecord): Promise<void> {
 
 export async function listIssued(): Promise<IssuedRecord[]> {
   return (await (await db()).getAll('issued')).sort((a, b) => b.index - a.index);
+}
+
+/** The credentials already issued for this request (same device key), newest first: a second issue needs a warning. */
+export async function issuedFor(requestKey: string): Promise<IssuedRecord[]> {
+  return (await listIssued()).filter((r) => r.requestKey === requestKey);
 }
 
 export async function changeStatus(index: number, status: StatusName): Promise<void> {
@@ -230,7 +241,8 @@ export async function exportKeys(a: Authority, passphrase: string): Promise<Pass
       await toKeyFile('trust-list', { privateKey: a.trustKey.privateKey, keyId: a.trustKey.anchor.keyId }),
     ],
     status: statusStateToJson(s!),
-    issued: await d.getAll('issued'),
+    // The register without the credentials: they carry portraits and face templates, which stay in this browser.
+    issued: (await d.getAll('issued')).map(({ credential: _credential, ...rest }) => rest),
   };
   return sealBox(KEY_EXPORT_CONTENTS, new TextEncoder().encode(JSON.stringify(body)), passphrase);
 }

@@ -5,15 +5,43 @@ import { formatDate, t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { QrCode } from '../ui/qr-code.tsx';
 import { changeStatus, publish, type Authority, type IssuedRecord } from './desk-store.ts';
+import { credentialFileName, credentialFrames } from './issued-credential.ts';
 
+/**
+ * One issued credential in the register: who, when, its status index, the file and QR again (kept across reloads, so a
+ * clerk who reloaded can still hand it over), and its status (revoke or suspend it here, then publish).
+ */
 export function IssuedRow(props: { record: IssuedRecord; onChanged: () => void }) {
   const rec = () => props.record;
+  const [qr, setQr] = createSignal(false);
   return (
-    <li class="issued-row" data-index={rec().index} data-status={rec().status}>
+    <li class="issued-row" data-index={rec().index} data-status={rec().status} data-testid="issued-row">
       <div>
         <strong>{rec().name}</strong> · {rec().documentNumber}
         <div class="hint">{t().issuer.issuedOn(formatDate(rec().issuedAt), rec().index)}</div>
       </div>
+      <Show when={rec().credential} fallback={<p class="hint">{t().issuer.fileNotKept}</p>}>
+        {(bytes) => (
+          <>
+            <div class="actions">
+              <button
+                type="button"
+                data-testid={`download-${rec().index}`}
+                aria-label={t().issuer.downloadFor(rec().name)}
+                onClick={() => download(credentialFileName(rec().documentNumber), bytes(), 'application/cbor')}
+              >
+                {t().issuer.downloadAgain}
+              </button>
+              <button type="button" data-testid={`qr-${rec().index}`} aria-expanded={qr()} aria-label={t().issuer.qrFor(rec().name)} onClick={() => setQr(!qr())}>
+                {qr() ? t().issuer.hideQr : t().issuer.showQr}
+              </button>
+            </div>
+            <Show when={qr()}>
+              <QrCode frames={credentialFrames(bytes())} label={t().issuer.credentialQrLabel} testId={`register-qr-${rec().index}`} intervalMs={400} />
+            </Show>
+          </>
+        )}
+      </Show>
       <label>
         <span class="visually-hidden">{t().issuer.statusOf(rec().name)}</span>
         <select

@@ -1,15 +1,21 @@
 /** Reviewing one enrolment request (data, photos, the applicant's face results) and issuing its credential. */
-import { createSignal, Match, Show, Switch } from 'solid-js';
-import { issueCredential, signerOf, toQrFrames, type EidData } from '../../engine/credential/index.ts';
-import { formatDateTime, t } from '../i18n/i18n.ts';
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { issueCredential, signerOf, type EidData } from '../../engine/credential/index.ts';
+import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, fromBase64 } from '../lib/bytes.ts';
 import { devicePoint, type EnrolmentRequest } from '../lib/enrolment-request.ts';
 import { DisclosedData } from '../ui/report-view.tsx';
 import { QrCode } from '../ui/qr-code.tsx';
-import { recordIssued, reserveStatusIndex, statusUri, type Authority } from './desk-store.ts';
+import { issuedFor, recordIssued, reserveStatusIndex, statusUri, type Authority } from './desk-store.ts';
+import { credentialFileName, credentialFrames } from './issued-credential.ts';
 
 const YEAR = 365.25 * 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Which request a credential answers: the applicant's device public key (a credential is bound to exactly one). */
+export function requestKeyOf(r: EnrolmentRequest): string {
+  return `${String(r.device.jwk.x)}.${String(r.device.jwk.y)}`;
+}
 
 function jpegUrl(b64: string | undefined): string | undefined {
   return b64 ? URL.createObjectURL(new Blob([fromBase64(b64) as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' })) : undefined;
@@ -26,6 +32,10 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
   const photos = { front: jpegUrl(r().photos.front), back: jpegUrl(r().photos.back), portrait: jpegUrl(r().photos.portrait) };
   const person = () => r().person;
   const face = () => r().face;
+  // Issued before (this session or an earlier one): a second issue would make a second credential with another
+  // status index, so the clerk is told and must confirm.
+  const [earlier] = createResource(() => issuedFor(requestKeyOf(r())));
+  const duplicate = () => (earlier() ?? []).length > 0 && !result();
 
   const issue = async () => {
     setBusy(true);
@@ -63,8 +73,10 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
         issuedAt: now,
         validUntil: now + YEAR,
         status: 'valid',
+        requestKey: requestKeyOf(r()),
+        credential: bytes,
       });
-      setResult({ bytes, frames: toQrFrames(bytes, { kind: 'C', chunkBytes: 600 }), name: p.document_number });
+      setResult({ bytes, frames: credentialFrames(bytes), name: p.document_number });
       props.onDone();
     } catch (e) {
       setError((e as Error).message);
@@ -89,9 +101,9 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
       />
       <p class="hint">{person().document_kind === 'prc-resident-id' ? t().issuer.kindPrc : t().issuer.kindOther}</p>
       <div class="photos">
-        <Show when={photos.portrait}>{(u) => <img src={u()} alt={t().issuer.photoPortrait} />}</Show>
-        <Show when={photos.front}>{(u) => <img src={u()} alt={t().issuer.photoFront} />}</Show>
-        <Show when={photos.back}>{(u) => <img src={u()} alt={t().issuer.photoBack} />}</Show>
+        <Show when={photos.portrait}>{(u) => <Photo src={u()} caption={t().issuer.photoPortrait} />}</Show>
+        <Show when={photos.front}>{(u) => <Photo src={u()} caption={t().issuer.photoFront} />}</Show>
+        <Show when={photos.back}>{(u) => <Photo src={u()} caption={t().issuer.photoBack} />}</Show>
       </div>
       <Show when={face()} fallback={<p class="warn-text">{t().issuer.noFace}</p>}>
         {(f) => (
@@ -138,9 +150,20 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
               <input type="date" value={expiryDate()} onInput={(e) => setExpiryDate(e.currentTarget.value)} />
             </label>
           </div>
+          <Show when={duplicate()}>
+            <div class="warn-box" role="alert" data-testid="already-issued">
+              <p>
+                <strong>{t().issuer.alreadyIssued}</strong>
+              </p>
+              <ul>
+                <For each={earlier()}>{(e) => <li>{t().issuer.issuedOn(formatDate(e.issuedAt), e.index)} · {t().issuer.statusNames[e.status]}</li>}</For>
+              </ul>
+              <p>{t().issuer.alreadyIssuedText}</p>
+            </div>
+          </Show>
           <div class="actions">
-            <button type="button" class="primary" disabled={busy()} onClick={() => void issue()} data-testid="issue">
-              {busy() ? t().issuer.working : t().issuer.issue}
+            <button type="button" class="primary" disabled={busy() || earlier.loading} onClick={() => void issue()} data-testid="issue">
+              {busy() ? t().issuer.working : duplicate() ? t().issuer.issueAgain : t().issuer.issue}
             </button>
             <button type="button" onClick={props.onCancel}>
               {t().issuer.discard}
@@ -159,7 +182,7 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
                   type="button"
                   class="primary"
                   data-testid="download-credential"
-                  onClick={() => download(`${res().name}.eidkit-credential`, res().bytes, 'application/cbor')}
+                  onClick={() => download(credentialFileName(res().name), res().bytes, 'application/cbor')}
                 >
                   {t().issuer.downloadCredential}
                 </button>
@@ -172,5 +195,15 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
         </Match>
       </Switch>
     </div>
+  );
+}
+
+/** A request photo with its caption (what it is), so the clerk and a screen reader both know which is which. */
+function Photo(props: { src: string; caption: string }) {
+  return (
+    <figure>
+      <img src={props.src} alt={props.caption} />
+      <figcaption>{props.caption}</figcaption>
+    </figure>
   );
 }

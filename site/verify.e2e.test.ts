@@ -79,6 +79,10 @@ describe('verify page, scanning a photo of the QR code', () => {
     const check = v.page.locator('[data-check="device.signature"] summary');
     await check.click();
     await expect.poll(() => v.page.locator('[data-check="device.signature"] details').getAttribute('open')).toBe('');
+    // A one-way pass claims no more than it proves: made within the minute, and a copy shown within it passes too.
+    const fresh = v.page.locator('[data-check="freshness.window"]');
+    expect(await fresh.locator('summary').textContent()).toContain('QR code made within the last minute');
+    expect(await fresh.locator('.check-body p').first().textContent()).toMatch(/screenshot.*passes too.*two-way/);
     expect(await seriousAxeViolations(v.page)).toEqual([]);
     if (process.env.EIDKIT_SHOTS) await v.page.screenshot({ path: process.env.EIDKIT_SHOTS, fullPage: true });
     // Only the site's own files were fetched; nothing was posted.

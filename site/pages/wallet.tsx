@@ -6,7 +6,7 @@ import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, readFileBytes } from '../lib/bytes.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { Scanner } from '../ui/scanner.tsx';
-import { AddCredentialError, addCredentialBytes } from '../wallet/add-credential.ts';
+import { AddCredentialError, addCredentialBytes, cardExpiry } from '../wallet/add-credential.ts';
 import { SetupPin, Unlock } from '../wallet/gate.tsx';
 import { Present } from '../wallet/present.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletRevision, walletStatus } from '../wallet/wallet-store.ts';
@@ -42,6 +42,11 @@ export default function Wallet() {
 
 function Unlocked() {
   const [list] = createResource(walletRevision, async () => (await wallet()).listCredentials());
+  // The card's own expiry (its expiry_date) is not the signature's: both are named, so they are never confused.
+  const [expiries] = createResource(list, async (l) => {
+    const w = await wallet();
+    return new Map(await Promise.all(l.items.map(async (c) => [c.id, cardExpiry((await w.getCredential(c.id)).bytes)] as const)));
+  });
   const [showing, setShowing] = createSignal<CredentialSummary>();
   return (
     <Show when={showing()} keyed fallback={
@@ -54,7 +59,21 @@ function Unlocked() {
                 <li class="card" data-testid="credential-card">
                   <strong>{c.meta.label}</strong>
                   <span class="hint">{c.meta.issuer}</span>
-                  <span class="hint">{t().wallet.validUntil(formatDate(Date.parse(c.meta.validUntil)))}</span>
+                  <dl class="card-dates">
+                    <Show when={expiries()?.get(c.id)}>
+                      {(d) => (
+                        <div data-testid="card-expiry">
+                          <dt>{t().wallet.cardExpires}</dt>
+                          <dd>{formatDate(Date.parse(d()))}</dd>
+                        </div>
+                      )}
+                    </Show>
+                    <div data-testid="signature-valid-until">
+                      <dt>{t().wallet.signatureValidUntil}</dt>
+                      <dd>{formatDate(Date.parse(c.meta.validUntil))}</dd>
+                    </div>
+                  </dl>
+                  <span class="hint">{t().wallet.datesHint}</span>
                   <Show when={c.needsRebinding}>
                     <span class="warn-text">{t().wallet.needsRebinding}</span>
                   </Show>

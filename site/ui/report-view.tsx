@@ -12,7 +12,10 @@ function checkTitle(check: Check): string {
 
 /** Why, in plain words: the stable code's explanation in the reader's language, else the engine's English message. */
 function reason(check: Check): { text: string; lang?: string } {
-  if (check.outcome === 'pass') return { text: t().report.passed };
+  if (check.outcome === 'pass') {
+    const notes = t().report.passNotes as Readonly<Record<string, string>>;
+    return { text: Object.hasOwn(notes, check.check) ? notes[check.check]! : t().report.passed };
+  }
   const codes = t().report.codes as Readonly<Record<string, string>>;
   const known = Object.hasOwn(codes, check.code) ? codes[check.code] : undefined;
   return known ? { text: known } : { text: check.message, lang: 'en' };

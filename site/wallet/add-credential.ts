@@ -48,3 +48,13 @@ export async function addCredentialBytes(bytes: Uint8Array): Promise<CredentialS
     throw err;
   }
 }
+
+/** The ID card's own expiry date (the credential's expiry_date element, YYYY-MM-DD), when it has one. */
+export function cardExpiry(bytes: Uint8Array): string | undefined {
+  try {
+    const v = credentialElements(parseCredential(bytes))['expiry_date'];
+    return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

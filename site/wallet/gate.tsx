@@ -98,7 +98,8 @@ export function Unlock(props: { onDone?: () => void }) {
         <span>{t().wallet.pin}</span>
         <input type="password" inputmode="numeric" autocomplete="current-password" value={pin()} onInput={(e) => setPin(e.currentTarget.value)} data-testid="pin" />
       </label>
-      <Show when={(walletStatus()?.failures ?? 0) > 0}>
+      {/* After a wrong PIN its error already says how many remain: the count is said once, in one wording. */}
+      <Show when={(walletStatus()?.failures ?? 0) > 0 && !error()}>
         <p class="warn-text">{t().wallet.attemptsLeft(walletStatus()?.attemptsBeforeWipe ?? 0)}</p>
       </Show>
       <Show when={waitSeconds() > 0}>

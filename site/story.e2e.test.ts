@@ -177,6 +177,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     expect(await review.textContent()).toContain('Signed by the applicant’s phone');
     expect(await desk.getByTestId('request-face').textContent()).toContain('Card photo matches the live face');
     await shot(desk, '06-issuer-review', 'request-review', true);
+    await desk.getByLabel('Expiry date').fill('2036-01-01');
     await desk.getByTestId('issue').click();
     await desk.getByTestId('issued-result').waitFor();
     await shot(desk, '07-issuer-issued', 'issued-result');
@@ -194,6 +195,11 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.locator('summary', { hasText: 'Add a credential' }).click();
     await citizen.getByTestId('credential-upload').setInputFiles(credentialFile);
     await citizen.getByTestId('credential-card').waitFor();
+    // Both dates, each named: the card's own expiry (what the desk set) and the issuer signature's validity.
+    await expect.poll(() => citizen.getByTestId('card-expiry').textContent()).toBe('ID card expiresJan 1, 2036');
+    const signature = await citizen.getByTestId('signature-valid-until').textContent();
+    expect(signature).toMatch(/^Issuer’s signature valid until\w{3} \d{1,2}, \d{4}$/);
+    expect(signature).not.toContain('2036');
     await shot(citizen, '08-wallet');
     await citizen.getByTestId('show-qr').click();
     await citizen.getByTestId('presentation-qr').waitFor();

@@ -20,6 +20,14 @@ import { nativeQrDetector, readQrNative } from '../engine/credential/qr-native.t
 /** The assembler's answer, or the stable code of why the text was refused (errors lose their code over postMessage). */
 export type AssembleResult = { readonly ok: true; readonly state: AssemblyState } | { readonly ok: false; readonly code: string; readonly message: string };
 
+export interface AssemblyChannel {
+  readonly name: string;
+  /** The inflated-size cap (and byte budget) of this channel's assembler; the engine's default when absent. */
+  readonly maxBytes?: number;
+}
+
+const VERIFY_CHANNEL: AssemblyChannel = { name: 'verify' };
+
 export interface QrPixels {
   readonly width: number;
   readonly height: number;
@@ -29,15 +37,24 @@ export interface QrPixels {
 export interface QrWorkerApi {
   /** The text of the one QR code in the frame, or null when none is readable. Closes a transferred ImageBitmap. */
   decode(frame: ImageBitmap | QrPixels): Promise<string | null>;
-  /** Feeds one scanned text to this worker's assembler (single codes complete at once). */
-  assemble(text: string): Promise<AssembleResult>;
-  /** Forgets every partly collected sequence. */
-  resetAssembly(): Promise<void>;
+  /**
+   * Feeds one scanned text to this worker's assembler for `channel` (single codes complete at once). Each page that
+   * scans has its own channel and byte cap (the verifier's presentations and trust lists: the engine's 256 KiB; the
+   * desk's enrolment requests and the wallet's credentials, which carry photos: more), created on first use.
+   */
+  assemble(text: string, channel?: AssemblyChannel): Promise<AssembleResult>;
+  /** Forgets every partly collected sequence of `channel` (default: the verifier's). */
+  resetAssembly(channel?: AssemblyChannel): Promise<void>;
   /** engine/credential's verifyPresentation, run here (`now` in ms). */
   verify(bytes: Uint8Array, trust: TrustList, statusLists: readonly StatusList[], now: number, policy: VerifyPolicy): Promise<VerificationReport>;
 }
 
-let assembler = new QrAssembler();
+const assemblers = new Map<string, QrAssembler>();
+const assemblerFor = (c: AssemblyChannel): QrAssembler => {
+  let a = assemblers.get(c.name);
+  if (!a) assemblers.set(c.name, (a = new QrAssembler(c.maxBytes)));
+  return a;
+};
 
 let canvas: OffscreenCanvas | undefined;
 let ctx: OffscreenCanvasRenderingContext2D | null = null;
@@ -70,16 +87,16 @@ const api: QrWorkerApi = {
     const text = detector && (await readQrNative(detector, new ImageData(frame.data as Uint8ClampedArray<ArrayBuffer>, frame.width, frame.height)));
     return text || (decodeQrRgba(frame.data, frame.width, frame.height) ?? null);
   },
-  async assemble(text) {
+  async assemble(text, channel = VERIFY_CHANNEL) {
     try {
-      return { ok: true, state: assembler.add(text) };
+      return { ok: true, state: assemblerFor(channel).add(text) };
     } catch (e) {
       const err = e as { code?: string; message?: string };
       return { ok: false, code: err.code ?? 'credential/internal', message: err.message ?? String(e) };
     }
   },
-  async resetAssembly() {
-    assembler = new QrAssembler();
+  async resetAssembly(channel = VERIFY_CHANNEL) {
+    assemblers.delete(channel.name);
   },
   async verify(bytes, trust, statusLists, now, policy) {
     return verifyPresentation(bytes, trust, statusLists, new Date(now), policy);

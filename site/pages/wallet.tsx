@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
-import { QrAssembler } from '../../engine/credential/index.ts';
+import { qrWorker } from '../lib/qr-scanner.ts';
 import { checkPassphrase, MIN_PASSPHRASE_LENGTH, type CredentialSummary } from '../../engine/wallet/index.ts';
 import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, readFileBytes } from '../lib/bytes.ts';
@@ -105,7 +105,8 @@ function AddCredential() {
   const [message, setMessage] = createSignal<{ ok: boolean; text: string }>();
   const [scanning, setScanning] = createSignal(false);
   const [progress, setProgress] = createSignal<{ received: number; total: number }>();
-  const assembler = new QrAssembler(4 * 1024 * 1024);
+  // Assembled (inflate included) in the QR worker: a hostile code costs the worker, never the wallet's page.
+  const channel = { name: 'wallet-add', maxBytes: 4 * 1024 * 1024 };
   const add = async (bytes: Uint8Array) => {
     try {
       const c = await addCredentialBytes(bytes);
@@ -141,14 +142,12 @@ function AddCredential() {
         <Scanner
           autoStart
           label={t().wallet.addScan}
-          onText={(text) => {
-            try {
-              const s = assembler.add(text);
-              if (s.status === 'partial') setProgress({ received: s.received, total: s.total });
-              else if (s.kind === 'C') void add(s.bytes);
-            } catch {
-              setMessage({ ok: false, text: t().wallet.addErrors['not-a-credential'] });
-            }
+          onText={async (text) => {
+            const res = await qrWorker().assemble(text, channel);
+            if (!res.ok) return void setMessage({ ok: false, text: t().wallet.addErrors['not-a-credential'] });
+            const s = res.state;
+            if (s.status === 'partial') setProgress({ received: s.received, total: s.total });
+            else if (s.kind === 'C') void add(s.bytes);
           }}
         >
           <Show when={progress()}>{(p) => <p role="status">{t().verify.frames(p().received, p().total)}</p>}</Show>

@@ -467,6 +467,33 @@ describe('QR assembly and inflate', () => {
     expect(isEidkitError(error, 'credential/too-large')).toBe(true);
   });
 
+  it('a bomb damaged just past where it crosses the cap is too-large; damaged before that, bad-deflate', async () => {
+    const { inflateCapped } = await import('./inflate.ts');
+    const bomb = deflateSync(new Uint8Array(50_000_000), { level: 9 });
+    const cap = 256 * 1024;
+    // Zeros deflate at ~1030:1, so the cap is crossed within the first ~260 bytes of input.
+    const damagedAt = (at: number) => {
+      const b = bomb.slice(0, 4_000);
+      b.fill(0xff, at);
+      return b;
+    };
+    const code = (input: Uint8Array) => {
+      try {
+        inflateCapped(input, { maxBytes: cap });
+        return 'ok';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    for (const at of [400, 700, 1_200, 3_000]) expect(code(damagedAt(at)), `damaged at ${at}`).toBe('credential/too-large');
+    expect(code(damagedAt(100))).toBe('credential/bad-deflate');
+    // A genuine payload near the cap still inflates whole.
+    const data = crypto.getRandomValues(new Uint8Array(60_000));
+    const big = new Uint8Array(cap - 10);
+    for (let i = 0; i < big.length; i += data.length) big.set(data.subarray(0, Math.min(data.length, big.length - i)), i);
+    expect(inflateCapped(deflateSync(big, { level: 6 }), { maxBytes: cap })).toEqual(big);
+  });
+
   it('a status list whose bit string is a zlib bomb is refused as too-large', async () => {
     const { zlibSync } = await import('fflate');
     const { coseSign1ToCbor, signCoseSign1, CoseHeader } = await import('./cose.ts');

@@ -3,9 +3,13 @@
  *
  * Why not fflate's `inflateSync(data, { out })`: with a fixed output buffer it keeps decoding past the end of the
  * buffer, so a 3 KB deflate bomb costs ~300 ms and 512 frames of them over a minute, and it ends in a generic error
- * rather than "too large". Here the input is pushed through fflate's streaming decoder in small slices; deflate
- * expands at most 1032:1, so each slice can add only a bounded amount of output, and decoding stops at the first slice
- * that crosses the cap. The cost is then proportional to the cap, not to what the input claims.
+ * rather than "too large". Here the input is pushed through fflate's streaming decoder in slices; deflate expands at
+ * most 1032:1, so a slice of n bytes adds at most 1032·n bytes, and decoding stops at the first slice that crosses the
+ * cap. Slices are sized so that one can overshoot the cap by at most OVERSHOOT bytes: small enough that a bomb stops
+ * after about the cap's worth of work, large enough that a stream which expands little (many tiny blocks) is not
+ * pushed in thousands of pieces (each push copies fflate's 32 KB window: 64-byte slices cost a 262 KB stream of tiny
+ * blocks over a second). When a slice fails as damaged but could have crossed the cap first, that slice is decoded
+ * again in 64-byte pieces, so a bomb with a damaged tail is still reported as too large, never as bad-deflate.
  */
 import { Inflate, Unzlib } from 'fflate';
 import { EidkitError } from '../errors.ts';
@@ -13,6 +17,9 @@ import { concatBytes } from './bytes.ts';
 
 /** Deflate's worst-case expansion per input byte (258-byte matches coded in ~2 bits). */
 const MAX_RATIO = 1032;
+/** The most one slice may inflate beyond the cap before decoding stops (bounds memory and work per slice). */
+const OVERSHOOT = 1 << 19;
+const MIN_SLICE = 64;
 
 export class InflateLimitError extends Error {}
 
@@ -23,14 +30,9 @@ export interface CappedInflateOptions {
   readonly dictionary?: Uint8Array;
 }
 
-/**
- * Inflates `input`; throws `credential/too-large` as soon as the output would exceed `maxBytes`, and
- * `credential/bad-deflate` when the stream is damaged or ends early.
- */
-export function inflateCapped(input: Uint8Array, opts: CappedInflateOptions): Uint8Array {
+/** One pass over `input`: slices from `sliceAt`, output counted against the cap. Reports where a failure happened. */
+function pass(input: Uint8Array, opts: CappedInflateOptions, sliceAt: (remaining: number, at: number) => number): { parts: Uint8Array[]; done: boolean } | { error: unknown; at: number; end: number; total: number } {
   const { maxBytes } = opts;
-  // Slices small enough that one slice cannot overshoot the cap by more than about a quarter of it.
-  const slice = Math.max(64, Math.min(16_384, Math.floor(maxBytes / MAX_RATIO / 4)));
   const parts: Uint8Array[] = [];
   let total = 0;
   let done = false;
@@ -45,20 +47,43 @@ export function inflateCapped(input: Uint8Array, opts: CappedInflateOptions): Ui
   const stream = opts.zlib
     ? new Unzlib(opts.dictionary ? { dictionary: opts.dictionary } : {}, onData)
     : new Inflate(opts.dictionary ? { dictionary: opts.dictionary } : {}, onData);
+  let at = 0;
+  let end = 0;
+  let before = 0;
   try {
-    for (let at = 0; at < input.length && !done; at += slice) {
-      const end = Math.min(input.length, at + slice);
+    if (input.length === 0) stream.push(new Uint8Array(), true);
+    for (; at < input.length && !done; at = end) {
+      end = Math.min(input.length, at + Math.max(MIN_SLICE, sliceAt(maxBytes - total, at)));
+      before = total;
       stream.push(input.subarray(at, end), end === input.length);
     }
-    if (input.length === 0) stream.push(new Uint8Array(), true);
-  } catch (e) {
-    if (e instanceof InflateLimitError) {
-      throw new EidkitError('credential/too-large', `The data inflates to more than ${maxBytes} bytes; refused.`, { maxBytes });
-    }
-    throw new EidkitError('credential/bad-deflate', 'The compressed data does not decompress (damaged or truncated).', undefined, { cause: e });
+  } catch (error) {
+    return { error, at, end, total: before };
   }
-  if (!done) throw new EidkitError('credential/bad-deflate', 'The compressed data ends early (truncated).');
-  return parts.length === 1 ? parts[0]! : concatBytes(...parts);
+  return { parts, done };
+}
+
+/**
+ * Inflates `input`; throws `credential/too-large` as soon as the output would exceed `maxBytes`, and
+ * `credential/bad-deflate` when the stream is damaged or ends early.
+ */
+export function inflateCapped(input: Uint8Array, opts: CappedInflateOptions): Uint8Array {
+  const { maxBytes } = opts;
+  const tooLarge = () => new EidkitError('credential/too-large', `The data inflates to more than ${maxBytes} bytes; refused.`, { maxBytes });
+  const damaged = (cause: unknown) => new EidkitError('credential/bad-deflate', 'The compressed data does not decompress (damaged or truncated).', undefined, { cause });
+  const r = pass(input, opts, (remaining) => Math.min(65_536, Math.floor((remaining + OVERSHOOT) / MAX_RATIO)));
+  if ('error' in r) {
+    if (r.error instanceof InflateLimitError) throw tooLarge();
+    // Damaged somewhere in [at, end): could that slice have crossed the cap before the damage? Then decode up to it in
+    // one piece (known to fit) and the slice itself in small pieces, to see which comes first.
+    if (r.end - r.at > MIN_SLICE && r.total + (r.end - r.at) * MAX_RATIO > maxBytes) {
+      const again = pass(input.subarray(0, r.end), opts, (_remaining, at) => (at < r.at ? r.at - at : MIN_SLICE));
+      if ('error' in again && again.error instanceof InflateLimitError) throw tooLarge();
+    }
+    throw damaged(r.error);
+  }
+  if (!r.done) throw new EidkitError('credential/bad-deflate', 'The compressed data ends early (truncated).');
+  return r.parts.length === 1 ? r.parts[0]! : concatBytes(...r.parts);
 }
 
 /**

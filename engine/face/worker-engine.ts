@@ -4,6 +4,7 @@ import type { FrameInput } from '../runtime/frame.ts';
 import type { FaceEngine, FaceEngineOptions } from './engine.ts';
 import type { FaceWorkerApi } from './worker-protocol.ts';
 import { installErrorTransfer } from '../runtime/comlink-errors.ts';
+import { assertFrameInput } from '../runtime/frame-check.ts';
 
 /** Default for `workerTimeoutMs`: a call with no answer and no loading progress for this long has failed. */
 export const WORKER_TIMEOUT_MS = 60_000;
@@ -104,13 +105,23 @@ export function createWorkerFaceEngine(worker: Worker, options: FaceEngineOption
   );
   started.catch(() => undefined); // surfaced by the first call that awaits it
   const call = <T>(what: string, run: () => Promise<T>): Promise<T> => started.then(() => guard(what, run));
+  /** Frames are checked here, on the page, before anything is transferred: a wrong argument is the caller's error. */
+  const withFrames = <T>(what: string, frames: readonly FrameInput[], run: () => Promise<T>): Promise<T> => {
+    try {
+      if (!Array.isArray(frames)) throw new EidkitError('face/bad-frame', `${what} needs an array of frames.`);
+      for (const f of frames) assertFrameInput(f, what);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return call(what, run);
+  };
 
   return {
     ready: () => call('ready()', () => remote.ready()),
-    detectFaces: (frame, detectOptions) => call('detectFaces()', () => remote.detectFaces(Comlink.transfer(frame, transferables(frame)), detectOptions)),
-    analyse: (frame, analyseOptions) => call('analyse()', () => remote.analyse(Comlink.transfer(frame, transferables(frame)), analyseOptions)),
-    template: (frame, analyseOptions) => call('template()', () => remote.template(Comlink.transfer(frame, transferables(frame)), analyseOptions)),
-    enrol: (frames, enrolOptions) => call('enrol()', () => remote.enrol(Comlink.transfer([...frames], frames.flatMap(transferables)), enrolOptions)),
+    detectFaces: (frame, detectOptions) => withFrames('detectFaces()', [frame], () => remote.detectFaces(Comlink.transfer(frame, transferables(frame)), detectOptions)),
+    analyse: (frame, analyseOptions) => withFrames('analyse()', [frame], () => remote.analyse(Comlink.transfer(frame, transferables(frame)), analyseOptions)),
+    template: (frame, analyseOptions) => withFrames('template()', [frame], () => remote.template(Comlink.transfer(frame, transferables(frame)), analyseOptions)),
+    enrol: (frames, enrolOptions) => withFrames('enrol()', frames, () => remote.enrol(Comlink.transfer([...frames], frames.flatMap(transferables)), enrolOptions)),
     async dispose() {
       try {
         if (!failure) await guard('dispose()', () => remote.dispose());

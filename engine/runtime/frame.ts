@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EidkitError } from '../errors.ts';
+import { assertFrameInput } from './frame-check.ts';
 
 /** Raw RGBA pixels, row-major, 4 bytes a pixel: what Node callers (and decoded JPEG/PNG) provide. */
 export interface RgbaImage {
@@ -18,6 +19,7 @@ export type FrameInput = RgbaImage | ImageData | ImageBitmap | VideoFrame | Offs
 export const MAX_FRAME_PIXELS = 64_000_000;
 
 export function frameSize(input: FrameInput): { width: number; height: number } {
+  assertFrameInput(input, 'The face engine');
   if (isVideoFrame(input)) return { width: input.displayWidth, height: input.displayHeight };
   return { width: input.width, height: input.height };
 }

@@ -51,6 +51,42 @@ export async function publicKeyPoint(publicKey: CryptoKey): Promise<PublicKeyPoi
   return { curve, point: new Uint8Array(await subtle().exportKey('raw', publicKey)) };
 }
 
+function isCryptoKey(key: unknown): key is CryptoKey {
+  return typeof CryptoKey !== 'undefined' && key instanceof CryptoKey;
+}
+
+/**
+ * A `Signer`, or an ECDSA private `CryptoKey` made into one (`webCryptoSigner`). Anything else throws
+ * `credential/bad-input` naming the option (`what`).
+ */
+export function asSigner(key: Signer | CryptoKey | undefined, what: string): Signer {
+  if (typeof key === 'function') return key;
+  if (isCryptoKey(key)) {
+    if (key.type !== 'private' || key.algorithm.name !== 'ECDSA' || !key.usages.includes('sign')) {
+      throw new EidkitError('credential/bad-key', `${what} must be an ECDSA private key that may sign; got a ${key.type} ${key.algorithm.name} key.`);
+    }
+    return webCryptoSigner(key);
+  }
+  throw new EidkitError('credential/bad-input', `${what} must be a Signer ((bytes) => Promise<r‖s>) or an ECDSA private CryptoKey; got ${key === null ? 'null' : typeof key}.`);
+}
+
+/**
+ * A public key as `{ curve, point }`, from that form or from an ECDSA public `CryptoKey` (exported with
+ * `publicKeyPoint`). Anything else throws `credential/bad-input` naming the option (`what`).
+ */
+export async function asPublicKeyPoint(key: PublicKeyPoint | CryptoKey | undefined, what: string): Promise<PublicKeyPoint> {
+  if (isCryptoKey(key)) {
+    if (key.type !== 'public' || key.algorithm.name !== 'ECDSA') {
+      throw new EidkitError('credential/bad-key', `${what} must be an ECDSA public key; got a ${key.type} ${key.algorithm.name} key.`);
+    }
+    return publicKeyPoint(key);
+  }
+  if (typeof key !== 'object' || key === null || !('point' in key)) {
+    throw new EidkitError('credential/bad-input', `${what} must be a P-256 public CryptoKey or { curve: 'P-256', point: 65 bytes }; got ${key === null ? 'null' : typeof key}.`);
+  }
+  return key;
+}
+
 export async function importPublicKey(key: PublicKeyPoint): Promise<CryptoKey> {
   try {
     return await subtle().importKey('raw', bs(key.point), { name: 'ECDSA', namedCurve: key.curve }, true, ['verify']);

@@ -6,7 +6,7 @@
  *   verifier: openTrustList, openStatusList, QrAssembler, verifyPresentation, createChallenge
  *   online:   createRelyingParty (RP page ↔ wallet on the same phone), createNonceLedger, verifyPresentation web mode
  */
-export { EID_DOC_TYPE, EID_NAMESPACE, DEFAULT_AGE_THRESHOLDS, DISCLOSURE_PRESETS, ELEMENT_ORDER, validateEidData } from './model.ts';
+export { EID_DOC_TYPE, EID_NAMESPACE, DEFAULT_AGE_THRESHOLDS, DISCLOSURE_PRESETS, ELEMENT_ORDER, REQUIRED_ELEMENTS, validateEidData } from './model.ts';
 export type { EidData, FaceTemplate } from './model.ts';
 export { issueCredential, parseCredential, credentialElements } from './mdoc.ts';
 export type { IssueOptions, Credential, Mso, StatusReference, IssuerSignedItem } from './mdoc.ts';

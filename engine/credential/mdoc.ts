@@ -6,7 +6,7 @@ import { EidkitError } from '../errors.ts';
 import { decodeCbor, encodeCbor, EmbeddedCbor, Tagged, type CborEncodable, type CborMap, type CborValue } from './cbor.ts';
 import { coseKeyFromPoint, CoseHeader, pointFromCoseKey, readCoseSign1, signCoseSign1, coseSign1ToCbor, type CoseSign1 } from './cose.ts';
 import type { PublicKeyPoint, Signer } from './crypto.ts';
-import { importPublicKey, sha256 } from './crypto.ts';
+import { asPublicKeyPoint, asSigner, importPublicKey, sha256 } from './crypto.ts';
 import { randomBytes } from './bytes.ts';
 import { DEFAULT_AGE_THRESHOLDS, EID_DOC_TYPE, EID_NAMESPACE, eidElements, plainValue, type EidData } from './model.ts';
 import { parseCertificate, type Certificate } from './x509.ts';
@@ -213,9 +213,9 @@ export function credentialElements(c: Pick<Credential, 'nameSpaces'>): Record<st
 export interface IssueOptions {
   readonly data: EidData;
   /** The holder's device public key (P-256), e.g. from `publicKeyPoint(deviceKeyPair.publicKey)`. */
-  readonly devicePublicKey: PublicKeyPoint;
-  /** The document signer: its certificate (DER) and a signer for its private key. */
-  readonly documentSigner: { readonly certificate: Uint8Array; readonly signer: Signer };
+  readonly devicePublicKey: PublicKeyPoint | CryptoKey;
+  /** The document signer: its certificate (DER) and a signer for its private key (or the private CryptoKey itself). */
+  readonly documentSigner: { readonly certificate: Uint8Array; readonly signer: Signer | CryptoKey };
   /** MSO validity. `validUntil` defaults to one year after `validFrom`, capped at the DS certificate's end. */
   readonly signed?: Date;
   readonly validFrom?: Date;
@@ -238,9 +238,35 @@ function shuffled(n: number): number[] {
 
 /** Issues an eID credential; returns the credential bytes the wallet stores. */
 export async function issueCredential(opts: IssueOptions): Promise<Uint8Array> {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new EidkitError('credential/bad-input', 'issueCredential needs { data, devicePublicKey, documentSigner: { certificate, signer } }.');
+  }
+  const documentSigner = opts.documentSigner as IssueOptions['documentSigner'] | undefined;
+  if (typeof documentSigner !== 'object' || documentSigner === null || !(documentSigner.certificate instanceof Uint8Array)) {
+    throw new EidkitError(
+      'credential/bad-input',
+      'issueCredential needs documentSigner: { certificate: the DS certificate (DER bytes), signer: signerOf(ds) or its private CryptoKey }.',
+    );
+  }
+  const dsSigner = asSigner(documentSigner.signer, 'documentSigner.signer');
+  const devicePublicKey = await asPublicKeyPoint(opts.devicePublicKey, 'devicePublicKey');
+  for (const [name, d] of [['signed', opts.signed], ['validFrom', opts.validFrom], ['validUntil', opts.validUntil]] as const) {
+    if (d !== undefined && !(d instanceof Date && Number.isFinite(d.getTime()))) throw new EidkitError('credential/bad-input', `${name} must be a valid Date.`);
+  }
   const signed = opts.signed ?? new Date();
   const validFrom = opts.validFrom ?? signed;
-  const ds = parseCertificate(opts.documentSigner.certificate);
+  const ds = parseCertificate(documentSigner.certificate);
+  // The verifier checks issuing_country against the IACA's country (which every DS carries): refuse it here instead of
+  // signing a credential that can never verify.
+  const dsCountry = ds.subject.attributes.find((a) => a.oid === '2.5.4.6')?.value;
+  const claimed = (opts.data as Partial<EidData> | undefined)?.issuing_country;
+  if (dsCountry !== undefined && typeof claimed === 'string' && claimed !== dsCountry) {
+    throw new EidkitError(
+      'credential/country-mismatch',
+      `issuing_country is ${claimed}, but the document signer (and its IACA) is for ${dsCountry}: verifiers would refuse this credential.`,
+      { element: 'issuing_country' },
+    );
+  }
   const validUntil = opts.validUntil ?? new Date(Math.min(validFrom.getTime() + 365 * 86_400_000, ds.notAfter));
   if (validUntil.getTime() <= validFrom.getTime()) {
     throw new EidkitError('credential/bad-input', 'validUntil must be after validFrom.');
@@ -251,13 +277,13 @@ export async function issueCredential(opts: IssueOptions): Promise<Uint8Array> {
   if (validUntil.getTime() > ds.notAfter) {
     throw new EidkitError('credential/bad-input', 'The credential would outlive its document signer certificate.');
   }
-  if (opts.devicePublicKey.curve !== 'P-256') throw new EidkitError('credential/bad-key', 'Device keys must be P-256.');
+  if (devicePublicKey.curve !== 'P-256') throw new EidkitError('credential/bad-key', `Device keys must be P-256, not ${String(devicePublicKey.curve)}.`);
   // A point off the curve would make a credential no device could ever present; WebCrypto's import checks it.
-  const point = opts.devicePublicKey.point;
+  const point = devicePublicKey.point;
   if (!(point instanceof Uint8Array) || point.length !== 65 || point[0] !== 0x04) {
     throw new EidkitError('credential/bad-key', 'The device key must be an uncompressed P-256 point (65 bytes, 0x04 first).');
   }
-  await importPublicKey(opts.devicePublicKey);
+  await importPublicKey(devicePublicKey);
   if (opts.status && (!Number.isSafeInteger(opts.status.index) || opts.status.index < 0 || !opts.status.uri)) {
     throw new EidkitError('credential/bad-input', 'status needs a non-negative index and a list uri.');
   }
@@ -275,15 +301,15 @@ export async function issueCredential(opts: IssueOptions): Promise<Uint8Array> {
     version: '1.0',
     digestAlgorithm: 'SHA-256',
     valueDigests: new Map([[EID_NAMESPACE, digests]]),
-    deviceKeyInfo: { deviceKey: coseKeyFromPoint(opts.devicePublicKey) },
+    deviceKeyInfo: { deviceKey: coseKeyFromPoint(devicePublicKey) },
     docType: EID_DOC_TYPE,
     validityInfo: { signed: tdate(signed.getTime()), validFrom: tdate(validFrom.getTime()), validUntil: tdate(validUntil.getTime()) },
   };
   if (opts.status) mso.status = { status_list: { idx: opts.status.index, uri: opts.status.uri } };
   const issuerAuth = await signCoseSign1({
     payload: EmbeddedCbor.of(mso).raw,
-    unprotected: new Map([[CoseHeader.x5chain, opts.documentSigner.certificate]]),
-    signer: opts.documentSigner.signer,
+    unprotected: new Map([[CoseHeader.x5chain, documentSigner.certificate]]),
+    signer: dsSigner,
   });
   return encodeCbor({
     docType: EID_DOC_TYPE,

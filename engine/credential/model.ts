@@ -116,11 +116,27 @@ function country(data: EidData, key: 'nationality' | 'issuing_country', required
   if (typeof v !== 'string' || !/^[A-Z]{2}$/.test(v)) fail(`${key} must be an ISO 3166-1 alpha-2 code like "CN"`, key);
 }
 
-/** Throws EidkitError('credential/bad-input') naming the first bad element. */
+/** The elements every credential must carry (`age_over_NN` are derived from birth_date, never supplied). */
+export const REQUIRED_ELEMENTS = [
+  'family_name',
+  'given_name',
+  'birth_date',
+  'document_number',
+  'issue_date',
+  'expiry_date',
+  'issuing_authority',
+  'issuing_country',
+] as const satisfies readonly (keyof EidData)[];
+
+/** Throws EidkitError('credential/bad-input') naming the first bad element (or every missing required one). */
 export function validateEidData(data: EidData): void {
-  if (typeof data !== 'object' || data === null) fail('identity data must be an object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    fail(`identity data must be an object with at least ${REQUIRED_ELEMENTS.join(', ')}`);
+  }
   const known = new Set(ELEMENT_ORDER);
   for (const k of Object.keys(data)) if (!known.has(k) || k === 'age_over_18') fail(`unknown element "${k}"`, k);
+  const missing = REQUIRED_ELEMENTS.filter((k) => data[k] === undefined);
+  if (missing.length > 0) fail(`identity data lacks the required element${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, missing[0]);
   for (const k of ['family_name', 'given_name', 'document_number', 'issuing_authority'] as const) text(data, k, true);
   text(data, 'resident_address', false);
   const birth = date(data, 'birth_date');

@@ -10,7 +10,7 @@ import { EidkitError } from '../errors.ts';
 import { encodeCbor, EmbeddedCbor, type CborValue } from './cbor.ts';
 import { COSE_SHA256_64, CoseHeader, coseSign1ToCbor, signCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { Signer } from './crypto.ts';
-import { sha256 } from './crypto.ts';
+import { asSigner, sha256 } from './crypto.ts';
 import { parseCredential, readX5chain } from './mdoc.ts';
 import { deviceAuthenticationBytes, sessionTranscript, webMode, type Challenge, type PresentationMode } from './transcript.ts';
 
@@ -24,8 +24,9 @@ export interface PresentOptions {
   readonly credential: Uint8Array;
   /** Element identifiers to reveal, or 'all'. Elements the credential lacks are skipped. */
   readonly disclose: readonly string[] | 'all';
-  /** Signs with the holder's device key (e.g. `webCryptoSigner(nonExtractableKey)`), returning r‖s. */
-  readonly deviceSigner: Signer;
+  /** Signs with the holder's device key: a `Signer` returning r‖s (e.g. the wallet's `presentationSigner(id).sign`),
+   * or the device's private CryptoKey itself (it may be non-extractable). */
+  readonly deviceSigner: Signer | CryptoKey;
   /** one-way: bound to `at` (default now); two-way: bound to the verifier's scanned challenge; web: bound to the
    * relying party's origin (as the browser reported it, see engine/wallet/online.ts) and its request's nonce. */
   readonly mode:
@@ -50,7 +51,38 @@ export async function certificateThumbprint(der: Uint8Array): Promise<Uint8Array
   return (await sha256(der)).slice(0, 8);
 }
 
+const MODE_HELP = "mode: { kind: 'one-way' }, { kind: 'two-way', challenge } (from challengeFromQr) or { kind: 'web', origin, nonce }";
+
+function bad(message: string): never {
+  throw new EidkitError('credential/bad-input', message);
+}
+
+/** The caller's options, checked before any work, each fault named with what was expected. */
+function checkPresentOptions(opts: PresentOptions): Signer {
+  if (typeof opts !== 'object' || opts === null) bad('createPresentation needs { credential, disclose, deviceSigner, mode }.');
+  if (!(opts.credential instanceof Uint8Array)) bad('createPresentation needs credential: the credential bytes from issueCredential (a Uint8Array).');
+  const d = opts.disclose as unknown;
+  if (d !== 'all' && !(Array.isArray(d) && d.every((x) => typeof x === 'string'))) {
+    bad("createPresentation needs disclose: a list of element identifiers (e.g. DISCLOSURE_PRESETS.default) or 'all'.");
+  }
+  const mode = opts.mode as PresentOptions['mode'] | undefined;
+  if (typeof mode !== 'object' || mode === null) bad(`createPresentation needs ${MODE_HELP}.`);
+  if (mode.kind === 'one-way') {
+    if (mode.at !== undefined && !(mode.at instanceof Date && Number.isFinite(mode.at.getTime()))) bad('mode.at must be a valid Date.');
+  } else if (mode.kind === 'two-way') {
+    if (typeof mode.challenge !== 'object' || mode.challenge === null || !(mode.challenge.nonce instanceof Uint8Array)) {
+      bad('A two-way presentation needs mode.challenge: the verifier\'s challenge, read with challengeFromQr(text).');
+    }
+  } else if (mode.kind === 'web') {
+    if (typeof mode.origin !== 'string' || !(mode.nonce instanceof Uint8Array)) bad('A web presentation needs mode.origin (text) and mode.nonce (bytes).');
+  } else {
+    bad(`Unknown presentation mode ${JSON.stringify(String((mode as { kind?: unknown }).kind))}: ${MODE_HELP}.`);
+  }
+  return asSigner(opts.deviceSigner, 'deviceSigner');
+}
+
 export async function createPresentation(opts: PresentOptions): Promise<Presentation> {
+  const deviceSigner = checkPresentOptions(opts);
   const cred = parseCredential(opts.credential);
   const wanted = opts.disclose === 'all' ? undefined : new Set(opts.disclose);
   const nameSpaces = new Map<string, EmbeddedCbor[]>();
@@ -73,7 +105,7 @@ export async function createPresentation(opts: PresentOptions): Promise<Presenta
         : { kind: 'two-way', nonce: opts.mode.challenge.nonce, readerKey: opts.mode.challenge.readerKey };
   const deviceNameSpaces = EmbeddedCbor.of(new Map());
   const toSign = deviceAuthenticationBytes(sessionTranscript(mode), cred.docType, deviceNameSpaces);
-  const deviceSignature = await signCoseSign1({ detached: toSign, signer: opts.deviceSigner });
+  const deviceSignature = await signCoseSign1({ detached: toSign, signer: deviceSigner });
   // Catch a wallet presenting with the wrong key (e.g. a restored backup that was never re-bound) here, with a clear
   // message, rather than as a failed check on the verifier's phone.
   const self = await verifyCoseSign1(deviceSignature, cred.mso.deviceKey, toSign);

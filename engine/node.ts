@@ -1,4 +1,5 @@
-/** Node-only additions to eidkit's API: models from disk, and the copy step behind `eidkit models copy`. */
+/** Node-only additions to eidkit's API: models from disk, the copy step behind `eidkit models copy`, image files and templates from photos. */
 export * from './index.ts';
 export { dirSource, packageSource } from './runtime/node-source.ts';
 export { copyModels, type CopyReport } from './runtime/copy-models.ts';
+export { decodeImageFile, faceTemplateFromFile } from './node-image.ts';

@@ -39,6 +39,7 @@ export {
 export { compareTemplates, thresholdFor, FAR_1E3, FAR_1E4, type Match, type OperatingPoint } from './match.ts';
 export type { EmbedderId } from './embedders.ts';
 export { imageFromBytes, sniffImage } from './decode.ts';
+export { faceTemplateFromImage, type PhotoTemplate } from './photo-template.ts';
 
 /**
  * Creates the face engine. Pass `worker` (a Worker running eidkit's `workers/face.worker.js`) to run it off the main

@@ -19,7 +19,9 @@ export function readBytes(io: CliIo, p: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path(io, p)));
   } catch (e) {
-    throw new EidkitError('cli/file', `Cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`, { path: p });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+    throw new EidkitError('cli/file', `Cannot read ${p}: ${why}.`, { path: p });
   }
 }
 

@@ -6,6 +6,7 @@ import { issueCommand } from './issue.ts';
 import { presentCommand } from './present.ts';
 import { verifyCommand } from './verify.ts';
 import { statusCommand } from './status.ts';
+import { templateCommand } from './template.ts';
 
 /** Every sub-command, in the order `eidkit --help` lists them. Add new commands here. */
-export const commands: readonly CliCommand[] = [modelsCommand, keygenCommand, trustListCommand, issueCommand, presentCommand, verifyCommand, statusCommand];
+export const commands: readonly CliCommand[] = [modelsCommand, keygenCommand, trustListCommand, templateCommand, issueCommand, presentCommand, verifyCommand, statusCommand];

@@ -4,6 +4,7 @@ import { flagString, parseArgs } from '../command.ts';
 import { EidkitError } from '../../errors.ts';
 import { issueCredential, parseCredential, credentialElements } from '../../credential/mdoc.ts';
 import { signerOf } from '../../credential/issuer-keys.ts';
+import { decodeTemplate } from '../../face/template.ts';
 import { fromBase64 } from '../../credential/bytes.ts';
 import type { EidData, FaceTemplate } from '../../credential/model.ts';
 import type { PublicKeyPoint } from '../../credential/crypto.ts';
@@ -18,8 +19,8 @@ const usage = `usage: eidkit issue --ds ds.json --data person.json --device devi
         "expiry_date": "2034-01-10", "issuing_authority": "Shanghai PSB", "issuing_country": "CN",
         "portrait": "portrait.jpg"}                       (portrait: a JPEG file path relative to person.json)
   --device device.json     the holder's device public key: an eidkit key file or a public JWK
-  --template face.bin --template-model <id> --template-version <v>
-                           the face template from the face engine (opaque bytes)
+  --template face.bin      the face template from \`eidkit template photo.jpg --out face.bin\` (model and version are
+                           read from it; --template-model <id> --template-version <v> for another engine's bytes)
   --status-state state.json   give the credential a random free index of this status list (state is updated)
   --status-index <n> --status-uri <uri>   ...or set the status entry yourself
   --valid-from <ISO time> --valid-until <ISO time> | --valid-days <n>   (default: now, 365 days, within the DS cert)
@@ -53,11 +54,22 @@ export const issueCommand: CliCommand = {
     if (typeof data.portrait === 'string') data.portrait = readBytes(rel, data.portrait);
     const templatePath = flagString(args, 'template');
     if (templatePath) {
-      const t: FaceTemplate = {
-        model: required(args, 'template-model', 'model id'),
-        version: required(args, 'template-version', 'version'),
-        data: readBytes(io, templatePath),
-      };
+      const bytes = readBytes(io, templatePath);
+      // An eidkit template names its model and version in its header; the flags override (or supply them for another
+      // engine's opaque template).
+      let header: { model: string; version: string } | undefined;
+      try {
+        const h = decodeTemplate(bytes);
+        header = { model: h.model, version: String(h.modelVersion) };
+      } catch {
+        header = undefined;
+      }
+      const model = flagString(args, 'template-model') ?? header?.model;
+      const version = flagString(args, 'template-version') ?? header?.version;
+      if (!model || !version) {
+        throw new EidkitError('cli/usage', `${templatePath} is not an eidkit face template (made by \`eidkit template\`): give --template-model <id> and --template-version <v>.`);
+      }
+      const t: FaceTemplate = { model, version, data: bytes };
       data.biometric_template_face = t;
     }
     const device = devicePublicKey(readJson(io, required(args, 'device', 'device.json')));

@@ -37,7 +37,14 @@ async function readInput(io: CliIo, input: string, assembler: QrAssembler): Prom
       if (/^EID/.test(asText) || /^[0-9a-fA-F\s]+$/.test(asText)) text = asText;
       else return bytes;
     }
-  } else text = input.trim();
+  } else {
+    text = input.trim();
+    // Not a file, and not QR text or hex either: most likely a mistyped file name, so say that rather than "not an
+    // eidkit QR code".
+    if (!/^EID/.test(text) && !/^[0-9a-fA-F\s]+$/.test(text) && /[\\/]|\.[A-Za-z0-9]{1,5}$/.test(text)) {
+      throw new EidkitError('cli/file', `Cannot read ${input}: no such file (give a QR photo, a CBOR or hex file, or the QR text itself).`, { path: input });
+    }
+  }
   if (text.startsWith('EIDM1:') || text.startsWith('EID1:')) {
     const s = assembler.add(text);
     return s.status === 'complete' ? s.bytes : undefined;
@@ -132,7 +139,16 @@ export const verifyCommand: CliCommand = {
       trust = trust.issuers.length ? mergeTrustLists([trust, vical.trust]) : vical.trust;
     }
     const status: StatusList[] = [];
-    for (const p of list(args, 'status')) status.push(await openStatusList(readBytes(io, p), trust, { now }));
+    for (const p of list(args, 'status')) {
+      const bytes = readBytes(io, p);
+      try {
+        status.push(await openStatusList(bytes, trust, { now }));
+      } catch (e) {
+        // A list this trust cannot vouch for is left out and said so; the report still comes (status unknown).
+        if (!(e instanceof EidkitError)) throw e;
+        io.err(`eidkit verify: status list ${p} left out: ${escapeControls(e.message)} [${e.code}]`);
+      }
+    }
 
     const assembler = new QrAssembler();
     let input: Uint8Array | string | undefined;

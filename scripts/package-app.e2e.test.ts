@@ -24,7 +24,7 @@ let installLog = '';
 
 /** The README's browser worker snippet, verbatim: the ```ts block that imports the worker with `?worker`. */
 export function readmeWorkerSnippet(readme: string): string {
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('?worker'));
+  const block = [...readme.matchAll(/```ts[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('?worker'));
   if (!block) throw new Error('README.md has no ```ts block importing the face worker with ?worker');
   return block;
 }

@@ -10,8 +10,9 @@ import {
   type CredentialSummary,
 } from '../../engine/wallet/index.ts';
 import { parseWebRequest, type WebAnswer } from '../../engine/credential/index.ts';
-import { t } from '../i18n/i18n.ts';
+import { formatDate, t } from '../i18n/i18n.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
+import { createPasskeyCeremony, passkeyProblem } from '../wallet/passkey.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletStatus } from '../wallet/wallet-store.ts';
 
 type Opened =
@@ -87,13 +88,40 @@ function ConsentScreen(props: { consent: Consent }) {
   // Element ids come from the requesting site: only the table's own keys are labels ("constructor" is not one).
   const label = (id: string) => (Object.hasOwn(names(), id) ? names()[id] : undefined) ?? (/^age_over_(\d\d)$/.test(id) ? `${names()['age_over_18']!.replace('18', id.slice(-2))}` : id);
 
-  // The wallet's contents are encrypted: which credential answers is known only once the PIN has opened it.
-  const usable = async (): Promise<CredentialSummary | undefined> =>
-    (await (await wallet()).listCredentials()).items.find((x) => x.meta.docType === c.request.docType && !x.needsRebinding);
+  // The wallet's contents are encrypted: which credentials can answer is known only once the PIN has opened it.
+  const usable = async (): Promise<CredentialSummary[]> =>
+    (await (await wallet()).listCredentials()).items.filter((x) => x.meta.docType === c.request.docType && !x.needsRebinding);
+  // More than one: the holder picks (after the PIN, which is what opens the list).
+  const [choices, setChoices] = createSignal<readonly CredentialSummary[]>();
+  const [chosen, setChosen] = createSignal<string>();
+  const ceremony = createPasskeyCeremony();
 
   const send = (answer: WebAnswer, kind: 'sent' | 'declined') => {
     setDone(kind);
     deliver(webDelivery(c, answer));
+  };
+
+  const failed = async (e: unknown) => {
+    const we = walletErrorOf(e);
+    const s = await refreshWalletStatus().catch(() => undefined);
+    if (we?.code === 'wallet/wrong-pin') setError(t().wallet.wrongPin(s?.attemptsBeforeWipe ?? 0));
+    else if (we?.code === 'wallet/backoff') setError(t().wallet.backoff);
+    else if (we?.code === 'wallet/wiped') setError(t().wallet.wiped);
+    else if (we?.code === 'wallet/needs-rebinding') setError(t().wallet.needsRebinding);
+    else if (we?.code === 'wallet/locked') {
+      // Locked while the holder was choosing: agree again.
+      setChoices(undefined);
+      setError(t().wallet.lockedNow);
+    } else setError(passkeyProblem(e) ?? (e as Error).message);
+  };
+
+  const answerWith = async (cred: CredentialSummary) => {
+    const w = await wallet();
+    const stored = await w.getCredential(cred.id);
+    const signer = await w.presentationSigner(cred.id);
+    const p = await answerConsent(c, stored.bytes, signer.sign);
+    await w.recordPresentation({ credentialId: cred.id, disclosed: [...p.disclosed], mode: 'web', verifier: c.origin.slice(0, 120) });
+    send({ kind: 'response', bytes: p.bytes }, 'sent');
   };
 
   const share = async (how: 'pin' | 'passkey') => {
@@ -103,27 +131,32 @@ function ConsentScreen(props: { consent: Consent }) {
       const w = await wallet();
       // Consent is the PIN (or passkey) every time, even in an unlocked wallet: it is counted like any attempt.
       if (how === 'pin') await w.unlock(pin());
-      else await w.unlockWithPasskey();
+      else await ceremony.run((signal) => w.unlockWithPasskey({ signal }));
       setPin('');
       await refreshWalletStatus();
-      const cred = await usable();
-      if (!cred) {
-        setNoCredential(true);
-        return;
+      const creds = await usable();
+      if (creds.length === 0) setNoCredential(true);
+      else if (creds.length === 1) await answerWith(creds[0]!);
+      else {
+        setChosen(creds[0]!.id);
+        setChoices(creds);
       }
-      const stored = await w.getCredential(cred.id);
-      const signer = await w.presentationSigner(cred.id);
-      const p = await answerConsent(c, stored.bytes, signer.sign);
-      await w.recordPresentation({ credentialId: cred.id, disclosed: [...p.disclosed], mode: 'web', verifier: c.origin.slice(0, 120) });
-      send({ kind: 'response', bytes: p.bytes }, 'sent');
     } catch (e) {
-      const we = walletErrorOf(e);
-      const s = await refreshWalletStatus().catch(() => undefined);
-      if (we?.code === 'wallet/wrong-pin') setError(t().wallet.wrongPin(s?.attemptsBeforeWipe ?? 0));
-      else if (we?.code === 'wallet/backoff') setError(t().wallet.backoff);
-      else if (we?.code === 'wallet/wiped') setError(t().wallet.wiped);
-      else if (we?.code === 'wallet/needs-rebinding') setError(t().wallet.needsRebinding);
-      else setError((e as Error).message);
+      await failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const shareChosen = async () => {
+    const cred = choices()?.find((x) => x.id === chosen());
+    if (!cred) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await answerWith(cred);
+    } catch (e) {
+      await failed(e);
     } finally {
       setBusy(false);
     }
@@ -162,6 +195,38 @@ function ConsentScreen(props: { consent: Consent }) {
             {t().share.tellSite}
           </button>
         </Match>
+        <Match when={!done() && choices()}>
+          {(list) => (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void shareChosen();
+              }}
+            >
+              <fieldset data-testid="consent-pick">
+                <legend>{t().share.pickTitle}</legend>
+                <For each={list()}>
+                  {(x) => (
+                    <label class="choice">
+                      <input type="radio" name="credential" value={x.id} checked={chosen() === x.id} onChange={() => setChosen(x.id)} />
+                      <span>
+                        <strong>{x.meta.label}</strong> · {x.meta.issuer} · {t().wallet.validUntil(formatDate(Date.parse(x.meta.validUntil)))}
+                      </span>
+                    </label>
+                  )}
+                </For>
+              </fieldset>
+              <div class="actions">
+                <button type="submit" class="primary" disabled={busy()} data-testid="consent-pick-share">
+                  {busy() ? t().share.working : t().share.pickShare}
+                </button>
+                <button type="button" disabled={busy()} onClick={() => send({ kind: 'error', code: 'declined' }, 'declined')}>
+                  {t().share.decline}
+                </button>
+              </div>
+            </form>
+          )}
+        </Match>
         <Match when={walletStatus()?.initialised && !done()}>
           <form
             onSubmit={(e) => {
@@ -178,9 +243,18 @@ function ConsentScreen(props: { consent: Consent }) {
                 {busy() ? t().share.working : t().share.share}
               </button>
               <Show when={walletStatus()?.passkeyEnabled}>
-                <button type="button" disabled={busy()} onClick={() => void share('passkey')} data-testid="consent-passkey">
-                  {t().share.passkey}
-                </button>
+                <Show
+                  when={ceremony.waiting()}
+                  fallback={
+                    <button type="button" disabled={busy()} onClick={() => void share('passkey')} data-testid="consent-passkey">
+                      {t().share.passkey}
+                    </button>
+                  }
+                >
+                  <button type="button" onClick={ceremony.cancel} data-testid="passkey-use-pin">
+                    {t().passkey.usePin}
+                  </button>
+                </Show>
               </Show>
               <button type="button" disabled={busy()} onClick={() => send({ kind: 'error', code: 'declined' }, 'declined')} data-testid="consent-decline">
                 {t().share.decline}

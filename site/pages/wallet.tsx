@@ -8,6 +8,7 @@ import { PageHeading } from '../ui/page-heading.tsx';
 import { Scanner } from '../ui/scanner.tsx';
 import { AddCredentialError, addCredentialBytes, cardExpiry } from '../wallet/add-credential.ts';
 import { SetupPin, Unlock } from '../wallet/gate.tsx';
+import { PasskeySettings } from '../wallet/passkey.tsx';
 import { Present } from '../wallet/present.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletRevision, walletStatus } from '../wallet/wallet-store.ts';
 
@@ -246,6 +247,7 @@ function Settings() {
       <summary>{t().wallet.settingsTitle}</summary>
       <p class="hint">{t().wallet.autoLock(Math.round((walletStatus()?.autoLockMs ?? 0) / 60_000))}</p>
       <p class="hint">{t().wallet.wipeRule(walletStatus()?.maxFailures ?? 10)}</p>
+      <PasskeySettings />
       <div class="actions">
         <button
           type="button"

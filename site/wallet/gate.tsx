@@ -1,6 +1,7 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { checkPin, MIN_PIN_LENGTH, requestPersistence } from '../../engine/wallet/index.ts';
 import { t } from '../i18n/i18n.ts';
+import { PasskeyUnlock } from './passkey.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletStatus } from './wallet-store.ts';
 
 /** First use: choose a PIN (twice), then ask the browser to keep the wallet's storage. */
@@ -56,7 +57,7 @@ export function SetupPin(props: { onDone?: () => void }) {
   );
 }
 
-/** Unlock with the PIN; shows the backoff wait and how many wrong PINs remain before the wallet erases itself. */
+/** Unlock with the PIN (or the passkey, where one is set up); shows the backoff wait and how many wrong PINs remain before the wallet erases itself. */
 export function Unlock(props: { onDone?: () => void }) {
   const [pin, setPin] = createSignal('');
   const [error, setError] = createSignal<string>();
@@ -108,6 +109,7 @@ export function Unlock(props: { onDone?: () => void }) {
       <button type="submit" class="primary" disabled={busy() || waitSeconds() > 0} data-testid="unlock">
         {busy() ? t().wallet.working : t().wallet.unlock}
       </button>
+      <PasskeyUnlock disabled={busy()} onError={setError} onDone={() => (setPin(''), props.onDone?.())} />
       <Show when={error()}>{(m) => <p class="error" role="alert">{m()}</p>}</Show>
     </form>
   );

@@ -42,10 +42,15 @@ export default function Wallet() {
 }
 
 function Unlocked() {
-  const [list] = createResource(walletRevision, async () => (await wallet()).listCredentials());
+  // Locking bumps the revision too: nothing is read from a locked wallet (this view is on its way out).
+  const [list] = createResource(walletRevision, async () => {
+    const w = await wallet();
+    return w.isUnlocked ? w.listCredentials() : undefined;
+  });
   // The card's own expiry (its expiry_date) is not the signature's: both are named, so they are never confused.
   const [expiries] = createResource(list, async (l) => {
     const w = await wallet();
+    if (!w.isUnlocked) return undefined;
     return new Map(await Promise.all(l.items.map(async (c) => [c.id, cardExpiry((await w.getCredential(c.id)).bytes)] as const)));
   });
   const [showing, setShowing] = createSignal<CredentialSummary>();
@@ -160,7 +165,10 @@ function AddCredential() {
 }
 
 function History() {
-  const [log] = createResource(walletRevision, async () => (await wallet()).auditLog());
+  const [log] = createResource(walletRevision, async () => {
+    const w = await wallet();
+    return w.isUnlocked ? w.auditLog() : undefined;
+  });
   return (
     <details class="panel">
       <summary>{t().wallet.historyTitle}</summary>

@@ -3,9 +3,11 @@
 // asks; the wallet on W shows who is asking and gets consent with the PIN; the answer comes back to A in the fragment;
 // A verifies it (web mode) and checks the face with the liveness challenge; the form is filled. The same answer
 // replayed to A, or delivered to another court on origin B, fails with stable codes; a phishing request (sent from B,
-// answer to A) is refused by the wallet. Every request of the run is recorded: only page loads cross the network.
+// answer to A) is refused by the wallet. Passkey unlock and consent run against Chromium's virtual authenticator (CDP
+// WebAuthn, CTAP2 with PRF); a wallet with two credentials lets the holder pick. Every request of the run is recorded:
+// only page loads cross the network.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page, Request } from 'playwright-core';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +15,15 @@ import {
   createTestIssuer,
   createWebRequest,
   issueCredential,
+  createNonceLedger,
+  parseWebAnswer,
   signerOf,
+  verifyPresentation,
   webRequestUrl,
   type EidData,
+  type TestIssuer,
 } from '../engine/credential/index.ts';
+import { decodeCbor } from '../engine/credential/cbor.ts';
 import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
 import { PHONE, seriousAxeViolations } from './e2e/site.ts';
 import { makeCard, prcIdFor } from './e2e/story-fixtures.ts';
@@ -41,6 +48,8 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
   let dir: string;
   let trustPath: string;
   let answerUrl: string | undefined;
+  let issuer: TestIssuer;
+  let card: string;
   const requests: Request[] = [];
   const navigations: string[] = [];
 
@@ -71,14 +80,14 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     await Promise.all([wallet?.close(), courtA?.close(), courtB?.close()]);
   });
 
-  test('set-up: the citizen enrols in the wallet on W, an issuer issues, the wallet holds the credential', async () => {
-    const { card } = await makeCard(join(fixtures, 'video/blink-woman-480x512.mjpeg'), dir);
+  /** Enrols on W's /enrol page (details, card photo, live face) and returns the request the desk would receive. */
+  async function enrol(documentNumber: string, card: string, name: string) {
     await page.goto(new URL('/enrol', wallet.url).href);
     await page.getByTestId('family-name').fill('王');
     await page.getByTestId('given-name').fill('丽');
     await page.getByTestId('birth-date').fill('1990-04-12');
     await page.getByTestId('sex').selectOption('2');
-    await page.getByTestId('document-number').fill(prcIdFor('1990-04-12'));
+    await page.getByTestId('document-number').fill(documentNumber);
     await page.getByTestId('details-next').click();
     await page.getByTestId('card-front').setInputFiles(card);
     await page.getByTestId('photos-next').click();
@@ -88,38 +97,54 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     await enrolled.waitFor({ timeout: FACE_TIMEOUT });
     expect(await enrolled.getAttribute('data-result')).toBe('match');
     await page.getByTestId('face-next').click();
-    await page.getByTestId('new-pin').fill(PIN);
-    await page.getByTestId('new-pin-again').fill(PIN);
-    await page.getByTestId('setup-pin').click();
+    await page.getByTestId('make-request').or(page.getByTestId('new-pin')).or(page.getByTestId('pin')).first().waitFor();
+    if (await page.getByTestId('new-pin').isVisible()) {
+      await page.getByTestId('new-pin').fill(PIN);
+      await page.getByTestId('new-pin-again').fill(PIN);
+      await page.getByTestId('setup-pin').click();
+    } else if (await page.getByTestId('pin').isVisible()) {
+      await page.getByTestId('pin').fill(PIN);
+      await page.getByTestId('unlock').click();
+    }
     await page.getByTestId('make-request').click();
     await page.getByTestId('request-ready').waitFor({ timeout: 60_000 });
     const download = page.waitForEvent('download');
     await page.getByTestId('download-request').click();
-    const requestPath = join(dir, 'request.json');
+    const requestPath = join(dir, `${name}.json`);
     await (await download).saveAs(requestPath);
-
-    // The issuer (its desk has its own e2e test): issue for the request's device key and live face template.
     const req = await openRequest(new Uint8Array(await readFile(requestPath)));
     expect(req.face?.template).toBeTruthy();
-    const issuer = await createTestIssuer({ id: 'testcity' });
-    const data: EidData = {
-      family_name: req.person.family_name,
-      given_name: req.person.given_name,
-      birth_date: req.person.birth_date,
-      sex: 2,
-      document_number: req.person.document_number,
-      issue_date: '2024-01-01',
-      expiry_date: '2034-01-01',
-      issuing_authority: 'Test City PSB',
-      issuing_country: 'CN',
-      biometric_template_face: { model: req.face!.model, version: req.face!.version, data: fromBase64(req.face!.template) },
-    };
-    const credential = await issueCredential({
-      data,
+    return req;
+  }
+
+  /** The issuer (its desk has its own e2e test): issues for the request's device key and live face template. */
+  function issueFor(req: Awaited<ReturnType<typeof openRequest>>, statusIndex: number, data: Partial<EidData> = {}): Promise<Uint8Array> {
+    return issueCredential({
+      data: {
+        family_name: req.person.family_name,
+        given_name: req.person.given_name,
+        birth_date: req.person.birth_date,
+        sex: 2,
+        document_number: req.person.document_number,
+        issue_date: '2024-01-01',
+        expiry_date: '2034-01-01',
+        issuing_authority: 'Test City PSB',
+        issuing_country: 'CN',
+        biometric_template_face: { model: req.face!.model, version: req.face!.version, data: fromBase64(req.face!.template) },
+        ...data,
+      },
       devicePublicKey: devicePoint(req),
       documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) },
-      status: { uri: issuer.statusUri, index: 5 },
+      status: { uri: issuer.statusUri, index: statusIndex },
     });
+  }
+
+  test('set-up: the citizen enrols in the wallet on W, an issuer issues, the wallet holds the credential', async () => {
+    const made = await makeCard(join(fixtures, 'video/blink-woman-480x512.mjpeg'), dir);
+    card = made.card;
+    const req = await enrol(prcIdFor('1990-04-12'), card, 'request');
+    issuer = await createTestIssuer({ id: 'testcity' });
+    const credential = await issueFor(req, 5);
     const credentialPath = join(dir, 'credential.eidkit-credential');
     await writeFile(credentialPath, credential);
     trustPath = join(dir, 'verifier-trust.json');
@@ -290,6 +315,167 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     expect(atB.filter((m) => m.type === 'eidkit-web-response')).toEqual([]);
     await popup.close();
   }, 120_000);
+
+  /** A CTAP2 platform authenticator with PRF (what engine/wallet/passkey.ts uses) and user verification, on `page`. */
+  async function virtualAuthenticator(): Promise<{
+    cdp: CDPSession;
+    id: string;
+    verified(ok: boolean): Promise<void>;
+    presence(auto: boolean): Promise<void>;
+  }> {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', {});
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+        hasPrf: true,
+      },
+    } as never);
+    return {
+      cdp,
+      id: authenticatorId,
+      verified: async (ok) => void (await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: ok })),
+      // Off: the authenticator never answers, as when the holder has not touched the sensor yet; the browser waits.
+      presence: async (auto) => void (await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: auto })),
+    };
+  }
+
+  test('passkey: turned on in the wallet with the PIN, it unlocks the lock screen and consents on /share; a cancelled or refused passkey says so, changes nothing, and the PIN still works', async () => {
+    const auth = await virtualAuthenticator();
+    const security = () => page.locator('summary', { hasText: 'Security' });
+    // "Lock now" sits in the Security panel, folded again each time the wallet view opens.
+    const lockNow = async () => {
+      const panel = page.locator('details', { has: page.getByTestId('lock') });
+      if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+      await page.getByTestId('lock').click();
+    };
+    const failedText = 'The passkey did not unlock the wallet (cancelled, or not recognised). Nothing was changed: use your PIN.';
+    await page.goto(new URL('/wallet', wallet.url).href);
+    // Locked: no passkey button yet, only the PIN.
+    await page.getByTestId('pin').waitFor();
+    expect(await page.getByTestId('unlock-passkey').count()).toBe(0);
+    await page.getByTestId('pin').fill(PIN);
+    await page.getByTestId('unlock').click();
+    await page.getByTestId('credential-card').waitFor();
+    await security().click();
+    expect(await page.getByTestId('passkey-state').getAttribute('data-on')).toBe('false');
+    // Turning it on asks the PIN again: a wrong one is counted and refused, nothing is registered.
+    await page.getByTestId('passkey-pin').fill('135799');
+    await page.getByTestId('passkey-enable').click();
+    await expect.poll(() => page.getByTestId('passkey-message').textContent()).toMatch(/^Wrong PIN\./);
+    expect((await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.id })).credentials).toEqual([]);
+    // The holder gives up while the browser waits for the authenticator: a clear message, still off, the wallet open.
+    await auth.presence(false);
+    await page.getByTestId('passkey-pin').fill(PIN);
+    await page.getByTestId('passkey-enable').click();
+    await page.getByTestId('passkey-use-pin').click();
+    await expect.poll(() => page.getByTestId('passkey-message').textContent()).toBe(
+      'The passkey was not set up (cancelled, or not recognised). Nothing was changed: the PIN unlocks the wallet as before.',
+    );
+    expect(await page.getByTestId('passkey-state').getAttribute('data-on')).toBe('false');
+    await auth.presence(true);
+    await page.getByTestId('passkey-pin').fill(PIN);
+    await page.getByTestId('passkey-enable').click();
+    await expect.poll(() => page.getByTestId('passkey-state').getAttribute('data-on'), { timeout: 30_000 }).toBe('true');
+    expect((await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.id })).credentials).toHaveLength(1);
+    expect(await seriousAxeViolations(page), 'wallet with passkey settings').toEqual([]);
+
+    // The lock screen offers the passkey; it opens the wallet alone.
+    await lockNow();
+    await page.getByTestId('unlock-passkey').click();
+    await page.getByTestId('credential-card').waitFor({ timeout: 30_000 });
+    // "Use PIN instead" while the browser waits: the lock screen says so; the PIN opens, the credential is there.
+    await lockNow();
+    await auth.presence(false);
+    await page.getByTestId('unlock-passkey').click();
+    await page.getByTestId('passkey-use-pin').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(failedText);
+    await auth.presence(true);
+    await page.getByTestId('pin').fill(PIN);
+    await page.getByTestId('unlock').click();
+    await page.getByTestId('credential-card').waitFor();
+
+    // Consent with the passkey: court A asks; a cancelled passkey leaves the consent screen as it was; then it agrees.
+    await page.goto(courtA.url);
+    await page.getByTestId('ask-wallet').click();
+    await page.getByTestId('consent').waitFor({ timeout: 30_000 });
+    await auth.presence(false);
+    await page.getByTestId('consent-passkey').click();
+    await page.getByTestId('passkey-use-pin').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(failedText);
+    expect(await page.getByTestId('share-done').count()).toBe(0);
+    expect(await page.getByTestId('consent-elements').locator('li').count()).toBe(4);
+    await auth.presence(true);
+    await page.getByTestId('consent-passkey').click();
+    await page.waitForURL((u) => u.origin === new URL(courtA.url).origin, { timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('verified');
+
+    // User verification refused (a wrong finger; last, because Chromium's virtual authenticator then stays blocked):
+    // the same clear message, no PIN attempt used, the PIN opens.
+    await page.goto(new URL('/wallet', wallet.url).href);
+    await auth.verified(false);
+    await page.getByTestId('unlock-passkey').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(failedText);
+    expect(await page.getByTestId('wallet-unlock').textContent()).not.toContain('attempt(s) left');
+    await page.getByTestId('pin').fill(PIN);
+    await page.getByTestId('unlock').click();
+    await page.getByTestId('credential-card').waitFor();
+    // Turned off: the lock screen is back to the PIN alone.
+    await security().click();
+    await page.getByTestId('passkey-disable').click();
+    await expect.poll(() => page.getByTestId('passkey-state').getAttribute('data-on')).toBe('false');
+    await lockNow();
+    await page.getByTestId('pin').waitFor();
+    expect(await page.getByTestId('unlock-passkey').count()).toBe(0);
+    await auth.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: auth.id });
+    await auth.cdp.detach();
+  }, 300_000);
+
+  test('two credentials in the wallet: /share asks which one answers, and the answer carries the chosen one', async () => {
+    // A second card for the same person (another office, another number): its own enrolment, so its own device key
+    // (the wallet binds one key per credential).
+    const other = prcIdFor('1990-04-12', '110108', '018');
+    const req = await enrol(other, card, 'second-request');
+    const second = await issueFor(req, 6, { issue_date: '2025-06-01', expiry_date: '2045-06-01', issuing_authority: 'Test City PSB, Haidian branch' });
+    const path = join(dir, 'second.eidkit-credential');
+    await writeFile(path, second);
+    await page.goto(new URL('/wallet', wallet.url).href);
+    await page.getByTestId('pin').fill(PIN);
+    await page.getByTestId('unlock').click();
+    await page.locator('summary', { hasText: 'Add a credential' }).click();
+    await page.getByTestId('credential-upload').setInputFiles(path);
+    await expect.poll(async () => `${await page.getByTestId('credential-card').count()} ${await page.getByRole('status').allTextContents()}`).toMatch(/^2 /);
+
+    await page.goto(courtA.url);
+    await page.getByTestId('ask-wallet').click();
+    await page.getByTestId('consent').waitFor({ timeout: 30_000 });
+    await page.getByTestId('consent-pin').fill(PIN);
+    await page.getByTestId('consent-share').click();
+    const pick = page.getByTestId('consent-pick');
+    await pick.waitFor({ timeout: 30_000 });
+    expect(await pick.getByRole('radio').count()).toBe(2);
+    expect(await seriousAxeViolations(page), 'credential choice').toEqual([]);
+    await pick.getByRole('radio', { name: /Haidian branch/ }).check();
+    const before = navigations.length;
+    await page.getByTestId('consent-pick-share').click();
+    await page.waitForURL((u) => u.origin === new URL(courtA.url).origin, { timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('identity-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('verified');
+    // The answer A received is the chosen card: verified here, with the nonce it carries, for A's origin.
+    const answer = parseWebAnswer(new URL(navigations.slice(before).find((u) => u.includes('#eidkit-response='))!).hash);
+    expect(answer?.kind).toBe('response');
+    if (answer?.kind !== 'response') return;
+    const nonce = ((decodeCbor(answer.bytes) as unknown[])[1] as unknown[])[1] as Uint8Array;
+    const ledger = createNonceLedger();
+    ledger.issue(nonce, Date.now());
+    const report = await verifyPresentation(answer.bytes, issuer.trust, [issuer.status], new Date(), { web: { origin: new URL(courtA.url).origin, nonces: ledger } });
+    expect(report.verdict).toBe('valid');
+    expect(report.elements['document_number']).toBe(other);
+  }, 300_000);
 
   test('privacy: only page loads crossed the network (GETs of the sites’ own files); no request carried data', () => {
     const origins = new Set([wallet.url, courtA.url, courtB.url].map((u) => new URL(u).origin));

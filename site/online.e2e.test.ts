@@ -460,6 +460,12 @@ describe.skipIf(!inject('fixturesPresent'))('online identity check across two or
     await pick.waitFor({ timeout: 30_000 });
     expect(await pick.getByRole('radio').count()).toBe(2);
     expect(await seriousAxeViolations(page), 'credential choice').toEqual([]);
+    // Each choice names its card's own expiry, which tells the new card from the old.
+    const labels = await pick.locator('label').allTextContents();
+    expect(labels).toHaveLength(2);
+    expect(labels).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Test City PSB · ID card expires .*2034/), expect.stringMatching(/Haidian branch · ID card expires .*2045/)]),
+    );
     await pick.getByRole('radio', { name: /Haidian branch/ }).check();
     const before = navigations.length;
     await page.getByTestId('consent-pick-share').click();

@@ -12,6 +12,7 @@ import {
 import { parseWebRequest, type WebAnswer } from '../../engine/credential/index.ts';
 import { formatDate, t } from '../i18n/i18n.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
+import { cardExpiry } from '../wallet/add-credential.ts';
 import { createPasskeyCeremony, passkeyProblem } from '../wallet/passkey.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletStatus } from '../wallet/wallet-store.ts';
 
@@ -92,7 +93,7 @@ function ConsentScreen(props: { consent: Consent }) {
   const usable = async (): Promise<CredentialSummary[]> =>
     (await (await wallet()).listCredentials()).items.filter((x) => x.meta.docType === c.request.docType && !x.needsRebinding);
   // More than one: the holder picks (after the PIN, which is what opens the list).
-  const [choices, setChoices] = createSignal<readonly CredentialSummary[]>();
+  const [choices, setChoices] = createSignal<readonly { readonly c: CredentialSummary; readonly expires: string | undefined }[]>();
   const [chosen, setChosen] = createSignal<string>();
   const ceremony = createPasskeyCeremony();
 
@@ -138,8 +139,10 @@ function ConsentScreen(props: { consent: Consent }) {
       if (creds.length === 0) setNoCredential(true);
       else if (creds.length === 1) await answerWith(creds[0]!);
       else {
+        // Each card's own expiry tells an old card from a new one.
+        const expiries = await Promise.all(creds.map(async (x) => cardExpiry((await w.getCredential(x.id)).bytes)));
         setChosen(creds[0]!.id);
-        setChoices(creds);
+        setChoices(creds.map((x, i) => ({ c: x, expires: expiries[i] })));
       }
     } catch (e) {
       await failed(e);
@@ -149,7 +152,7 @@ function ConsentScreen(props: { consent: Consent }) {
   };
 
   const shareChosen = async () => {
-    const cred = choices()?.find((x) => x.id === chosen());
+    const cred = choices()?.find((x) => x.c.id === chosen())?.c;
     if (!cred) return;
     setBusy(true);
     setError(undefined);
@@ -206,11 +209,12 @@ function ConsentScreen(props: { consent: Consent }) {
               <fieldset data-testid="consent-pick">
                 <legend>{t().share.pickTitle}</legend>
                 <For each={list()}>
-                  {(x) => (
+                  {({ c: x, expires }) => (
                     <label class="choice">
                       <input type="radio" name="credential" value={x.id} checked={chosen() === x.id} onChange={() => setChosen(x.id)} />
                       <span>
-                        <strong>{x.meta.label}</strong> · {x.meta.issuer} · {t().wallet.validUntil(formatDate(Date.parse(x.meta.validUntil)))}
+                        <strong>{x.meta.label}</strong> · {x.meta.issuer}
+                        {expires ? ` · ${t().wallet.cardExpires} ${formatDate(Date.parse(expires))}` : ''}
                       </span>
                     </label>
                   )}

@@ -1,5 +1,5 @@
 import { EidkitError } from '../errors.ts';
-import { quantiseUint8, type ModelJson } from './quantise.ts';
+import { quantiseFloat16, quantiseUint8, type ModelJson } from './quantise.ts';
 import { readOnnx } from './onnx.ts';
 import { normaliseChannels, onnxToProgram } from './onnx-convert.ts';
 import type { ManifestEntry } from './manifest.ts';
@@ -9,7 +9,8 @@ import type { ManifestEntry } from './manifest.ts';
  * written as the entry's one JSON and one weights file:
  * - a tfjs graph model source: its weights re-quantised to uint8 (quantise.ts);
  * - an ONNX source (`convert: 'onnx-program'`): the graph read (onnx.ts) and turned into the op program tfjs runs
- *   (onnx-convert.ts, onnx-run.ts), its weights then quantised to uint8 when `quantise` is given.
+ *   (onnx-convert.ts, onnx-run.ts), its weights then quantised to uint8 when `quantise` is given;
+ * - `quantise.dtype: 'float16'`: a tfjs graph model's float32 weights stored as float16.
  * Deterministic: the same source bytes give the same output bytes, which the entry pins.
  */
 export function deriveFiles(entry: ManifestEntry, source: ManifestEntry, sourceFiles: ReadonlyMap<string, Uint8Array>): Map<string, Uint8Array> {
@@ -31,7 +32,10 @@ export function deriveFiles(entry: ManifestEntry, source: ManifestEntry, sourceF
     shards = new Map([[binName, normalised.bin]]);
   } else json = JSON.parse(new TextDecoder().decode(sourceFiles.get(sourceName))) as ModelJson;
   if (!how.quantise) throw new EidkitError('runtime/model-invalid', `Derived model ${entry.id} says neither how to convert nor how to quantise.`, { id: entry.id });
-  const q = quantiseUint8(json, shards, binName, { minElements: how.quantise.minElements });
+  const q =
+    how.quantise.dtype === 'float16'
+      ? quantiseFloat16(json, shards, binName)
+      : quantiseUint8(json, shards, binName, { minElements: how.quantise.minElements, ...(how.quantise.perChannel ? { perChannel: true } : {}) });
   return new Map([
     [jsonName, new TextEncoder().encode(JSON.stringify(q.json))],
     [binName, q.bin],

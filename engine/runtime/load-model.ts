@@ -5,6 +5,7 @@ import { modelEntry, type ManifestEntry, type Manifest, manifest as defaultManif
 import type { ModelSource } from './model-source.ts';
 import { sha256Hex } from './sha256.ts';
 import { concatBytes } from './bytes.ts';
+import { expandChannels, type WeightSpec } from './quantise.ts';
 
 export interface LoadProgress {
   readonly id: string;
@@ -89,10 +90,12 @@ export async function loadGraphModel(
       shards.push(shard);
     }
   }
+  // Per-channel uint8 weights (quantise.ts) become float32 here: tfjs decodes only per-tensor ranges.
+  const weights = expandChannels(weightSpecs as WeightSpec[], concatBytes(shards));
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: model.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-    weightSpecs,
-    weightData: concatBytes(shards).buffer as ArrayBuffer,
+    weightSpecs: weights.specs as tf.io.WeightsManifestEntry[],
+    weightData: weights.data.buffer.slice(weights.data.byteOffset, weights.data.byteOffset + weights.data.byteLength) as ArrayBuffer,
     format: model.format,
     generatedBy: model.generatedBy,
     convertedBy: model.convertedBy,

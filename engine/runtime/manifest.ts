@@ -29,7 +29,7 @@ export interface ManifestEntry {
   readonly derivedFrom?: {
     readonly id: string;
     readonly convert?: 'onnx-program';
-    readonly quantise?: { readonly dtype: 'uint8'; readonly minElements: number };
+    readonly quantise?: { readonly dtype: 'uint8' | 'float16'; readonly minElements: number; readonly perChannel?: boolean };
   };
 }
 

@@ -56,7 +56,9 @@ export function packageSource(from: Manifest = manifest): ModelSource {
         if (!files) {
           const origin = [...from.runtime, ...from.models].find((e) => e.id === entry.derivedFrom!.id);
           if (!origin) throw new EidkitError('runtime/unknown-model', `Model ${entry.id} is derived from '${entry.derivedFrom.id}', which the manifest does not list.`, { id: entry.id });
-          files = readVerifiedFiles(origin, source).then((f) => deriveFiles(entry, origin, f));
+          // The whole entry, even when only some of its files are asked for (copyModels repairing one file).
+          const whole = [...from.runtime, ...from.models].find((e) => e.id === entry.id) ?? entry;
+          files = readVerifiedFiles(origin, source).then((f) => deriveFiles(whole, origin, f));
           files.catch(() => derived.delete(entry.id));
           derived.set(entry.id, files);
         }

@@ -9,6 +9,12 @@ export interface Quantization {
   readonly min?: number;
   readonly scale?: number;
   readonly original_dtype?: string;
+  /**
+   * eidkit's own extension (tfjs has no per-channel uint8): one uint8 range per slice along this axis, stored after
+   * the weights in the shard as float32 min[channels] then scale[channels]. `expandChannels` turns such weights into
+   * plain float32 before tfjs sees the manifest; tfjs itself would misread them, so only eidkit's loader reads them.
+   */
+  readonly channelAxis?: number;
 }
 
 export interface WeightSpec {
@@ -40,19 +46,34 @@ export function float16ToFloat32(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-function bytesPer(spec: WeightSpec): number {
-  const q = spec.quantization?.dtype;
-  if (q === 'uint8') return 1;
-  if (q === 'uint16' || q === 'float16') return 2;
-  return spec.dtype === 'bool' ? 1 : 4;
+/** The channel axis's length and the number of values after it (one channel's run in the flat array). */
+function channelLayout(shape: readonly number[], axis: number): { channels: number; inner: number } {
+  return { channels: shape[axis]!, inner: count(shape.slice(axis + 1)) };
 }
 
-/** Float values of a float32 weight however it is stored (plain, float16, or affine uint8/uint16). */
+/** Bytes a weight takes in its shard, as stored. */
+export function storedBytes(spec: WeightSpec): number {
+  const n = count(spec.shape);
+  const q = spec.quantization;
+  if (q?.dtype === 'uint8') return q.channelAxis === undefined ? n : n + 8 * channelLayout(spec.shape, q.channelAxis).channels;
+  if (q?.dtype === 'uint16' || q?.dtype === 'float16') return 2 * n;
+  return (spec.dtype === 'bool' ? 1 : 4) * n;
+}
+
+/** Float values of a float32 weight however it is stored (plain, float16, affine uint8/uint16, per-channel uint8). */
 export function readFloats(spec: WeightSpec, bytes: Uint8Array): Float32Array {
   const n = count(spec.shape);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(n);
   const q = spec.quantization;
+  if (q?.dtype === 'uint8' && q.channelAxis !== undefined) {
+    const { channels, inner } = channelLayout(spec.shape, q.channelAxis);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(i / inner) % channels;
+      out[i] = view.getUint8(i) * view.getFloat32(n + 4 * (channels + c), true) + view.getFloat32(n + 4 * c, true);
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     if (!q) out[i] = view.getFloat32(i * 4, true);
     else if (q.dtype === 'float16') out[i] = float16ToFloat32(view.getUint16(i * 2, true));
@@ -60,6 +81,23 @@ export function readFloats(spec: WeightSpec, bytes: Uint8Array): Float32Array {
     else out[i] = view.getUint16(i * 2, true) * q.scale! + q.min!;
   }
   return out;
+}
+
+/** IEEE 754 single → half, rounded to nearest (ties away from zero); out of range → ±Infinity, tiny → subnormal/0. */
+export function float32ToFloat16(v: number): number {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const mant = x & 0x7fffff;
+  if (Number.isNaN(v)) return 0x7e00;
+  if (exp >= 31) return sign | 0x7c00;
+  if (exp <= 0) {
+    if (exp < -10) return sign;
+    return sign | (((mant | 0x800000) >> (1 - exp)) + 0x1000) >> 13;
+  }
+  // A carry out of the mantissa rounds into the exponent, as it should.
+  return sign | ((exp << 10) + ((mant + 0x1000) >> 13));
 }
 
 /**
@@ -80,6 +118,47 @@ export function uint8Range(min: number, max: number): { min: number; scale: numb
   return { min, scale };
 }
 
+/**
+ * Rewrites every float32 weight as float16 (tfjs decodes `quantization: { dtype: 'float16' }` itself); other weights
+ * are copied as stored. For graph models whose float32 weights were float16 to begin with (human's BlazeFace: all but
+ * 14 of its 134,732 weights have their 13 low mantissa bits at zero) it halves the file and loses nothing.
+ */
+export function quantiseFloat16(model: ModelJson, shards: ReadonlyMap<string, Uint8Array>, binName: string): QuantisedModel {
+  const parts: Uint8Array[] = [];
+  const specs: WeightSpec[] = [];
+  let maxAbsError = 0;
+  let floatWeights = 0;
+  for (const group of model.weightsManifest) {
+    const data = concatBytes(group.paths.map((p) => {
+      const s = shards.get(p);
+      if (!s) throw new Error(`weights shard ${p} missing`);
+      return s;
+    }));
+    let at = 0;
+    for (const spec of group.weights) {
+      const size = storedBytes(spec);
+      const raw = data.subarray(at, at + size);
+      at += size;
+      if (spec.dtype !== 'float32' || spec.quantization) {
+        parts.push(raw.slice());
+        specs.push(spec);
+        continue;
+      }
+      const values = readFloats(spec, raw);
+      const half = new Uint16Array(values.length);
+      for (let i = 0; i < values.length; i++) {
+        half[i] = float32ToFloat16(values[i]!);
+        maxAbsError = Math.max(maxAbsError, Math.abs(float16ToFloat32(half[i]!) - values[i]!));
+      }
+      floatWeights += values.length;
+      parts.push(new Uint8Array(half.buffer));
+      specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } });
+    }
+    if (at !== data.length) throw new Error(`weights group of ${group.paths.join(',')}: manifest covers ${at} of ${data.length} bytes`);
+  }
+  return { json: { ...model, weightsManifest: [{ paths: [binName], weights: specs }] }, bin: concatBytes(parts), maxAbsError, floatWeights };
+}
+
 export interface QuantisedModel {
   readonly json: ModelJson;
   readonly bin: Uint8Array;
@@ -95,14 +174,83 @@ export interface QuantiseOptions {
    * convolution kernels are where the bytes are. 0 quantises everything.
    */
   readonly minElements?: number;
+  /**
+   * One uint8 range per output channel (the last axis; a depthwise filter's [kh, kw, c, 1] its channel axis) instead
+   * of one per tensor, for models whose channels differ in scale (BlazeFace's box regression moves by several % of the
+   * face with one range per tensor). Costs 8 bytes per channel; read back by `expandChannels`.
+   */
+  readonly perChannel?: boolean;
+}
+
+/** The axis a per-channel range runs along: the last one, or the one before it when the last is 1 (depthwise). */
+function channelAxisOf(shape: readonly number[]): number | undefined {
+  if (shape.length < 2) return undefined;
+  const last = shape.length - 1;
+  return shape[last]! > 1 ? last : last - 1;
+}
+
+/** One uint8 range per channel along `axis`: the codes, then float32 mins and scales (little-endian). */
+function quantiseChannels(values: Float32Array, shape: readonly number[], axis: number): { bytes: Uint8Array; maxAbsError: number } {
+  const { channels, inner } = channelLayout(shape, axis);
+  const lo = new Float64Array(channels).fill(Infinity);
+  const hi = new Float64Array(channels).fill(-Infinity);
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    lo[c] = Math.min(lo[c]!, values[i]!);
+    hi[c] = Math.max(hi[c]!, values[i]!);
+  }
+  const bytes = new Uint8Array(values.length + 8 * channels);
+  const view = new DataView(bytes.buffer);
+  const ranges = Array.from({ length: channels }, (_, c) => uint8Range(lo[c]!, hi[c]!));
+  // The ranges as stored (float32), so the error below is what a reader gets back.
+  ranges.forEach((r, c) => {
+    view.setFloat32(values.length + 4 * c, r.min, true);
+    view.setFloat32(values.length + 4 * (channels + c), r.scale, true);
+  });
+  let maxAbsError = 0;
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    const min = view.getFloat32(values.length + 4 * c, true);
+    const scale = view.getFloat32(values.length + 4 * (channels + c), true);
+    const k = Math.min(255, Math.max(0, Math.round((values[i]! - min) / scale)));
+    bytes[i] = k;
+    maxAbsError = Math.max(maxAbsError, Math.abs(k * scale + min - values[i]!));
+  }
+  return { bytes, maxAbsError };
 }
 
 /**
- * Rewrites float32 weights as uint8 (per tensor min/scale); int32 and bool weights, and float tensors under
+ * The manifest tfjs can decode: per-channel uint8 weights (`channelAxis`) expanded to float32, everything else
+ * copied as stored. A manifest without them is returned as it is.
+ */
+export function expandChannels(specs: readonly WeightSpec[], data: Uint8Array): { specs: WeightSpec[]; data: Uint8Array } {
+  if (!specs.some((s) => s.quantization?.channelAxis !== undefined)) return { specs: [...specs], data };
+  const parts: Uint8Array[] = [];
+  const out: WeightSpec[] = [];
+  let at = 0;
+  for (const spec of specs) {
+    const size = storedBytes(spec);
+    const raw = data.subarray(at, at + size);
+    at += size;
+    if (spec.quantization?.channelAxis === undefined) {
+      parts.push(raw);
+      out.push(spec);
+      continue;
+    }
+    parts.push(new Uint8Array(readFloats(spec, raw).buffer));
+    out.push({ name: spec.name, shape: spec.shape, dtype: 'float32' });
+  }
+  if (at !== data.length) throw new Error(`weights manifest covers ${at} of ${data.length} bytes`);
+  return { specs: out, data: concatBytes(parts) };
+}
+
+/**
+ * Rewrites float32 weights as uint8 (per tensor min/scale, or per channel with `perChannel`); int32 and bool weights, and float tensors under
  * `minElements`, are copied as stored. All groups become one shard named `binName`.
  */
 export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint8Array>, binName: string, options: QuantiseOptions = {}): QuantisedModel {
   const minElements = options.minElements ?? 0;
+  const perChannel = options.perChannel ?? false;
   const parts: Uint8Array[] = [];
   const specs: WeightSpec[] = [];
   let maxAbsError = 0;
@@ -115,7 +263,7 @@ export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint
     }));
     let at = 0;
     for (const spec of group.weights) {
-      const size = count(spec.shape) * bytesPer(spec);
+      const size = storedBytes(spec);
       const raw = data.subarray(at, at + size);
       at += size;
       if (spec.dtype !== 'float32' || count(spec.shape) < minElements) {
@@ -124,6 +272,15 @@ export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint
         continue;
       }
       const values = readFloats(spec, raw);
+      const axis = perChannel ? channelAxisOf(spec.shape) : undefined;
+      if (axis !== undefined) {
+        const c = quantiseChannels(values, spec.shape, axis);
+        maxAbsError = Math.max(maxAbsError, c.maxAbsError);
+        floatWeights += values.length;
+        parts.push(c.bytes);
+        specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'uint8', channelAxis: axis, original_dtype: 'float32' } });
+        continue;
+      }
       let lo = Infinity;
       let hi = -Infinity;
       for (const v of values) {

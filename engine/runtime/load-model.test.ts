@@ -65,16 +65,16 @@ describe('verified loading', () => {
     const dir = await mkdtemp(join(tmpdir(), 'eidkit-models-'));
     try {
       await copyModels(dir);
-      const bin = join(dir, 'blazeface.bin');
+      const bin = join(dir, 'blazeface-f16.bin');
       const bytes = await readFile(bin);
       bytes[1000] = bytes[1000]! ^ 0xff; // one flipped byte, same size
       await writeFile(bin, bytes);
       const err = await readVerifiedFiles(modelEntry('blazeface'), dirSource(dir)).catch((e: unknown) => e);
       expect(isEidkitError(err, 'runtime/model-hash')).toBe(true);
-      expect((err as Error).message).toContain('blazeface.bin');
+      expect((err as Error).message).toContain('blazeface-f16.bin');
       // copy repairs it: the damaged file no longer matches, so it is copied again from the package
       const report = await copyModels(dir);
-      expect(report.files.filter((f) => f.copied).map((f) => f.name)).toEqual(['blazeface.bin']);
+      expect(report.files.filter((f) => f.copied).map((f) => f.name)).toEqual(['blazeface-f16.bin']);
       await expect(readVerifiedFiles(modelEntry('blazeface'), dirSource(dir))).resolves.toBeInstanceOf(Map);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -115,7 +115,7 @@ describe('eidkit models (CLI)', () => {
       const report = JSON.parse(out.at(-1)!);
       expect(report.ok).toBe(true);
       expect(report.files.map((f: { name: string }) => f.name)).toContain('tfjs-backend-wasm-simd.wasm');
-      expect((await readFile(join(dir, 'm', 'blazeface.json'))).length).toBe(modelEntry('blazeface').files[0]!.bytes);
+      expect((await readFile(join(dir, 'm', 'blazeface-f16.json'))).length).toBe(modelEntry('blazeface').files[0]!.bytes);
       expect(await runCli(['models', 'paste'], io)).toBe(1);
       expect(await runCli(['no-such-command'], io)).toBe(2);
     } finally {

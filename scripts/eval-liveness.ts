@@ -158,6 +158,8 @@ for (const entry of entries) {
     for (let k = 0; !session.done && k * dt < MAX_SESSION_S; k++) {
       const now = k * dt;
       const c = progress?.challenge;
+      // A spliced person (or attacker) asked for an action their recording lacks says "I can't do this one".
+      if (splicer?.wantsSwap(now)) session.swapAction(now * 1000);
       const seconds = splicer
         ? splicer.next(now, c?.step ?? -1, c?.status === 'active' && c.phase !== 'pause' ? c.action : undefined, dt)
         : (rec.first / MJPEG_FPS) + ((start + now) % rec.seconds);
@@ -190,6 +192,7 @@ function line(r: Row): string {
     `reasons=${d.reasons.map((x) => x.code + (x.action ? `(${x.action})` : '')).join(',') || '-'}`,
     `done=${s.challenge ? s.challenge.completed.join('+') || '-' : '-'}`,
     `unexp=${s.challenge ? s.challenge.unexpected.length : '-'}`,
+    `swaps=${s.challenge?.swaps?.map((w) => `${w.from}>${w.to}`).join(',') || '-'}`,
     `blinks=${s.activity.blinks}`,
     `mouthRange=${f(s.activity.mouthRange, 2)}`,
     `planar=${f(s.planar.residual)}(${s.planar.frames}f,max${s.planar.maxPoseChange.toFixed(0)}deg)`,

@@ -38,4 +38,27 @@ describe('splicing a recording to answer prompts', () => {
     for (let k = 0; k < 90; k++) out.push(s.next(k * dt, 0, 'turn-left', dt));
     expect(Math.max(...out)).toBeLessThanOrEqual(1);
   });
+
+  test('asks for another action a second after a prompt its recording lacks, once per prompt, and answers the new one', () => {
+    const s = new Splicer({ actions: [{ action: 'blink', t: 5 }, { action: 'turn-left', t: 9 }], rest: 1, duration: 12, random: seededRandom(2) });
+    const swapsAt: number[] = [];
+    const out: number[] = [];
+    for (let k = 0; k * dt < 5; k++) {
+      const now = k * dt;
+      if (s.wantsSwap(now)) swapsAt.push(now);
+      // Step 0 asks look-up (not in the recording) until the swap; after it, turn-left on the same step.
+      const asked = now < 0.5 ? undefined : swapsAt.length === 0 ? 'look-up' : 'turn-left';
+      out.push(s.next(now, 0, asked, dt));
+    }
+    expect(swapsAt).toHaveLength(1);
+    expect(swapsAt[0]!).toBeGreaterThanOrEqual(1.5 - 1e-9);
+    expect(swapsAt[0]!).toBeLessThan(1.5 + 2 * dt);
+    expect(out.some((t) => Math.abs(t - 9) < dt)).toBe(true);
+    // Without swapAfter it never asks.
+    const never = new Splicer({ actions: [{ action: 'blink', t: 5 }], duration: 12, random: seededRandom(1), swapAfter: undefined });
+    for (let k = 0; k < 90; k++) {
+      never.next(k * dt, 0, 'turn-left', dt);
+      expect(never.wantsSwap(k * dt)).toBe(false);
+    }
+  });
 });

@@ -54,6 +54,8 @@ export interface Recipe {
    * entry splices the replay to answer each prompt (attack type targeted-replay).
    */
   readonly actions?: readonly { readonly action: string; readonly t: number }[];
+  /** For a targeted replay: a calm second of the source video shown between prompts (default 2.5 s before the first action). */
+  readonly rest?: number;
 }
 
 export interface ScreenLook {
@@ -116,14 +118,30 @@ export const BONA_FIDE: readonly BonaFide[] = [
     file: 'video/webcam-man-400x300.mjpeg',
     to: 30,
     challenge: 'random',
-    draws: 12,
+    draws: 20,
     seed: 1000,
     actions: WEBCAM_MAN_ACTIONS,
     rest: 16.5,
-    note: 'the production challenge, 12 draws, answered with his own action segments after a 0.4-1.0 s reaction',
+    note: 'the production challenge, 20 draws, answered with his own action segments after a 0.4-1.0 s reaction (a blink, which he never does where the detector sees it, is swapped after 1 s)',
   },
-  { file: 'video/blink-woman-480x512.mjpeg', challenge: 'random', draws: 3, seed: 2000, actions: [{ action: 'blink', t: 0.5 }, { action: 'blink', t: 1.7 }], rest: 3, note: 'she only blinks: a draw of two distinct actions cannot be answered' },
+  // Not the blink woman under the production policy: her clip shows one action (blinks) and the policy asks two
+  // distinct ones, so no draw could pass however well she answered: a limit of the clip, not of the check.
 ];
+
+/**
+ * Where the talking-glasses person performs each action (seconds), from her landmark trace
+ * (`node --import tsx scripts/liveness-trace.ts video/talking-glasses-512x480.mjpeg`: yaw, pitch, mouth and eye
+ * opening per frame; her neutral yaw is -3 degrees): blinks at 0.4 and 1.3 s (eye opening 0.40 -> 0.25), turns to
+ * her right at 7.1 and 8.0 s (yaw -14), to her left at 10.5 s (yaw +12). She never looks up (pitch at most +5) nor
+ * opens her mouth wide (at most 0.23, talking). Read off the trace, not tuned: no threshold was looked at.
+ */
+export const TALKING_GLASSES_ACTIONS = [
+  { action: 'blink', t: 0.4 },
+  { action: 'blink', t: 1.3 },
+  { action: 'turn-right', t: 7.07 },
+  { action: 'turn-right', t: 8.0 },
+  { action: 'turn-left', t: 10.53 },
+] as const;
 
 /**
  * The held-out bona fide: the talking-glasses video was never looked at while the texture and recapture thresholds
@@ -132,7 +150,15 @@ export const BONA_FIDE: readonly BonaFide[] = [
 export const BONA_FIDE_HELDOUT: readonly BonaFide[] = [
   { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
   { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s' },
-  { file: 'video/talking-glasses-512x480.mjpeg', challenge: 'random', draws: 4, seed: 3000, actions: [{ action: 'blink', t: 0.4 }, { action: 'blink', t: 1.3 }], rest: 2, note: 'blinks only' },
+  {
+    file: 'video/talking-glasses-512x480.mjpeg',
+    challenge: 'random',
+    draws: 20,
+    seed: 3000,
+    actions: TALKING_GLASSES_ACTIONS,
+    rest: 3,
+    note: 'the production challenge, 20 draws, answered with her own blinks and turns (look-up and open-mouth, which she never does, are swapped after 1 s)',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -456,7 +482,7 @@ export async function makeAttackVideos(options: {
         // A targeted replay: spliced to answer each prompt, under the production policy only.
         const from = recipe.from ?? 0;
         const actions = recipe.actions.map((m) => ({ action: m.action as Action, t: m.t - from })).filter((m) => m.t >= 0);
-        manifest.push({ file, label: 'attack', attack, challenge: 'random', draws: recipe.random?.draws ?? 20, seed: recipe.random?.seed ?? 1, actions, rest: Math.max(0, Math.min(...actions.map((m) => m.t)) - 2.5) });
+        manifest.push({ file, label: 'attack', attack, challenge: 'random', draws: recipe.random?.draws ?? 20, seed: recipe.random?.seed ?? 1, actions, rest: recipe.rest !== undefined ? recipe.rest - from : Math.max(0, Math.min(...actions.map((m) => m.t)) - 2.5) });
         continue;
       }
       manifest.push({ file, label: 'attack', attack });

@@ -3,14 +3,17 @@
 // sessions themselves do not depend on the vetoes' thresholds (a session ends when its challenge passes or fails, or
 // its passive time is up), so the result is exactly what a new run would decide.
 //
-//   node --import tsx scripts/liveness-redecide.ts r.json [--policy '{"recaptureMaxMoire": 0}']
-import { readFileSync } from 'node:fs';
+//   node --import tsx scripts/liveness-redecide.ts r.json [--policy '{"recaptureMaxMoire": 0}'] [--summary s.json]
+//
+// --summary writes a small JSON (the tables, the median time, the reasons fired, and one line per presentation with
+// its decision and reason codes, no signals) fit to commit beside the docs.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY, decideLiveness, type LivenessPolicy, type LivenessSignals } from '../engine/liveness/decide.ts';
 import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
 import type { EvalManifestEntry } from '../engine/liveness/manifest.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { policy: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { policy: { type: 'string' }, summary: { type: 'string' } } });
 if (positionals.length !== 1) {
   console.error("usage: node --import tsx scripts/liveness-redecide.ts r.json [--policy '{...}']");
   process.exit(2);
@@ -33,11 +36,15 @@ function table(title: string, m: PadMetrics): string {
   out.push(`  BPCER                  ${pct(m.bpcer.rate).padStart(8)}  (${m.bpcer.errors}/${m.bpcer.n} bona fide rejected)`);
   return out.join('\n');
 }
-console.log(table('active, scripted challenge (+ passive signals)', padMetrics(of((e) => e.mode === 'active' && !e.draw))));
-console.log(table('production policy (random challenge draws; spliced bona fide, targeted replays)', padMetrics(of((e) => e.draw !== undefined))));
-console.log(table('passive only (no challenge)', padMetrics(of((e) => e.mode === 'passive'))));
+const scripted = padMetrics(of((e) => e.mode === 'active' && !e.draw));
+const production = padMetrics(of((e) => e.draw !== undefined));
+const passiveOnly = padMetrics(of((e) => e.mode === 'passive'));
+console.log(table('active, scripted challenge (+ passive signals)', scripted));
+console.log(table('production policy (random challenge draws; spliced bona fide, targeted replays)', production));
+console.log(table('passive only (no challenge)', passiveOnly));
 const times = rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live).map((r) => r.e.signals.durationMs / 1000).sort((a, b) => a - b);
-if (times.length > 0) console.log(`  median time to an accepted decision (bona fide draws): ${times[Math.floor((times.length - 1) / 2)]!.toFixed(1)} s (${times.length} accepted draws)`);
+const medianS = times.length > 0 ? times[Math.floor((times.length - 1) / 2)]! : null;
+if (medianS !== null) console.log(`  median time to an accepted decision (bona fide draws): ${medianS.toFixed(1)} s (${times.length} accepted draws)`);
 // Which vetoes fired, per kind of presentation: what each signal catches, and what it costs bona fide.
 const fired = new Map<string, Map<string, number>>();
 for (const r of rows) {
@@ -51,4 +58,29 @@ console.log('\nreasons fired (presentations with that reason / presentations):')
 for (const [kind, m] of [...fired].sort(([a], [b]) => a.localeCompare(b))) {
   const n = m.get('n')!;
   console.log(`  ${kind.padEnd(30)} n=${String(n).padStart(3)}  ${[...m].filter(([k]) => k !== 'n').map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+if (values.summary) {
+  const summary = {
+    run: positionals[0],
+    policy,
+    scripted,
+    production,
+    passive: passiveOnly,
+    medianDecisionS: medianS,
+    reasonsFired: Object.fromEntries([...fired].sort(([a], [b]) => a.localeCompare(b)).map(([k, m]) => [k, Object.fromEntries(m)])),
+    presentations: rows.map((r) => ({
+      file: r.e.file.split('/').at(-1),
+      ...(r.e.from !== undefined || r.e.to !== undefined ? { segment: [r.e.from ?? 0, r.e.to ?? null] } : {}),
+      label: r.e.label,
+      ...(r.e.attack ? { attack: r.e.attack } : {}),
+      mode: r.e.draw ? (r.e.draw.spliced ? 'spliced' : 'random') : r.e.mode === 'active' ? 'scripted' : 'passive',
+      ...(r.e.draw ? { seed: r.e.draw.seed, challenge: r.e.draw.challenge } : Array.isArray(r.e.challenge) ? { challenge: r.e.challenge } : {}),
+      ...(r.e.signals.challenge?.swaps?.length ? { swaps: r.e.signals.challenge.swaps.map((w) => `${w.from}>${w.to}`) } : {}),
+      live: r.decision.live,
+      reasons: r.decision.reasons.map((x) => x.code + (x.action ? `(${x.action}${x.failure ? `,${x.failure}` : ''})` : '')),
+      seconds: Number((r.e.signals.durationMs / 1000).toFixed(2)),
+    })),
+  };
+  writeFileSync(values.summary, `${JSON.stringify(summary, null, 1)}\n`);
+  console.log(`written ${values.summary}`);
 }

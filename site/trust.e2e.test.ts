@@ -12,6 +12,10 @@ import { PHONE } from './e2e/site.ts';
 import { ALICE, makeHolder, presentationQrText, qrPng, trustFile, type Holder } from './e2e/credentials.ts';
 import {
   anchorFingerprint,
+  createVicalSigner,
+  signVical,
+  vicalAnchorOf,
+  EID_DOC_TYPE,
   createPresentation,
   DISCLOSURE_PRESETS,
   fromKeyFile,
@@ -127,6 +131,41 @@ describe('trust that travels', () => {
     await v.page.getByTestId('trust-upload').setInputFiles(path);
     await expect.poll(() => verdict(v.page), { timeout: 20_000 }).toBe('valid');
     await v.page.getByTestId('check-face').waitFor();
+    await v.close();
+  });
+
+  test('an ISO 18013-5 VICAL loaded as a file: provider and fingerprint shown, pinned on accept, its IACAs verify; an older issue is refused', async () => {
+    const v = await openVerifier();
+    const provider = await createVicalSigner({ provider: 'Test federation', country: 'CN', notBefore: new Date(Date.now() - 86_400_000) });
+    const entries = [{ certificate: holder.issuer.iaca.certificate, docTypes: [EID_DOC_TYPE], issuingAuthority: 'Testcity via VICAL', issuingCountry: 'CN' }];
+    const vical = await signVical({ provider: 'Test federation', date: new Date(), issueId: 5, entries }, provider);
+    const path = join(dir, 'federation.vical');
+    await writeFile(path, vical);
+    await v.page.getByTestId('trust-panel').locator('summary').click();
+    await v.page.getByTestId('vical-upload').setInputFiles(path);
+    const confirm = v.page.getByTestId('vical-confirm');
+    await confirm.waitFor({ timeout: 20_000 });
+    expect(await confirm.textContent()).toContain('Test federation');
+    expect(await v.page.getByTestId('vical-fingerprint').textContent()).toContain(await anchorFingerprint(vicalAnchorOf(vical).anchor));
+    await v.page.getByTestId('vical-accept').click();
+    await expect.poll(() => v.page.getByTestId('trust-panel-message').textContent()).toContain('1 issuing authorit');
+    await expect.poll(() => v.page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer');
+    // A VICAL lists IACAs only: the presentation carries its DS certificate.
+    const p = await createPresentation({ credential: holder.credential, disclose: DISCLOSURE_PRESETS.default, deviceSigner: webCryptoSigner(holder.deviceKey.privateKey), mode: { kind: 'one-way' }, embedCertificate: true });
+    await upload(v.page, qrPng(toQrText(p.bytes)));
+    await v.page.getByTestId('report').waitFor({ timeout: 30_000 });
+    // Trusted by the VICAL; a VICAL carries no revocation list, so the status is unknown (a warning, never "valid").
+    expect(await verdict(v.page)).toBe('warning');
+    const notPassed = await v.page.locator('[data-outcome="warn"], [data-outcome="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(notPassed).toEqual(['credential/status-unknown']);
+    // An older issue of the same provider is refused (no rollback), and the pin survives a reload.
+    const older = await signVical({ provider: 'Test federation', date: new Date(), issueId: 4, entries }, provider);
+    await writeFile(path, older);
+    await v.page.getByTestId('scan-again').click();
+    await v.page.getByTestId('vical-upload').setInputFiles(path);
+    await expect.poll(() => v.page.getByTestId('trust-panel-message').textContent()).toContain('older');
+    await v.page.reload();
+    await expect.poll(() => v.page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 2 issuer');
     await v.close();
   });
 });

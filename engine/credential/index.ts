@@ -18,7 +18,7 @@ export { verifyPresentation, requiredBinding, CHECK_CATEGORIES } from './verify.
 export type { VerificationReport, VerifyPolicy, Check, CheckCategory, CheckOutcome, Verdict } from './verify.ts';
 export { signTrustList, openTrustList, emptyTrustList, localTrustList, anchorToJson, anchorFromJson } from './trust-list.ts';
 export type { TrustList, TrustListInput, TrustListAnchor, TrustedIssuer, TrustedIssuerInput, OpenTrustOptions } from './trust-list.ts';
-export { signVical, openVical, mergeTrustLists, createVicalSigner, VICAL_SIGNER_EKU } from './vical.ts';
+export { signVical, openVical, vicalAnchorOf, mergeTrustLists, createVicalSigner, VICAL_SIGNER_EKU } from './vical.ts';
 export type { VicalInput, VicalEntryInput, VicalSigner, OpenedVical } from './vical.ts';
 export { encodeTrustPackage, decodeTrustPackage, trustPackageFrames, anchorFingerprint, pinDecision } from './trust-transfer.ts';
 export type { TrustPackage, PinDecision } from './trust-transfer.ts';

@@ -8,7 +8,7 @@ import { generateP256KeyPair, publicKeyPoint, webCryptoSigner } from './crypto.t
 import { signerOf } from './issuer-keys.ts';
 import { encodeCbor, Tagged, type CborValue } from './cbor.ts';
 import { sigStructure } from './cose.ts';
-import { createVicalSigner, mergeTrustLists, openVical, signVical, VICAL_SIGNER_EKU } from './vical.ts';
+import { createVicalSigner, mergeTrustLists, openVical, signVical, vicalAnchorOf, VICAL_SIGNER_EKU } from './vical.ts';
 import { anchorFingerprint, decodeTrustPackage, encodeTrustPackage, pinDecision, trustPackageFrames } from './trust-transfer.ts';
 import { QrAssembler } from './qr-codec.ts';
 import { openTrustList } from './trust-list.ts';
@@ -148,6 +148,22 @@ describe('VICAL', () => {
     const opened = await openVical(bytes, [provider.anchor]);
     expect(opened.trust.issuers).toHaveLength(1);
     expect(opened.refused).toEqual([expect.objectContaining({ reason: expect.stringMatching(/CA/) })]);
+  });
+
+  it('the key to pin on first sight is the provider CA, named by the provider; a forged chain does not open under it', async () => {
+    const bytes = await signVical({ provider: 'eidkit-federation', date: now, issueId: 3, entries: [{ certificate: bj.iaca.certificate, docTypes: [EID_DOC_TYPE] }] }, provider);
+    const first = vicalAnchorOf(bytes);
+    expect(first.provider).toBe('eidkit-federation');
+    expect(first.anchor.publicKey.point).toEqual(provider.anchor.publicKey.point);
+    expect(await anchorFingerprint(first.anchor)).toBe(await anchorFingerprint({ ...provider.anchor, keyId: 'eidkit-federation' }));
+    expect((await openVical(bytes, [first.anchor])).trust.version).toBe(3);
+    // Another provider's VICAL under the same name offers another key: pinning says so.
+    const impostor = await createVicalSigner({ provider: 'eidkit-federation', country: 'CN', notBefore: new Date(now.getTime() - DAY) });
+    const forged = vicalAnchorOf(await signVical({ provider: 'eidkit-federation', date: now, issueId: 4, entries: [] }, impostor));
+    expect(pinDecision(forged.anchor, [first.anchor]).kind).toBe('key-changed');
+    await expect(openVical(await signVical({ provider: 'eidkit-federation', date: now, issueId: 4, entries: [] }, impostor), [first.anchor])).rejects.toSatisfy((e) =>
+      isEidkitError(e, 'credential/trust-list-untrusted'),
+    );
   });
 
   it('merges with an eidkit trust list: issuers of both sources verify', async () => {

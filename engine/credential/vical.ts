@@ -183,6 +183,22 @@ export async function openVical(bytes: Uint8Array, anchors: readonly TrustListAn
   return { trust, provider, refused };
 }
 
+/**
+ * The key a verifier would pin to trust this VICAL the first time it sees it (as for a scanned trust list): the
+ * provider CA, i.e. the last certificate of the x5chain (or the signer itself when it comes alone), labelled with the
+ * VICAL's provider name. Nothing is checked here: the caller shows the fingerprint, and once the verifier accepts,
+ * openVical checks the signature, the signer's EKU and the chain against it.
+ */
+export function vicalAnchorOf(bytes: Uint8Array): { readonly anchor: TrustListAnchor; readonly provider: string; readonly subject: string } {
+  const sign1 = readCoseSign1(decodeCbor(bytes, { maxDepth: 12 }));
+  const chain = readX5chain(sign1.unprotected.get(CoseHeader.x5chain) ?? sign1.protectedHeaders.get(CoseHeader.x5chain));
+  if (!chain || !sign1.payload) throw bad('A VICAL carries its payload and its signer certificate (x5chain).');
+  const root = parseCertificate(chain[chain.length - 1]!);
+  if (!root.publicKey) throw bad('The VICAL provider key is not a supported EC key.');
+  const provider = textOf(mapOf(decodeCbor(sign1.payload, { maxDepth: 12 }), 'VICAL').get('vicalProvider'), 'vicalProvider');
+  return { anchor: { keyId: provider, publicKey: root.publicKey }, provider, subject: root.subject.text };
+}
+
 function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length - 1 && b[i] === 0) i++;

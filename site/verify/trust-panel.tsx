@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import { formatDateTime, t } from '../i18n/i18n.ts';
 import { TrustBundleError } from '../lib/trust-bundle.ts';
-import { forgetImportedTrust, forgetScannedTrust, importTrust, pinCount, trust, trustLoaded } from './trust-store.ts';
+import { readFileBytes } from '../lib/bytes.ts';
+import { forgetImportedTrust, forgetScannedTrust, forgetVicals, importTrust, importVical, pinCount, trust, trustLoaded, vicalCount, type ScanOutcome } from './trust-store.ts';
 
 /** Which issuers this verifier trusts, how old that list is, and a way to load a trust file. */
 export function TrustPanel() {
@@ -16,6 +17,22 @@ export function TrustPanel() {
     } catch (err) {
       setMessage({ ok: false, text: err instanceof TrustBundleError && err.code === 'bad-signature' ? t().trust.badSignature : t().trust.notTrustFile });
     }
+  };
+  // An ISO 18013-5 VICAL: the provider's key is pinned only after the verifier saw whose it is and its fingerprint.
+  const [vicalConfirm, setVicalConfirm] = createSignal<Extract<ScanOutcome, { kind: 'confirm' }>>();
+  const onVical = async (e: Event & { currentTarget: HTMLInputElement }) => {
+    const file = e.currentTarget.files?.[0];
+    e.currentTarget.value = '';
+    if (!file) return;
+    setVicalConfirm(undefined);
+    const outcome = await importVical(await readFileBytes(file));
+    if (outcome.kind === 'confirm') return void setVicalConfirm(outcome);
+    if (outcome.kind === 'updated') return void setMessage({ ok: true, text: t().trust.vicalUpdated(outcome.version) });
+    const reason = outcome.reason;
+    setMessage({
+      ok: false,
+      text: reason === 'key-changed' ? t().trust.keyChanged(outcome.keyId ?? '?') : reason === 'rollback' ? t().trust.rollback : reason === 'future' ? t().trust.future : t().trust.notVical,
+    });
   };
   const expired = () => {
     const tl = trust()?.trust;
@@ -75,6 +92,10 @@ export function TrustPanel() {
             {t().trust.load}
             <input type="file" accept=".json,application/json" class="visually-hidden" onChange={onFile} data-testid="trust-upload" />
           </label>
+          <label class="button file-button">
+            {t().trust.loadVical}
+            <input type="file" accept=".vical,.cbor,application/cbor,application/octet-stream" class="visually-hidden" onChange={onVical} data-testid="vical-upload" />
+          </label>
           <Show when={trust()}>
             <button type="button" onClick={() => (forgetImportedTrust(), setMessage(undefined))}>
               {t().trust.forget}
@@ -85,8 +106,48 @@ export function TrustPanel() {
               {t().trust.forgetScanned}
             </button>
           </Show>
+          <Show when={vicalCount() > 0}>
+            <button type="button" onClick={() => (forgetVicals(), setMessage(undefined))} data-testid="forget-vicals">
+              {t().trust.forgetVicals(vicalCount())}
+            </button>
+          </Show>
         </div>
-        <Show when={message()}>{(m) => <p role="status" classList={{ error: !m().ok }}>{m().text}</p>}</Show>
+        <Show when={vicalConfirm()}>
+          {(c) => (
+            <div class="trust-confirm" role="group" aria-labelledby="vical-confirm-title" data-testid="vical-confirm">
+              <h3 id="vical-confirm-title">{t().trust.vicalConfirmTitle}</h3>
+              <p>{t().trust.vicalConfirmText(c().keyId, c().issuers.length)}</p>
+              <p>
+                <strong data-testid="vical-fingerprint">{t().trust.fingerprint(c().fingerprint)}</strong>
+              </p>
+              <p class="hint">{t().trust.vicalCompare}</p>
+              <div class="actions">
+                <button
+                  type="button"
+                  class="primary"
+                  data-testid="vical-accept"
+                  onClick={() => {
+                    const n = c().accept();
+                    setVicalConfirm(undefined);
+                    setMessage({ ok: true, text: t().trust.vicalPinned(n) });
+                  }}
+                >
+                  {t().trust.accept}
+                </button>
+                <button type="button" data-testid="vical-reject" onClick={() => setVicalConfirm(undefined)}>
+                  {t().trust.reject}
+                </button>
+              </div>
+            </div>
+          )}
+        </Show>
+        <Show when={message()}>
+          {(m) => (
+            <p role="status" classList={{ error: !m().ok }} data-testid="trust-panel-message">
+              {m().text}
+            </p>
+          )}
+        </Show>
       </div>
     </details>
   );

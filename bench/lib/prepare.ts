@@ -9,6 +9,7 @@ import { copyModels } from '../../engine/node.ts';
 import { splitMjpeg } from '../../engine/liveness/mjpeg.ts';
 // @ts-expect-error: plain ESM script without types
 import { precompress } from '../../scripts/lib/precompress.mjs';
+import { writeScaleFixtures } from './credential-scale-fixtures.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const OUT = join(ROOT, 'dist/bench');
@@ -74,6 +75,7 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
   link(join(packageDir('@vladmandic/human'), 'models'), join(OUT, 'peers/human/models'));
   link(join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'), join(OUT, 'peers/tfjs-wasm'));
   await buildSite(log);
+  await writeScaleFixtures(join(OUT, 'scale'), log);
   // As a host serving the build's brotli / gzip copies would (scripts/serve.mjs does): the stand-in page and the site.
   log('precompressing dist/bench (brotli, gzip)');
   await precompress(OUT);

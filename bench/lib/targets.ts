@@ -56,6 +56,22 @@ export function evaluateTargets(r: Pick<BenchResult, 'stages' | 'startup' | 'lib
   const cred = ours('credential-verify');
   out.push(judge('credential-verify', `credential verification p50 (credentials issue), ${at}`, '≤ 15 ms', cred?.p50, (v) => v <= 15, ms, pendingOf('credential-verify')));
 
+  // Issue 14: a deflate bomb is refused within 50 ms, whatever a QR sequence can carry: the slowest bomb stage's p95.
+  const bombs = (['qr-bomb-single', 'qr-bomb-sequence', 'qr-bomb-blocks', 'qr-bomb-desk'] as const).map((s) => ours(s)).filter((s) => s !== undefined);
+  const worstBomb = bombs.sort((a, b) => b.p95 - a.p95)[0];
+  out.push(
+    judge(
+      'qr-bomb',
+      `deflate bomb refused, slowest of the qr-bomb stages (p95), ${at}`,
+      '≤ 50 ms',
+      bombs.length === 4 ? worstBomb?.p95 : undefined,
+      (v) => v <= 50,
+      ms,
+      pendingOf('qr-bomb-sequence'),
+      worstBomb ? worstBomb.stage : undefined,
+    ),
+  );
+
   const cold = r.startup.find((s) => s.visit === 'cold' && s.network === 'slow-4g' && s.throttle === t && s.target.startsWith('site'));
   const coldWhy = (s: StartupResult | undefined, what: string): string =>
     s?.note ?? `not measured: the site's verify page does not signal ${what} yet (see site/docs/benchmarks.md)`;

@@ -15,6 +15,13 @@ export const STAGES = [
   'liveness-frame',
   'liveness-signals',
   'full-verify',
+  'status-list-1e8',
+  'trust-list-1000',
+  'vical-1000',
+  'qr-bomb-single',
+  'qr-bomb-sequence',
+  'qr-bomb-blocks',
+  'qr-bomb-desk',
 ] as const;
 export type StageId = (typeof STAGES)[number];
 
@@ -29,6 +36,13 @@ export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
   'liveness-frame': 'liveness, per frame',
   'liveness-signals': 'liveness texture + recapture cues, per frame',
   'full-verify': 'full verify (QR frame → verdict + face decision)',
+  'status-list-1e8': 'status list of 10^8 credentials, 1 % revoked: open + 1,000 lookups',
+  'trust-list-1000': 'trust list of 1,000 authorities: open + verify one presentation',
+  'vical-1000': 'VICAL of 1,000 authorities: open + verify one presentation',
+  'qr-bomb-single': 'deflate bomb, one full QR code → too-large',
+  'qr-bomb-sequence': 'deflate bomb, QR frames up to the verifier budget (256 KiB): last frame → too-large',
+  'qr-bomb-blocks': 'tiny deflate blocks up to the verifier budget: last frame → refused',
+  'qr-bomb-desk': 'deflate bomb, QR frames to the desk / wallet assembler (4 MiB): last frame → too-large',
 };
 
 export type LibraryId = 'eidkit' | 'face-api-ssd' | 'face-api-tiny' | 'human';

@@ -13,7 +13,7 @@ import { parseWebRequest, type WebAnswer } from '../../engine/credential/index.t
 import { formatDate, t } from '../i18n/i18n.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { cardExpiry } from '../wallet/add-credential.ts';
-import { createPasskeyCeremony, passkeyProblem } from '../wallet/passkey.tsx';
+import { createPasskeyCeremony, passkeyProblem, UsePinInstead } from '../wallet/passkey.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletStatus } from '../wallet/wallet-store.ts';
 
 type Opened =
@@ -255,9 +255,7 @@ function ConsentScreen(props: { consent: Consent }) {
                     </button>
                   }
                 >
-                  <button type="button" onClick={ceremony.cancel} data-testid="passkey-use-pin">
-                    {t().passkey.usePin}
-                  </button>
+                  <UsePinInstead onClick={ceremony.cancel} />
                 </Show>
               </Show>
               <button type="button" disabled={busy()} onClick={() => send({ kind: 'error', code: 'declined' }, 'declined')} data-testid="consent-decline">

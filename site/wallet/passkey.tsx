@@ -44,6 +44,15 @@ export function createPasskeyCeremony() {
   return { waiting, run, cancel };
 }
 
+/** "Use PIN instead": abandons the ceremony the browser is waiting on. */
+export function UsePinInstead(props: { onClick: () => void }) {
+  return (
+    <button type="button" onClick={() => props.onClick()} data-testid="passkey-use-pin">
+      {t().passkey.usePin}
+    </button>
+  );
+}
+
 /** "Unlock with passkey" for the lock screen; shown only when the wallet has a passkey. */
 export function PasskeyUnlock(props: { disabled?: boolean; onDone?: () => void; onError: (message: string | undefined) => void }) {
   const ceremony = createPasskeyCeremony();
@@ -75,9 +84,7 @@ export function PasskeyUnlock(props: { disabled?: boolean; onDone?: () => void; 
           }
         >
           <p role="status">{t().passkey.waiting}</p>
-          <button type="button" onClick={ceremony.cancel} data-testid="passkey-use-pin">
-            {t().passkey.usePin}
-          </button>
+          <UsePinInstead onClick={ceremony.cancel} />
         </Show>
       </div>
     </Show>
@@ -138,9 +145,7 @@ export function PasskeySettings() {
                   {busy() ? t().passkey.waiting : t().passkey.enable}
                 </button>
                 <Show when={ceremony.waiting()}>
-                  <button type="button" onClick={ceremony.cancel} data-testid="passkey-use-pin">
-                    {t().passkey.usePin}
-                  </button>
+                  <UsePinInstead onClick={ceremony.cancel} />
                 </Show>
               </div>
             </form>

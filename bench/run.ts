@@ -19,6 +19,7 @@ import { measurePayload } from './lib/payload.ts';
 import { evaluateTargets } from './lib/targets.ts';
 import { updateDocs, updateReadme, writeResults } from './lib/write.ts';
 import { RESULT_SCHEMA, type BenchResult } from './lib/results.ts';
+import { FACEPLUGIN_CSP } from './pages/protocol.ts';
 
 function git(args: string[]): string {
   try {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   const prepared = options.build ? await preparePages(log) : { dir: OUT, frames: -1 };
   if ('framesMissing' in prepared && prepared.framesMissing) notes.push(prepared.framesMissing);
-  const server = (await serve({ root: OUT, port: 0 })) as { url: string; close(): Promise<void> };
+  const server = (await serve({ root: OUT, port: 0, csp: { '/faceplugin.html': FACEPLUGIN_CSP } })) as { url: string; close(): Promise<void> };
   const browser = await launch();
   let result: BenchResult;
   try {

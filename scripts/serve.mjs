@@ -70,9 +70,10 @@ const SUFFIX = { br: '.br', gzip: '.gz' };
 
 /**
  * Serves `root` on 127.0.0.1. `port` 0 picks a free port. Resolves to { url, port, close }.
- * `shell` is the page client-side routes get (default index.html); `files` maps extra paths to generated bodies.
+ * `shell` is the page client-side routes get (default index.html); `files` maps extra paths to generated bodies;
+ * `csp` maps paths to a Content-Security-Policy that replaces the site's for that page.
  */
-export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index.html', files = {}, coop }) {
+export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index.html', files = {}, coop, csp = {} }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -138,6 +139,8 @@ export async function serve({ root, port = 0, host = '127.0.0.1', shell = 'index
         ...SECURITY_HEADERS,
         ...(coop ? { 'Cross-Origin-Opener-Policy': coop } : {}),
         ...(OPENER_PAGES.includes(url.pathname) ? { 'Cross-Origin-Opener-Policy': 'unsafe-none' } : {}),
+        // A page given its own policy (the bench's FacePlugin peer, whose SDK compiles code with `new Function`).
+        ...(Object.hasOwn(csp, url.pathname) ? { 'Content-Security-Policy': csp[url.pathname] } : {}),
       };
       const inm = req.headers['if-none-match'];
       if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {

@@ -10,8 +10,9 @@ const COLOURS: Readonly<Record<LibraryId, string>> = {
   'face-api-ssd': '#e8710a',
   'face-api-tiny': '#f6ae2d',
   human: '#7b8794',
+  faceplugin: '#2e9e6b',
 };
-const ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
+const ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human', 'faceplugin'];
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

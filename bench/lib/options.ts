@@ -29,7 +29,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench [-- options]
   --quick               a short run (4x CPU only, fewer runs, one start-up profile); writes to bench/results/raw/
   --throttles 1,4,6     CPU throttling factors (default 1,4,6; quick: 4)
-  --libraries a,b       eidkit,face-api-ssd,face-api-tiny,human (default all; quick: all but face-api-ssd)
+  --libraries a,b       eidkit,face-api-ssd,face-api-tiny,human,faceplugin (default all; quick: all but face-api-ssd)
   --stages a,b          stage ids (default all): ${STAGES.join(', ')}
   --runs N              timed runs per stage, library and throttle (default 30; quick 6)
   --no-startup          skip the start-up (cold / offline) measurements
@@ -39,7 +39,7 @@ export const USAGE = `npm run bench [-- options]
 
 Only a full run (none of the options above) rewrites the results in README.md and site/docs/benchmarks.md.`;
 
-const ALL_LIBRARIES: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
+const ALL_LIBRARIES: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human', 'faceplugin'];
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = argv.filter((a) => a !== '--');

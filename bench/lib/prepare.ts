@@ -63,10 +63,14 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
           'face-api': join(pages, 'face-api.html'),
           human: join(pages, 'human.html'),
           coldstart: join(pages, 'coldstart.html'),
+          faceplugin: join(pages, 'faceplugin.html'),
         },
       },
       chunkSizeWarningLimit: 5000,
     },
+    // FacePlugin's SDK imports 'onnxruntime-web' and runs the wasm execution provider only: the wasm-only build (its
+    // 15 MB wasm) rather than the default one with WebGPU (29 MB), the same kernels either way.
+    resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/wasm' }] },
   });
   log('copying hash-checked eidkit models into dist/bench/models');
   // Optional entries too: the uint8 study re-quantises faceres, an evaluation candidate the site does not load.
@@ -74,6 +78,10 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
   link(join(packageDir('@vladmandic/face-api'), 'model'), join(OUT, 'peers/face-api/model'));
   link(join(packageDir('@vladmandic/human'), 'models'), join(OUT, 'peers/human/models'));
   link(join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'), join(OUT, 'peers/tfjs-wasm'));
+  // FacePlugin's SDK fetches '../model/*.onnx' and '../js/opencv.js' relative to its page (at the root here).
+  link(join(packageDir('faceplugin-face-recognition-js'), 'model'), join(OUT, 'model'));
+  link(join(packageDir('faceplugin-face-recognition-js'), 'js'), join(OUT, 'js'));
+  link(join(packageDir('onnxruntime-web'), 'dist'), join(OUT, 'peers/ort'));
   await buildSite(log);
   await writeScaleFixtures(join(OUT, 'scale'), log);
   // As a host serving the build's brotli / gzip copies would (scripts/serve.mjs does): the stand-in page and the site.

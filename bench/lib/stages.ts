@@ -24,6 +24,7 @@ const PAGE: Readonly<Record<LibraryId, string>> = {
   'face-api-ssd': 'face-api.html?detector=ssd',
   'face-api-tiny': 'face-api.html?detector=tiny',
   human: 'human.html',
+  faceplugin: 'faceplugin.html',
 };
 
 interface OpenLibrary {

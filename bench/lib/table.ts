@@ -3,7 +3,7 @@ import { STAGES, STAGE_LABELS, type LibraryId } from '../pages/protocol.ts';
 import type { BenchResult, StageResult, StartupResult } from './results.ts';
 import { findStage } from './results.ts';
 
-const LIB_ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human'];
+const LIB_ORDER: readonly LibraryId[] = ['eidkit', 'face-api-ssd', 'face-api-tiny', 'human', 'faceplugin'];
 
 export function fmtMs(x: number): string {
   if (!Number.isFinite(x)) return '—';

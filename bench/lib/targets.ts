@@ -52,7 +52,7 @@ export function evaluateTargets(r: Pick<BenchResult, 'stages' | 'startup' | 'lib
       fastestPeer ? `against ${fastestPeer.library}` : undefined,
     ),
   );
-  out.push(judge('face-chain', `detection + landmarks + embedding p50 (face issue), ${at}`, '≤ 500 ms', chain?.p50, (v) => v <= 500, ms, pendingOf('detect+landmarks+embed')));
+  out.push(judge('face-chain', `detection + landmarks + embedding p50 (face engine v2), ${at}`, '≤ 200 ms', chain?.p50, (v) => v <= 200, ms, pendingOf('detect+landmarks+embed')));
   const cred = ours('credential-verify');
   out.push(judge('credential-verify', `credential verification p50 (credentials issue), ${at}`, '≤ 15 ms', cred?.p50, (v) => v <= 15, ms, pendingOf('credential-verify')));
 
@@ -77,6 +77,6 @@ export function evaluateTargets(r: Pick<BenchResult, 'stages' | 'startup' | 'lib
     s?.note ?? `not measured: the site's verify page does not signal ${what} yet (see site/docs/benchmarks.md)`;
   out.push(judge('cold-scan', `cold start to ready-to-scan, Slow 4G, ${at}`, '≤ 3 s', cold?.readyToScanMs, (v) => v <= 3000, (v) => `${(v / 1000).toFixed(2)} s`, coldWhy(cold, 'ready-to-scan')));
   out.push(judge('cold-scan-bytes', 'bytes transferred before ready-to-scan', '≤ 1 MB', cold?.bytesBeforeScanReady, (v) => v <= MB, mb, coldWhy(cold, 'ready-to-scan')));
-  out.push(judge('face-ready-bytes', 'bytes transferred in all to face-check ready', '≤ 4 MB', cold?.bytesBeforeFaceReady, (v) => v <= 4 * MB, mb, coldWhy(cold, 'face-check ready')));
+  out.push(judge('face-ready-bytes', 'bytes transferred in all to face-check ready', '≤ 3 MB', cold?.bytesBeforeFaceReady, (v) => v <= 3 * MB, mb, coldWhy(cold, 'face-check ready')));
   return out;
 }

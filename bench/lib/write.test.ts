@@ -78,7 +78,8 @@ describe('bench result writer', () => {
     expect(t['preview-fps']).toMatchObject({ status: 'PASS', value: '16.7 frames/s' });
     expect(t['vs-face-api']).toMatchObject({ status: 'PASS', value: '4.76x' });
     expect(t['credential-verify']).toMatchObject({ status: 'PASS', value: '10 ms' });
-    expect(t['face-chain']).toMatchObject({ status: 'PASS' });
+    // The face engine v2 goal is p50 ≤ 200 ms: 210 misses it.
+    expect(t['face-chain']).toMatchObject({ status: 'MISS', value: '210 ms' });
     expect(t['full-verify']!.status).toBe('PENDING');
     expect(t['cold-scan']).toMatchObject({ status: 'PASS', value: '2.50 s' });
     expect(t['cold-scan-bytes']).toMatchObject({ status: 'PASS', value: '0.80 MB' });
@@ -104,7 +105,7 @@ describe('bench result writer', () => {
     expect(md).toContain('commit 1234567 (with uncommitted work in the tree)');
     expect(md).toContain('**The machine was shared while this ran**');
     expect(md).toMatch(/\| full verify p50, 4x CPU \u2014 not measured .*\| — \| ≤ 600 ms \| pending \|/);
-    expect(md).toContain('| bytes transferred in all to face-check ready | 9.00 MB | ≤ 4 MB | **MISS** |');
+    expect(md).toContain('| bytes transferred in all to face-check ready | 9.00 MB | ≤ 3 MB | **MISS** |');
     // Stage rows: p50 / p95, failed runs marked, and the peer / eidkit ratio.
     expect(md).toContain('| detection + landmarks + embedding | 310 / 320 | 1000 / 1100 | 3.23x |');
     expect(md).toContain('| QR decode (640x480) | 110 / 130 (3/4 ok) | — | — |');

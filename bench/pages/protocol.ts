@@ -45,7 +45,13 @@ export const STAGE_LABELS: Readonly<Record<StageId, string>> = {
   'qr-bomb-desk': 'deflate bomb, QR frames to the desk / wallet assembler (4 MiB): last frame → too-large',
 };
 
-export type LibraryId = 'eidkit' | 'face-api-ssd' | 'face-api-tiny' | 'human';
+/**
+ * FacePlugin's SDK compiles code at run time (ndarray-ops through cwise's `new Function`), which the site's policy
+ * forbids: its bench page alone is served with 'unsafe-eval' added (bench/run.ts).
+ */
+export const FACEPLUGIN_CSP = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'none'";
+
+export type LibraryId = 'eidkit' | 'face-api-ssd' | 'face-api-tiny' | 'human' | 'faceplugin';
 
 export interface PageInfo {
   readonly library: LibraryId;

@@ -121,7 +121,13 @@ export function tfjsWasmBytes(backend: unknown): number {
  * every library alike.
  */
 export function singleThreadWasm(tf: { env(): { set(flag: string, value: boolean): void } }): void {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // The flag exists once tfjs-backend-wasm has been imported. A page that leaves that import to the engine (the
+  // stand-in: the engine's chunk loads it) gets the same setting from the engine itself (runtime/backend.ts).
+  try {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  } catch {
+    // not registered yet: the engine sets it when it starts the backend
+  }
 }
 
 /**

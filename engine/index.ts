@@ -1,6 +1,7 @@
 /**
  * eidkit's public API (browser and Node). Node-only helpers (reading models from disk, copying them) are in
  * 'eidkit/node'. Nothing here imports a UI framework.
+ * @module eidkit
  */
 export { EidkitError, isEidkitError } from './errors.ts';
 

@@ -4,7 +4,8 @@
  *  - the document's first h1 becomes `title` and is removed (the page supplies the one h1);
  *  - headings get stable ids for in-page links;
  *  - links to sibling docs (`threat-model.md#x`) become site routes (`/docs/threat-model#x`); links to other files in
- *    the repository cannot be followed on the site, so they keep their text and lose the link.
+ *    the repository cannot be followed on the site, so they keep their text and lose the link; links into the
+ *    generated API reference (`/docs/api/…`) are plain page loads (rel="external").
  */
 import { Marked, type Tokens } from 'marked';
 import type { Plugin } from 'vite';
@@ -63,6 +64,8 @@ export function renderMarkdown(source: string): { html: string; title: string | 
         const attrs = [`href="${escapeAttr(target)}"`];
         if (linkTitle) attrs.push(`title="${escapeAttr(linkTitle)}"`);
         if (external) attrs.push('rel="noopener noreferrer"', 'target="_blank"');
+        // The generated API reference is static HTML beside the app, not a client-side route.
+        else if (target.startsWith('/docs/api/')) attrs.push('rel="external"');
         return `<a ${attrs.join(' ')}>${inner}</a>`;
       },
       code({ text, lang }: Tokens.Code) {

@@ -12,6 +12,8 @@ import type { Browser } from 'playwright-core';
 import { launch } from '../site/e2e/harness.ts';
 // @ts-expect-error: plain ESM script without types
 import { serve } from './serve.mjs';
+// @ts-expect-error: plain ESM script without types
+import { bundlePage } from '../test-fixtures/bundlers/bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = inject('fixtures');
@@ -180,4 +182,38 @@ test.each(['bundler', 'nodenext'])('the public types compile under strict withou
   const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: app, encoding: 'utf8' });
   expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
   expect(r.status).toBe(0);
+});
+
+/**
+ * The JS a page runs before it does anything: its entry and every chunk the entry imports statically (ESM output), or
+ * the one classic script (webpack). Chunks loaded on demand (the in-process engine) and the worker are not in it.
+ */
+function entryClosure(dir: string, entry: string): { files: string[]; bytes: number } {
+  const seen = new Set<string>();
+  const visit = (f: string): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    const code = readFileSync(join(dir, f), 'utf8');
+    for (const m of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([\w.-]+\.js)["']/g)) visit(m[1]!);
+  };
+  visit(entry);
+  const files = [...seen];
+  return { files, bytes: files.reduce((n, f) => n + statSync(join(dir, f)).size, 0) };
+}
+
+// esbuild and Rollup bundle the page and copy the package's self-contained worker file beside it; webpack bundles
+// `new Worker(new URL('eidkit/workers/face.worker.js', import.meta.url))` itself. No other configuration.
+test.skipIf(!haveCamera).each(['esbuild', 'rollup', 'webpack'])('a page bundled by %s starts the worker from the tarball and detects a face', async (bundler) => {
+  const out = (await bundlePage(bundler, app, ROOT)) as string;
+  cpSync(join(app, 'public/eidkit-models'), join(out, 'eidkit-models'), { recursive: true });
+  const entry = entryClosure(out, 'page.js');
+  console.log(`${bundler}: the page loads ${entry.files.length} JS file(s) up front, ${(entry.bytes / 1e3).toFixed(1)} kB: ${entry.files.join(', ')}`);
+  const site = (await serve({ root: out, port: 0 })) as { url: string; close(): Promise<void> };
+  try {
+    const r = await runSnippet(site.url);
+    expect(r.info.host).toBe('worker');
+    expect(r.found.length).toBe(1);
+  } finally {
+    await site.close();
+  }
 });

@@ -54,7 +54,10 @@ export async function bundleWorkers(root) {
     legalComments: 'eof',
     // Node-only branches of the Emscripten glue and tfjs-core; the packages' own `browser` fields map most of them.
     external: ['fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util', 'node-fetch'],
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // A worker has no __filename. The Emscripten glue reads it when `typeof __filename` says it exists, and webpack
+    // (rebundling the worker for an app) answers that typeof for a browser target while leaving the name unbound:
+    // "ReferenceError: __filename is not defined". Binding it to undefined here keeps the glue on its browser path.
+    define: { 'process.env.NODE_ENV': '"production"', __filename: 'undefined' },
     plugins: [wasmThreadsPlugin()],
     metafile: true,
     logLevel: 'warning',

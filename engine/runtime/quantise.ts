@@ -124,6 +124,30 @@ export function uint8Range(min: number, max: number): { min: number; scale: numb
  * 14 of its 134,732 weights have their 13 low mantissa bits at zero) it halves the file and loses nothing.
  */
 export function quantiseFloat16(model: ModelJson, shards: ReadonlyMap<string, Uint8Array>, binName: string): QuantisedModel {
+  return rewriteFloats(model, shards, binName, (spec) => spec.quantization === undefined, (spec, values) => {
+    const half = new Uint16Array(values.length);
+    let err = 0;
+    for (let i = 0; i < values.length; i++) {
+      half[i] = float32ToFloat16(values[i]!);
+      err = Math.max(err, Math.abs(float16ToFloat32(half[i]!) - values[i]!));
+    }
+    return { bytes: new Uint8Array(half.buffer), quantization: { dtype: 'float16', original_dtype: 'float32' }, maxAbsError: err };
+  });
+}
+
+type Encoded = { readonly bytes: Uint8Array; readonly quantization: Quantization; readonly maxAbsError: number };
+
+/**
+ * The weights of `model` with every float32 tensor `wanted` re-encoded by `encode`, the others copied as stored, all
+ * groups as one shard named `binName`.
+ */
+function rewriteFloats(
+  model: ModelJson,
+  shards: ReadonlyMap<string, Uint8Array>,
+  binName: string,
+  wanted: (spec: WeightSpec) => boolean,
+  encode: (spec: WeightSpec, values: Float32Array) => Encoded,
+): QuantisedModel {
   const parts: Uint8Array[] = [];
   const specs: WeightSpec[] = [];
   let maxAbsError = 0;
@@ -139,20 +163,17 @@ export function quantiseFloat16(model: ModelJson, shards: ReadonlyMap<string, Ui
       const size = storedBytes(spec);
       const raw = data.subarray(at, at + size);
       at += size;
-      if (spec.dtype !== 'float32' || spec.quantization) {
+      if (spec.dtype !== 'float32' || !wanted(spec)) {
         parts.push(raw.slice());
         specs.push(spec);
         continue;
       }
       const values = readFloats(spec, raw);
-      const half = new Uint16Array(values.length);
-      for (let i = 0; i < values.length; i++) {
-        half[i] = float32ToFloat16(values[i]!);
-        maxAbsError = Math.max(maxAbsError, Math.abs(float16ToFloat32(half[i]!) - values[i]!));
-      }
+      const e = encode(spec, values);
+      maxAbsError = Math.max(maxAbsError, e.maxAbsError);
       floatWeights += values.length;
-      parts.push(new Uint8Array(half.buffer));
-      specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } });
+      parts.push(e.bytes);
+      specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: e.quantization });
     }
     if (at !== data.length) throw new Error(`weights group of ${group.paths.join(',')}: manifest covers ${at} of ${data.length} bytes`);
   }
@@ -251,54 +272,26 @@ export function expandChannels(specs: readonly WeightSpec[], data: Uint8Array): 
 export function quantiseUint8(model: ModelJson, shards: ReadonlyMap<string, Uint8Array>, binName: string, options: QuantiseOptions = {}): QuantisedModel {
   const minElements = options.minElements ?? 0;
   const perChannel = options.perChannel ?? false;
-  const parts: Uint8Array[] = [];
-  const specs: WeightSpec[] = [];
-  let maxAbsError = 0;
-  let floatWeights = 0;
-  for (const group of model.weightsManifest) {
-    const data = concatBytes(group.paths.map((p) => {
-      const s = shards.get(p);
-      if (!s) throw new Error(`weights shard ${p} missing`);
-      return s;
-    }));
-    let at = 0;
-    for (const spec of group.weights) {
-      const size = storedBytes(spec);
-      const raw = data.subarray(at, at + size);
-      at += size;
-      if (spec.dtype !== 'float32' || count(spec.shape) < minElements) {
-        parts.push(raw.slice());
-        specs.push(spec);
-        continue;
-      }
-      const values = readFloats(spec, raw);
-      const axis = perChannel ? channelAxisOf(spec.shape) : undefined;
-      if (axis !== undefined) {
-        const c = quantiseChannels(values, spec.shape, axis);
-        maxAbsError = Math.max(maxAbsError, c.maxAbsError);
-        floatWeights += values.length;
-        parts.push(c.bytes);
-        specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'uint8', channelAxis: axis, original_dtype: 'float32' } });
-        continue;
-      }
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of values) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      const { min, scale } = uint8Range(lo, hi);
-      const q = new Uint8Array(values.length);
-      for (let i = 0; i < values.length; i++) {
-        const k = Math.min(255, Math.max(0, Math.round((values[i]! - min) / scale)));
-        q[i] = k;
-        maxAbsError = Math.max(maxAbsError, Math.abs(k * scale + min - values[i]!));
-      }
-      floatWeights += values.length;
-      parts.push(q);
-      specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'uint8', min, scale, original_dtype: 'float32' } });
+  return rewriteFloats(model, shards, binName, (spec) => count(spec.shape) >= minElements, (spec, values) => {
+    const axis = perChannel ? channelAxisOf(spec.shape) : undefined;
+    if (axis !== undefined) {
+      const c = quantiseChannels(values, spec.shape, axis);
+      return { bytes: c.bytes, quantization: { dtype: 'uint8', channelAxis: axis, original_dtype: 'float32' }, maxAbsError: c.maxAbsError };
     }
-    if (at !== data.length) throw new Error(`weights group of ${group.paths.join(',')}: manifest covers ${at} of ${data.length} bytes`);
-  }
-  return { json: { ...model, weightsManifest: [{ paths: [binName], weights: specs }] }, bin: concatBytes(parts), maxAbsError, floatWeights };
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const { min, scale } = uint8Range(lo, hi);
+    const q = new Uint8Array(values.length);
+    let err = 0;
+    for (let i = 0; i < values.length; i++) {
+      const k = Math.min(255, Math.max(0, Math.round((values[i]! - min) / scale)));
+      q[i] = k;
+      err = Math.max(err, Math.abs(k * scale + min - values[i]!));
+    }
+    return { bytes: q, quantization: { dtype: 'uint8', min, scale, original_dtype: 'float32' }, maxAbsError: err };
+  });
 }

@@ -1,7 +1,8 @@
 // The end-to-end story, in the built site, in Debian's Chromium with a fake camera: a citizen enrols (the blink video
 // as the camera, an ID card image with her portrait), the issuer desk issues, the wallet shows the QR; verifiers scan
 // it and check the face against the same person (match), another person (no match) and a still photo (liveness
-// failure); a tampered QR is rejected with the right reason; the verifier page reloads offline and still works.
+// failure); a tampered QR is rejected with the right reason; the verifier page reloads offline and still works; a
+// newcomer verifier trusts the demo authority with no file, and a real desk by scanning its trust QR off its screen.
 // Every request of every context is recorded: all same-origin GETs of the site's own files, none carrying data.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser, BrowserContext, Download, Page, Request } from 'playwright-core';
@@ -9,7 +10,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, serveSite, type Site } from './e2e/harness.ts';
+import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
 import { PHONE, waitForServiceWorker } from './e2e/site.ts';
 import { qrPng } from './e2e/credentials.ts';
 import { makeCard, prcIdFor, qrTextFromPng, tamperFamilyName } from './e2e/story-fixtures.ts';
@@ -29,6 +30,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
   const browsers: Browser[] = [];
   const requests: { context: string; request: Request }[] = [];
   let citizen: Page;
+  let desk: Page;
   let requestFile: string;
   let credentialFile: string;
   let trustFile: string;
@@ -109,6 +111,38 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     return (await result.getAttribute('data-result'))!;
   }
 
+  /**
+   * From the details step on: the card photo, the live face scan (match), the PIN (set up, or the wallet unlocked when
+   * it already has one) and the signed request, downloaded as `name`. Screenshots only for the first enrolment.
+   */
+  async function finishEnrolment(name: string, shots: boolean): Promise<string> {
+    await citizen.getByTestId('card-front').setInputFiles(card);
+    await citizen.getByTestId('photos-next').click();
+    await citizen.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
+    await citizen.getByTestId('start-face').click();
+    await citizen.getByTestId('guidance').waitFor({ timeout: FACE_TIMEOUT });
+    if (shots) await shot(citizen, '03-enrol-face-capture', undefined, true);
+    const result = citizen.getByTestId('enrol-face-result');
+    await result.waitFor({ timeout: FACE_TIMEOUT });
+    expect(await result.getAttribute('data-result'), await result.textContent() ?? '').toBe('match');
+    if (shots) await shot(citizen, '04-enrol-face-match', 'enrol-face-result');
+    await citizen.getByTestId('face-next').click();
+
+    await citizen.getByTestId('new-pin').or(citizen.getByTestId('pin')).first().waitFor();
+    if (await citizen.getByTestId('new-pin').count()) {
+      await citizen.getByTestId('new-pin').fill(PIN);
+      await citizen.getByTestId('new-pin-again').fill(PIN);
+      await citizen.getByTestId('setup-pin').click();
+    } else {
+      await citizen.getByTestId('pin').fill(PIN);
+      await citizen.getByTestId('unlock').click();
+    }
+    await citizen.getByTestId('make-request').click();
+    await citizen.getByTestId('request-ready').waitFor({ timeout: 60_000 });
+    if (shots) await shot(citizen, '05-enrol-request', 'request-step');
+    return downloadBy(citizen, 'download-request', name);
+  }
+
   beforeAll(async () => {
     site = await serveSite();
     dir = await mkdtemp(join(tmpdir(), 'eidkit-story-'));
@@ -141,31 +175,13 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.getByTestId('document-number').fill(id);
     await citizen.getByTestId('details-next').click();
 
-    await citizen.getByTestId('card-front').setInputFiles(card);
-    await citizen.getByTestId('photos-next').click();
-    await citizen.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
-    await citizen.getByTestId('start-face').click();
-    await citizen.getByTestId('guidance').waitFor({ timeout: FACE_TIMEOUT });
-    await shot(citizen, '03-enrol-face-capture', undefined, true);
-    const result = citizen.getByTestId('enrol-face-result');
-    await result.waitFor({ timeout: FACE_TIMEOUT });
-    expect(await result.getAttribute('data-result'), await result.textContent() ?? '').toBe('match');
-    await shot(citizen, '04-enrol-face-match', 'enrol-face-result');
-    await citizen.getByTestId('face-next').click();
-
-    await citizen.getByTestId('new-pin').fill(PIN);
-    await citizen.getByTestId('new-pin-again').fill(PIN);
-    await citizen.getByTestId('setup-pin').click();
-    await citizen.getByTestId('make-request').click();
-    await citizen.getByTestId('request-ready').waitFor({ timeout: 60_000 });
-    await shot(citizen, '05-enrol-request', 'request-step');
-    requestFile = await downloadBy(citizen, 'download-request', 'request.json');
+    requestFile = await finishEnrolment('request.json', true);
   }, 600_000);
 
   test('the issuer desk creates its keys, checks the request and issues the credential; publishes the trust file', async () => {
     expect(requestFile).toBeDefined();
     const browser = await browserWith(join(fixtures, 'video/blink-woman-480x512.mjpeg'));
-    const desk = await (await contextIn(browser, 'issuer')).newPage();
+    desk = await (await contextIn(browser, 'issuer')).newPage();
     await desk.goto(new URL('/issuer', site.url).href);
     await desk.getByTestId('authority-name').fill('Test City Public Security Bureau');
     await desk.getByTestId('authority-id').fill('testcity-psb');
@@ -267,6 +283,102 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await page.getByTestId('qr-upload').setInputFiles(path);
     await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
     await shot(page, '14-verify-offline', 'report');
+  }, 300_000);
+
+  // Trust that travels (issue 14): a newcomer's verifier trusts nobody by hand. The build's demo authority issues at
+  // the desk and verifies at once; a real desk's trust is added by scanning the QR frames on its screen.
+  test('a second enrolment, issued at the desk as the build’s demo authority: a fresh verifier says "Valid (demo issuer)" with no file handled', async () => {
+    expect(requestFile).toBeDefined();
+    // A second enrolment (a new device key: the wallet binds one key to one credential), issued by the demo desk.
+    await citizen.goto(new URL('/enrol', site.url).href);
+    await citizen.getByTestId('family-name').fill('王');
+    await citizen.getByTestId('given-name').fill('丽');
+    await citizen.getByTestId('birth-date').fill('1990-04-12');
+    await citizen.getByTestId('sex').selectOption('2');
+    await citizen.getByTestId('document-number').fill(prcIdFor('1990-04-12'));
+    await citizen.getByTestId('details-next').click();
+    const demoRequest = await finishEnrolment('demo-request.json', false);
+    const demo = JSON.parse(await readFile(join(SITE_DIR, 'trust/demo-authority.json'), 'utf8')) as { name: string };
+    const demoDesk = await (await contextIn(browsers[0]!, 'demo-desk')).newPage();
+    await demoDesk.goto(new URL('/issuer', site.url).href);
+    await demoDesk.getByTestId('use-demo-authority').click();
+    await demoDesk.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
+    await demoDesk.getByTestId('request-upload').setInputFiles(demoRequest);
+    await demoDesk.getByTestId('request-review').waitFor();
+    await demoDesk.getByTestId('issue').click();
+    await demoDesk.getByTestId('issued-result').waitFor();
+    const demoCredential = await downloadBy(demoDesk, 'download-credential', 'demo.eidkit-credential');
+
+    await citizen.goto(new URL('/wallet', site.url).href);
+    await citizen.getByTestId('pin').fill(PIN);
+    await citizen.getByTestId('unlock').click();
+    await citizen.getByTestId('credentials').waitFor();
+    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
+    await citizen.getByTestId('credential-upload').setInputFiles(demoCredential);
+    // Both cards, or what the wallet said instead.
+    const shown = async () => [...(await citizen.getByTestId('credential-card').allTextContents()), ...(await citizen.locator('[role=status]').allTextContents())].join(' | ');
+    await expect.poll(shown, { timeout: 30_000 }).toContain(demo.name);
+    const card = citizen.getByTestId('credential-card').filter({ hasText: demo.name });
+    await card.getByTestId('show-qr').click();
+
+    // A second browser context that has never seen a trust file.
+    const page = await (await contextIn(browsers[0]!, 'verifier-newcomer')).newPage();
+    await page.goto(new URL('/verify', site.url).href);
+    await expect.poll(() => page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 1 issuer');
+    const path = join(dir, 'demo-qr.png');
+    await writeFile(path, await qrFromWallet());
+    await page.getByTestId('qr-upload').setInputFiles(path);
+    await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
+    expect(await page.locator('#verdict-title').textContent()).toBe('Valid (demo issuer)');
+    expect(await page.getByTestId('demo-issuer').textContent()).toContain('not an identity document');
+  }, 900_000);
+
+  test("a fresh verifier trusts the desk by scanning its trust QR frames off the desk's screen: whose key and its fingerprint, then its credentials verify", async () => {
+    await desk.getByTestId('show-trust-qr').click();
+    const fingerprint = (await desk.getByTestId('desk-fingerprint').textContent())!;
+    // The desk's animated code, frame by frame as the camera would catch them (the canvas's own pixels).
+    const canvas = desk.getByTestId('trust-qr-code');
+    const frames = new Map<string, Buffer>();
+    let total = Infinity;
+    for (const started = Date.now(); frames.size < total && Date.now() - started < 60_000; ) {
+      const dataUrl = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'));
+      const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+      const text = qrTextFromPng(png);
+      const m = /^EIDM1:T:(\d+)\/(\d+):/.exec(text);
+      expect(m, text.slice(0, 20)).not.toBeNull();
+      total = Number(m![2]);
+      frames.set(m![1]!, png);
+      await desk.waitForTimeout(100);
+    }
+    expect(frames.size).toBe(total);
+
+    const page = await (await contextIn(browsers[0]!, 'verifier-scans-trust')).newPage();
+    await page.goto(new URL('/verify', site.url).href);
+    await expect.poll(() => page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 1 issuer');
+    for (const [i, png] of [...frames.values()].entries()) {
+      const path = join(dir, `trust-frame-${i}.png`);
+      await writeFile(path, png);
+      await page.getByTestId('qr-upload').setInputFiles(path);
+      if (i < frames.size - 1) await expect.poll(() => page.locator('.frames progress').getAttribute('value'), { timeout: 20_000 }).toBe(String(i + 1));
+    }
+    const dialog = page.getByTestId('trust-confirm');
+    await dialog.waitFor({ timeout: 20_000 });
+    expect(await dialog.textContent()).toContain('Test City Public Security Bureau');
+    const shown = (await page.getByTestId('trust-fingerprint').textContent())!;
+    const hex = (s: string) => s.replace(/^[^:：]*[:：]\s*/, '').trim();
+    expect(hex(shown)).toBe(hex(fingerprint));
+    await page.getByTestId('trust-accept').click();
+    await expect.poll(() => page.getByTestId('trust-summary').textContent()).toContain('Trusting 2 issuer');
+
+    // The credential the Test City desk issued, from the wallet, verifies with no file handled.
+    await citizen.goto(new URL('/wallet', site.url).href);
+    await citizen.getByTestId('pin').fill(PIN);
+    await citizen.getByTestId('unlock').click();
+    await citizen.getByTestId('credential-card').filter({ hasText: 'Test City Public Security Bureau' }).getByTestId('show-qr').click();
+    const path = join(dir, 'testcity-qr.png');
+    await writeFile(path, await qrFromWallet());
+    await page.getByTestId('qr-upload').setInputFiles(path);
+    await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
   }, 300_000);
 
   test('privacy: in every flow, only same-origin GETs of the site’s own files; nothing carried data', () => {

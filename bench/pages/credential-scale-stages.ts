@@ -18,30 +18,16 @@ import {
   emptyTrustList,
   type TrustList,
 } from '../../engine/credential/index.ts';
+import type { BombFixture, ScaleMeta } from '../lib/credential-scale-fixtures.ts';
 import type { StageId } from './protocol.ts';
 import type { StageBody } from './runtime.ts';
-
-interface Meta {
-  readonly smallAnchor: unknown;
-  readonly bigAnchor: unknown;
-  readonly vicalAnchor: unknown;
-  readonly probes: readonly number[];
-  readonly now: number;
-  readonly facts: Readonly<Record<string, number | string>>;
-}
-
-interface Bomb {
-  readonly label: string;
-  readonly maxBytes?: number;
-  readonly texts: readonly string[];
-}
 
 export const SCALE_STAGES = ['status-list-1e8', 'trust-list-1000', 'vical-1000', 'qr-bomb-single', 'qr-bomb-sequence', 'qr-bomb-blocks', 'qr-bomb-desk'] as const satisfies readonly StageId[];
 
 const codeOf = (e: unknown): string => (e as { code?: string }).code ?? String(e);
 
 /** Times the text that completes the bomb (the earlier frames only buffer); ok when it is refused as expected. */
-function bombStage(bomb: Bomb, expected: readonly string[]): StageBody {
+function bombStage(bomb: BombFixture, expected: readonly string[]): StageBody {
   return async () => {
     if (bomb.maxBytes === undefined) {
       const t0 = performance.now();
@@ -69,8 +55,8 @@ export async function loadScaleStages(base: string): Promise<{ bodies: Partial<R
     return new Uint8Array(await res.arrayBuffer());
   };
   const [status, small, big, vical, presentation] = await Promise.all(['status.cbor', 'trust-small.cbor', 'trust-1000.cbor', 'vical-1000.cbor', 'presentation.cbor'].map(bytes));
-  const meta = (await (await fetch(`${base}meta.json`)).json()) as Meta;
-  const bombs = (await (await fetch(`${base}bombs.json`)).json()) as Record<'single' | 'sequence' | 'blocks' | 'desk', Bomb>;
+  const meta = (await (await fetch(`${base}meta.json`)).json()) as ScaleMeta;
+  const bombs = (await (await fetch(`${base}bombs.json`)).json()) as Record<'single' | 'sequence' | 'blocks' | 'desk', BombFixture>;
   const smallTrust = await openTrustList(small!, [anchorFromJson(meta.smallAnchor as never)]);
   const verifyWith = async (trust: TrustList) => (await verifyPresentation(presentation!, trust, [], new Date(meta.now))).verdict !== 'invalid';
   const bodies: Partial<Record<StageId, StageBody>> = {

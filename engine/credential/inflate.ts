@@ -108,19 +108,29 @@ class RawInflater {
     return (word >>> (pos & 7)) & ((1 << count) - 1);
   }
 
-  /** One symbol of a canonical code, a bit at a time (at most 15 steps, no table to build). */
+  /** One symbol of a canonical code, a bit at a time (at most 15 steps, no table to build), from a 25-bit peek. */
   private decode(c: Code): number {
+    const pos = this.pos;
+    const input = this.input;
+    const at = pos >> 3;
+    let word = ((input[at] ?? 0) | ((input[at + 1] ?? 0) << 8) | ((input[at + 2] ?? 0) << 16) | ((input[at + 3] ?? 0) << 24)) >>> (pos & 7);
     let code = 0;
     let first = 0;
     let index = 0;
     for (let len = 1; len <= MAX_BITS; len++) {
-      code |= this.bit();
+      code |= word & 1;
+      word >>>= 1;
       const count = c.count[len]!;
-      if (code - first < count) return c.symbol[index + code - first]!;
+      if (code - first < count) {
+        if (pos + len > this.limit) throw new InflateDataError('ends early');
+        this.pos = pos + len;
+        return c.symbol[index + code - first]!;
+      }
       index += count;
       first = (first + count) << 1;
       code <<= 1;
     }
+    if (pos + MAX_BITS > this.limit) throw new InflateDataError('ends early');
     throw new InflateDataError('invalid Huffman code');
   }
 

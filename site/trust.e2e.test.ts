@@ -168,4 +168,36 @@ describe('trust that travels', () => {
     await expect.poll(() => v.page.getByTestId('trust-summary').textContent(), { timeout: 20_000 }).toContain('Trusting 2 issuer');
     await v.close();
   });
+
+  test('the desk’s request scan and the wallet’s credential scan refuse a deflate bomb (assembled in the QR worker) and stay usable', async () => {
+    const { deflateSync } = await import('fflate');
+    const { QR_DICTIONARY_V1 } = await import('../engine/credential/qr-dictionary.ts');
+    const { bytesToDecimal } = await import('../engine/credential/decimal.ts');
+    // A code a phone can show: ~1,200 bytes of deflate that would inflate to over a megabyte.
+    const bomb = deflateSync(new Uint8Array(50_000_000), { level: 9, dictionary: QR_DICTIONARY_V1 }).subarray(0, 1_200);
+    const png = qrPng(`EID1:${bytesToDecimal(bomb)}`, 3);
+    const context = await browser.newContext({ viewport: PHONE, locale: 'en', serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const alive = async () => expect(await page.evaluate(() => new Promise<number>((r) => setTimeout(() => r(1), 10)))).toBe(1);
+
+    await page.goto(new URL('/issuer', site.url).href);
+    await page.getByTestId('use-demo-authority').click();
+    await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Scan request QR' }).click();
+    await upload(page, png);
+    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 20_000 }).toContain('This is not an eidkit enrolment request.');
+    await alive();
+
+    await page.goto(new URL('/wallet', site.url).href);
+    await page.getByTestId('new-pin').fill('246810');
+    await page.getByTestId('new-pin-again').fill('246810');
+    await page.getByTestId('setup-pin').click();
+    await page.getByTestId('no-credentials').waitFor({ timeout: 20_000 });
+    await page.locator('summary', { hasText: 'Add a credential' }).click();
+    await page.getByRole('button', { name: 'Scan the desk’s code' }).click();
+    await upload(page, png);
+    await expect.poll(() => page.locator('[role=status].error').allTextContents(), { timeout: 20_000 }).toContain('This is not an eidkit ID credential.');
+    await alive();
+    await context.close();
+  });
 });

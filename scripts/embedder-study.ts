@@ -7,6 +7,9 @@
  *   tsx scripts/embedder-study.ts --pairs <lfw-dev>/pairs.txt --images <lfw-dev>/images [--shard 0/2] [--variants fl,u8,sdk,mfn]
  *   tsx scripts/embedder-study.ts --people <dir>
  *   tsx scripts/embedder-study.ts ... --report [--folds 1,2,3]      # metrics from the cache (all shards), JSON
+ *   tsx scripts/embedder-study.ts ... --learn 1,2,3 --test 4,5       # thresholds chosen on 1-3, reported on 4-5
+ *   tsx scripts/embedder-study.ts --time [--variants dlib,u8] [--runs 15]   # embedding ms, this process
+ *   tsx scripts/embedder-study.ts --video <a.mjpeg> [--video <b.mjpeg>] [--embedder fr-feature]   # identity continuity
  *
  * Candidates: fl = FacePlugin fr_feature, float weights (the ONNX file read by our reader), ArcFace 5-point template;
  * u8 = the same with the shipped uint8 weights; sdk = fr_feature framed as FacePlugin's SDK frames it (3-point affine:
@@ -29,6 +32,7 @@ import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eva
 import { decodeFile } from './eval/images.ts';
 import { floatsFromBase64 } from './eval/cache.ts';
 import { evaluate } from './eval-faces.ts';
+import { accuracyAt, bestThreshold, tarAtFar } from './eval/metrics.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -155,9 +159,12 @@ let root: string;
 if (opt('--people')) {
   root = resolve(opt('--people')!);
   pairs = peoplePairs(listPeople(root));
-} else {
+} else if (opt('--pairs')) {
   root = resolve(opt('--images') ?? '');
-  pairs = readPairs(resolve(opt('--pairs') ?? ''));
+  pairs = readPairs(resolve(opt('--pairs')!));
+} else {
+  root = '';
+  pairs = [];
 }
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
 const setName = root.replace(/[^a-z0-9]+/gi, '_');
@@ -176,10 +183,18 @@ const readCache = (v: string): Cache => {
 
 async function embedAll(): Promise<void> {
   const [k, n] = (opt('--shard') ?? '0/1').split('/').map(Number) as [number, number];
+  // --reverse: a second process on the same shard, from its far end, writing its own files; both skip what the other
+  // has saved (re-read every 25 images), so they meet in the middle.
+  const reverse = argv.includes('--reverse');
+  const tag = `${k}-${n}${reverse ? 'r' : ''}`;
   const mine = images.filter((_, i) => i % n === k);
   const caches = Object.fromEntries(variantIds.map((v) => [v, readCache(v)])) as Record<string, Cache>;
   const todo = mine.filter((im) => variantIds.some((v) => !(im in caches[v]!)));
+  if (reverse) todo.reverse();
   log(`${images.length} images, shard ${k}/${n}: ${mine.length}, to do ${todo.length}; variants ${variantIds.join(',')}`);
+  // The subject's FaceMesh points, cached like the vectors: a later run with other variants skips detection and mesh.
+  const meshFile = join(dir, `mesh-${setName}.${tag}.json`);
+  const meshes: Record<string, string | null> = existsSync(meshFile) ? (JSON.parse(readFileSync(meshFile, 'utf8')) as Record<string, string | null>) : {};
   const engine = createFaceEngine({ models: source, backend: { prefer: 'wasm' } });
   await engine.ready();
   const embedders = new Map<string, Embedder>();
@@ -187,14 +202,22 @@ async function embedAll(): Promise<void> {
   const out = Object.fromEntries(variantIds.map((v) => [v, {} as Cache])) as Record<string, Cache>;
   const save = (): void => {
     mkdirSync(dir, { recursive: true });
-    for (const v of variantIds) writeFileSync(join(dir, `${v}-${setName}.${k}-${n}.json`), JSON.stringify({ ...pickShard(caches[v]!, mine), ...out[v] }));
+    for (const v of variantIds) writeFileSync(join(dir, `${v}-${setName}.${tag}.json`), JSON.stringify({ ...(reverse ? {} : pickShard(caches[v]!, mine)), ...out[v] }));
+    writeFileSync(meshFile, JSON.stringify(meshes));
   };
   const t0 = performance.now();
   let done = 0;
+  let seen = 0;
   for (const im of todo) {
+    if (++seen % 25 === 0) for (const v of variantIds) Object.assign(caches[v]!, readCache(v), out[v]);
+    if (variantIds.every((v) => im in caches[v]!)) continue;
     const pixels = decodeFile(join(root, im));
-    const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {} });
-    const face = subject(a.faces, a.width, a.height);
+    if (!(im in meshes)) {
+      const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {} });
+      const f = subject(a.faces, a.width, a.height);
+      meshes[im] = f ? b64(f.mesh) : null;
+    }
+    const face = meshes[im] ? { mesh: floatsFromBase64(meshes[im]) } : undefined;
     const frame = new FrameRaster(pixels);
     for (const v of variantIds) {
       if (im in caches[v]!) continue;
@@ -204,15 +227,18 @@ async function embedAll(): Promise<void> {
       }
       const spec = VARIANTS[v]!;
       const m = cropAlignment(face.mesh, spec.alignment, spec.size);
-      const views = spec.mirror ? 2 : 1;
-      const data = new Float32Array(views * spec.size * spec.size * 3);
-      sampleCrop(frame, m, spec.size, data, 0);
-      if (spec.mirror) sampleCrop(frame, m, spec.size, data, spec.size * spec.size * 3, { mirror: true });
-      const x = tf.tensor4d(data, [views, spec.size, spec.size, 3]);
-      const e = await embedders.get(v)!.embed(x);
-      x.dispose();
-      const d = e.length / views;
-      out[v]![im] = Array.from({ length: views }, (_, i) => b64(l2normalise(e.subarray(i * d, (i + 1) * d))));
+      // One view per call: an embedder given a batch of several views returns their summed descriptor (one vector,
+      // not one per view), so each view is embedded on its own and kept as its own unit vector.
+      const views: string[] = [];
+      for (const mirror of spec.mirror ? [false, true] : [false]) {
+        const data = new Float32Array(spec.size * spec.size * 3);
+        sampleCrop(frame, m, spec.size, data, 0, { mirror });
+        const x = tf.tensor4d(data, [1, spec.size, spec.size, 3]);
+        const e = await embedders.get(v)!.embed(x);
+        x.dispose();
+        views.push(b64(l2normalise(e)));
+      }
+      out[v]![im] = views;
     }
     if (++done % 100 === 0) {
       log(`  ${done}/${todo.length}, ${((performance.now() - t0) / done).toFixed(0)} ms/image`);
@@ -293,5 +319,129 @@ function report(): void {
   process.stdout.write(`${JSON.stringify({ set: root, folds: folds ?? 'all', pairs: ps.length, images: ims.length, identities: new Set(ims.map(identityOf)).size, rows }, null, 2)}\n`);
 }
 
-if (argv.includes('--report')) report();
+/**
+ * Identity continuity (liveness's identityMinSimilarity): one frame a second of each fixture video through the engine
+ * with the given embedder, as a liveness session samples them; the lowest cosine between any two of a video's frames.
+ */
+async function videos(): Promise<void> {
+  const { splitMjpeg, MJPEG_FPS } = await import('../engine/liveness/mjpeg.ts');
+  const jpeg = (await import('jpeg-js')).default;
+  const embedder = (opt('--embedder') ?? 'fr-feature') as EmbedderSpec['id'];
+  const engine = createFaceEngine({ models: source, backend: { prefer: 'wasm' }, embedder });
+  await engine.ready();
+  const out: Record<string, unknown> = {};
+  for (const file of argv.filter((a, i) => argv[i - 1] === '--video')) {
+    const frames = splitMjpeg(new Uint8Array(readFileSync(file)));
+    const vs: Float32Array[] = [];
+    for (let i = 0; i < frames.length; i += MJPEG_FPS) {
+      const img = jpeg.decode(frames[i]!, { useTArray: true, formatAsRGBA: true });
+      const a = await engine.analyse({ data: img.data, width: img.width, height: img.height }, { embed: true, maxAnalysed: 1, policy: {} });
+      const e = a.faces[0]?.embedding;
+      if (e) vs.push(e);
+    }
+    let min = 1;
+    for (let i = 0; i < vs.length; i++) for (let j = i + 1; j < vs.length; j++) min = Math.min(min, cosine(vs[i]!, vs[j]!));
+    out[file.replace(/^.*\//, '')] = { frames: Math.ceil(frames.length / MJPEG_FPS), embedded: vs.length, minSimilarity: Number(min.toFixed(4)) };
+    log(`${file}: ${JSON.stringify(out[file.replace(/^.*\//, '')])}`);
+  }
+  await engine.dispose();
+  process.stdout.write(`${JSON.stringify({ embedder, videos: out }, null, 2)}\n`);
+}
+
+/** All-pairs genuine and impostor scores among `ims` (an image without a vector scores -Infinity). */
+function allPairScores(ims: readonly string[], vectors: Map<string, Float32Array | undefined>): { gen: number[]; imp: Float32Array } {
+  const vs = ims.map((i) => vectors.get(i));
+  const ids = ims.map(identityOf);
+  const gen: number[] = [];
+  const imp: number[] = [];
+  for (let i = 0; i < ims.length; i++) {
+    for (let j = i + 1; j < ims.length; j++) {
+      const a = vs[i];
+      const b = vs[j];
+      (ids[i] === ids[j] ? gen : imp).push(a && b ? cosine(a, b) : -Infinity);
+    }
+  }
+  return { gen, imp: Float32Array.from(imp) };
+}
+
+/**
+ * Held-out report: thresholds chosen on the --learn folds (all-pairs impostors for FAR 1e-3 / 1e-4, the best-accuracy
+ * threshold of their pairs for accuracy) and applied unchanged to the --test folds. LFW folds share no person, so the
+ * test folds' people were never seen while choosing.
+ */
+function heldOut(): void {
+  const learn = opt('--learn')!.split(',').map(Number);
+  const test = (opt('--test') ?? '4,5').split(',').map(Number);
+  const foldOf = new Map<string, number>();
+  for (const p of pairs) for (const im of [p.a, p.b]) foldOf.set(im, p.fold + 1);
+  const learnIms = images.filter((i) => learn.includes(foldOf.get(i)!));
+  const testIms = images.filter((i) => test.includes(foldOf.get(i)!));
+  const learnPairs = pairs.filter((p) => learn.includes(p.fold + 1));
+  const testPairs = pairs.filter((p) => test.includes(p.fold + 1));
+  const rows: Record<string, unknown> = {};
+  for (const v of variantIds) {
+    for (const mirror of VARIANTS[v]!.mirror ? [false, true] : [false]) {
+      const vectors = vectorsOf(v, mirror);
+      const score = (p: Pair) => {
+        const a = vectors.get(p.a);
+        const b = vectors.get(p.b);
+        return a && b ? cosine(a, b) : -Infinity;
+      };
+      const l = allPairScores(learnIms, vectors);
+      const t = allPairScores(testIms, vectors);
+      const at = (far: number) => {
+        const { threshold } = tarAtFar(l.gen, l.imp, far);
+        let fa = 0;
+        for (const x of t.imp) if (x >= threshold) fa++;
+        return { threshold: Number(threshold.toFixed(4)), tar: round(t.gen.filter((x) => x >= threshold).length / t.gen.length), far: Number((fa / t.imp.length).toExponential(2)) };
+      };
+      const acc = bestThreshold(learnPairs.map((p) => ({ score: score(p), same: p.same })));
+      rows[`${v}${mirror ? '+mirror' : ''}`] = {
+        '1e-3': at(1e-3),
+        '1e-4': at(1e-4),
+        accuracy: round(accuracyAt(testPairs.map((p) => ({ score: score(p), same: p.same })), acc)),
+        accuracyThreshold: Number(acc.toFixed(4)),
+        failures: testIms.filter((i) => !vectors.get(i)).length,
+      };
+    }
+  }
+  process.stdout.write(
+    `${JSON.stringify({ set: root, learn, test, learnImages: learnIms.length, testImages: testIms.length, testGenuine: allPairScores(testIms, new Map()).gen.length, testPairs: testPairs.length, rows }, null, 2)}\n`,
+  );
+}
+
+const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * Embedding cost in this process (tfjs wasm, Node, 1x CPU): median ms of one call on a random crop, alone and as the
+ * crop + mirror batch of two, after two warm-up calls. Variants are interleaved so machine drift hits them alike.
+ */
+async function timing(): Promise<void> {
+  await createFaceEngine({ models: source, backend: { prefer: 'wasm' } }).ready();
+  const runs = Number(opt('--runs') ?? 15);
+  const embedders = new Map<string, Embedder>();
+  for (const v of variantIds) embedders.set(v, await VARIANTS[v]!.load());
+  const ms = new Map<string, number[]>();
+  for (let r = -2; r < runs; r++) {
+    for (const v of variantIds) {
+      const size = VARIANTS[v]!.size;
+      for (const views of [1, 2]) {
+        const x = tf.randomUniform([views, size, size, 3], 0, 255) as tf.Tensor4D;
+        const t0 = performance.now();
+        await embedders.get(v)!.embed(x);
+        const t = performance.now() - t0;
+        x.dispose();
+        if (r >= 0) ms.set(`${v}/${views}`, [...(ms.get(`${v}/${views}`) ?? []), t]);
+      }
+    }
+  }
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+  const out = Object.fromEntries(variantIds.map((v) => [v, { single: Number(median(ms.get(`${v}/1`)!).toFixed(1)), withMirror: Number(median(ms.get(`${v}/2`)!).toFixed(1)) }]));
+  process.stdout.write(`${JSON.stringify({ backend: tf.getBackend(), runs, msMedian: out }, null, 2)}\n`);
+}
+
+if (argv.includes('--time')) await timing();
+else if (argv.includes('--video')) await videos();
+else if (argv.includes('--learn')) heldOut();
+else if (argv.includes('--report')) report();
 else await embedAll();

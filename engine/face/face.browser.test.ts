@@ -39,7 +39,7 @@ describe.skipIf(!inject('fixturesPresent'))('face pipeline in a Web Worker, Chro
     const a4 = await t(await lfw('Abel_Pacheco', 4));
     const other = await t(await lfw('Akhmed_Zakayev', 1));
     expect(a1.length).toBeLessThanOrEqual(256);
-    expect(decodeTemplate(a1)).toMatchObject({ format: 1, model: 'dlib', frames: 1 });
+    expect(decodeTemplate(a1)).toMatchObject({ format: 2, model: 'fr-feature', dims: 160, frames: 1 });
     expect(compareTemplates(a1, a1again).match).toBe(true);
     expect(compareTemplates(a1, other).match).toBe(false);
     expect(compareTemplates(a1, a4).similarity).toBeGreaterThan(compareTemplates(a1, other).similarity);

@@ -1,5 +1,6 @@
 import type { EmbedderId } from './embedders.ts';
 import { PROJECTION_FACERES } from './projection-faceres.ts';
+import { PROJECTION_FR_FEATURE } from './projection-fr-feature.ts';
 
 /**
  * A fixed linear map from the network's embedding to the template's space: mean-centred PCA learned once on the
@@ -73,10 +74,12 @@ export function projectEmbedding(embedding: Float32Array, p: Projection): Float3
   return out;
 }
 
-let cache: Partial<Record<EmbedderId, Projection>> | undefined;
+const PACKED: Partial<Record<EmbedderId, PackedProjection>> = { faceres: PROJECTION_FACERES, 'fr-feature': PROJECTION_FR_FEATURE };
+const cache: Partial<Record<EmbedderId, Projection>> = {};
 
 /** The projection shipped for an embedder (unpacked on first use), if any. */
 export function shippedProjection(model: EmbedderId): Projection | undefined {
-  cache ??= { [PROJECTION_FACERES.embedder]: unpackProjection(PROJECTION_FACERES) };
+  const packed = PACKED[model];
+  if (packed && !cache[model]) cache[model] = unpackProjection(packed);
   return cache[model];
 }

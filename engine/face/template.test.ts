@@ -7,9 +7,11 @@ import {
   MODEL_CODES,
   NO_PROJECTION,
   templateSimilarity,
+  TEMPLATE_FORMAT,
   TEMPLATE_HEADER_BYTES,
   TEMPLATE_MAX_BYTES,
 } from './template.ts';
+import { needsReenrolment } from './template-format.ts';
 import { compareTemplates, FAR_1E3, FAR_1E4 } from './match.ts';
 import { shippedProjection } from './projection.ts';
 import { isEidkitError } from '../errors.ts';
@@ -36,7 +38,7 @@ describe('face template format (faceres: projected by its PCA)', () => {
     const t = createTemplate(faceresEmbedding(), 'faceres');
     expect(t.length).toBeLessThanOrEqual(TEMPLATE_MAX_BYTES);
     const d = decodeTemplate(t);
-    expect(d).toMatchObject({ format: 1, model: 'faceres', modelVersion: 1, transform: shippedProjection('faceres')!.id, frames: 1 });
+    expect(d).toMatchObject({ format: 2, model: 'faceres', modelVersion: 1, transform: shippedProjection('faceres')!.id, frames: 1 });
     expect(t.length).toBe(TEMPLATE_HEADER_BYTES + d.dims);
     expect(Math.max(...Array.from(d.vector, Math.abs))).toBe(127);
   });
@@ -73,7 +75,7 @@ describe('face template format (faceres: projected by its PCA)', () => {
     rejects(() => decodeTemplate(t.subarray(0, t.length - 1)), 'face/bad-template');
     rejects(() => decodeTemplate(new TextEncoder().encode('FTxxxxxxxxxxxxxxxxxxx')), 'face/template-version');
     const future = Uint8Array.from(t);
-    future[2] = 2;
+    future[2] = TEMPLATE_FORMAT + 1;
     rejects(() => decodeTemplate(future), 'face/template-version');
     let caught: unknown;
     try {
@@ -95,13 +97,43 @@ describe('face template format (faceres: projected by its PCA)', () => {
   });
 });
 
-describe('face template format (dlib, the default: no projection)', () => {
+/** A plausible fr-feature embedding: the projection's mean plus a random direction. */
+function frEmbedding(): Float32Array {
+  const p = shippedProjection('fr-feature')!;
+  return Float32Array.from(p.mean, (m) => m + 0.04 * gaussian());
+}
+
+describe('face template format 2 (fr-feature, the default: its PCA to 160 numbers)', () => {
+  test('the default model; 172 bytes with transform 2 and the versioned header', () => {
+    expect(DEFAULT_EMBEDDER).toBe('fr-feature');
+    const t = createTemplate(frEmbedding(), 'fr-feature');
+    expect(t.length).toBe(TEMPLATE_HEADER_BYTES + 160);
+    expect(t.length).toBeLessThanOrEqual(TEMPLATE_MAX_BYTES);
+    expect(decodeTemplate(t)).toMatchObject({ format: 2, model: 'fr-feature', modelVersion: 1, transform: 2, dims: 160, frames: 1 });
+    expect(shippedProjection('fr-feature')).toMatchObject({ id: 2, inputDims: 512, outputDims: 160 });
+  });
+
+  test('matches a slightly noisy copy at its threshold, not another face; the stricter point is stricter', () => {
+    const e = frEmbedding();
+    const t = createTemplate(e, 'fr-feature');
+    const near = compareTemplates(t, createTemplate(e.map((x) => x + 0.005 * gaussian()), 'fr-feature'));
+    expect(near).toMatchObject({ match: true, threshold: FAR_1E3.thresholds['fr-feature'] });
+    const other = compareTemplates(t, createTemplate(frEmbedding(), 'fr-feature'));
+    expect(other.match).toBe(false);
+    expect(FAR_1E4.thresholds['fr-feature']!).toBeGreaterThan(FAR_1E3.thresholds['fr-feature']!);
+  });
+
+  test('an fr-feature template and a dlib template are refused, not compared', () => {
+    rejects(() => compareTemplates(createTemplate(frEmbedding(), 'fr-feature'), createTemplate(dlibEmbedding(), 'dlib')), 'face/template-mismatch');
+  });
+});
+
+describe('face template format (dlib, the default until 2026-12-04: no projection)', () => {
   test('140 bytes, transform 0, the unit descriptor in int8', () => {
-    expect(DEFAULT_EMBEDDER).toBe('dlib');
     const e = dlibEmbedding();
     const t = createTemplate(e, 'dlib');
     expect(t.length).toBe(TEMPLATE_HEADER_BYTES + 128);
-    expect(decodeTemplate(t)).toMatchObject({ format: 1, model: 'dlib', modelVersion: 1, transform: NO_PROJECTION, dims: 128, frames: 1 });
+    expect(decodeTemplate(t)).toMatchObject({ format: 2, model: 'dlib', modelVersion: 1, transform: NO_PROJECTION, dims: 128, frames: 1 });
     // int8 rounding moves the angle by far less than the distance between operating points
     const n = Math.hypot(...e);
     const q = decodeTemplate(t).vector;
@@ -131,5 +163,31 @@ describe('face template format (dlib, the default: no projection)', () => {
   test('an operating point without a threshold for the model is refused', () => {
     const t = createTemplate(dlibEmbedding(), 'dlib');
     rejects(() => compareTemplates(t, t, { name: 'faceres only', far: 1e-3, thresholds: { faceres: 0.5 } }), 'face/no-operating-point');
+  });
+});
+
+describe('format 1 templates (dlib, before 2026-12-04) are refused with a re-enrol error, never compared', () => {
+  // A format-1 template had the same layout: what the engine wrote then is today's dlib template with format byte 1.
+  const v1 = () => {
+    const t = createTemplate(dlibEmbedding(), 'dlib');
+    t[2] = 1;
+    return t;
+  };
+
+  test('decoding, comparing (with itself or with a current template) all throw face/template-reenrol', () => {
+    const old = v1();
+    rejects(() => decodeTemplate(old), 'face/template-reenrol');
+    rejects(() => compareTemplates(old, old), 'face/template-reenrol');
+    rejects(() => compareTemplates(old, createTemplate(dlibEmbedding(), 'dlib')), 'face/template-reenrol');
+    rejects(() => compareTemplates(createTemplate(dlibEmbedding(), 'dlib'), old), 'face/template-reenrol');
+    rejects(() => templateSimilarity(old, old), 'face/template-reenrol');
+    expect(() => decodeTemplate(old)).toThrow(/enrol the face again/i);
+  });
+
+  test('needsReenrolment tells a format-1 template from a current one and from bytes that are no template', () => {
+    expect(needsReenrolment(v1())).toBe(true);
+    expect(needsReenrolment(createTemplate(dlibEmbedding(), 'dlib'))).toBe(false);
+    expect(needsReenrolment(new Uint8Array(256).fill(9))).toBe(false);
+    expect(needsReenrolment(new Uint8Array(0))).toBe(false);
   });
 });

@@ -2,20 +2,21 @@ import { EidkitError } from '../errors.ts';
 import type { EmbedderId } from './embedders.ts';
 import { projectEmbedding, shippedProjection } from './projection.ts';
 import { l2normalise } from './pipeline.ts';
+import { assertTemplateFormat, TEMPLATE_FORMAT, TEMPLATE_HEADER_BYTES, TEMPLATE_MAGIC, TEMPLATE_MAX_BYTES } from './template-format.ts';
 
 /**
  * The embedding network templates are made with, chosen by measurement on lfw-dev (site/docs/face.md,
  * "Choosing the embedding model").
  */
-export const DEFAULT_EMBEDDER: EmbedderId = 'dlib';
+export const DEFAULT_EMBEDDER: EmbedderId = 'fr-feature';
 
 /**
- * Binary face template, format 1 (little-endian, 12-byte header + one signed byte per dimension):
+ * Binary face template, format 2 (little-endian, 12-byte header + one signed byte per dimension):
  *
  * | offset | size | field |
  * |---|---|---|
  * | 0 | 2 | magic "FT" |
- * | 2 | 1 | format version (1) |
+ * | 2 | 1 | format version (2; format 1 is refused with face/template-reenrol, template-format.ts) |
  * | 3 | 1 | model id (MODEL_CODES) |
  * | 4 | 2 | model version (the weights' manifest version, MODEL_VERSIONS) |
  * | 6 | 2 | transform id (the projection, projection.ts) |
@@ -25,13 +26,11 @@ export const DEFAULT_EMBEDDER: EmbedderId = 'dlib';
  * | 12 | d | projected, L2-normalised embedding x 127 / max|x|, rounded to int8 |
  *
  * Only angles matter for matching (cosine), so each template is quantised with its own scale and the scale is not
- * stored. The default model (dlib, 128-d) needs no projection (transform 0): 140 bytes in all. faceres's 1024-d
- * embedding goes through its shipped PCA to 128 (transform 1), also 140 bytes.
+ * stored. The default model (fr-feature, 512-d) goes through its shipped PCA (transform 2, projection-fr-feature.ts)
+ * to 160 numbers: 172 bytes in all. dlib's 128-d descriptor needs no projection (transform 0);
+ * faceres's 1024-d one goes through its PCA to 128 (transform 1).
  */
-export const TEMPLATE_FORMAT = 1;
-export const TEMPLATE_HEADER_BYTES = 12;
-export const TEMPLATE_MAX_BYTES = 256;
-const MAGIC = [0x46, 0x54] as const;
+export { TEMPLATE_FORMAT, TEMPLATE_HEADER_BYTES, TEMPLATE_MAX_BYTES } from './template-format.ts';
 
 export const MODEL_CODES: Readonly<Record<EmbedderId, number>> = { faceres: 1, 'faceres-deep': 2, dlib: 3, 'fr-feature': 4, 'fr-feature-float': 5, 'fr-feature-sdk': 6 };
 /** Bumped whenever the weights behind an id change (a new human-models release), so old templates are refused. */
@@ -71,8 +70,8 @@ export function createTemplate(embedding: Float32Array, model: EmbedderId, frame
   }
   const out = new Uint8Array(TEMPLATE_HEADER_BYTES + dims);
   const view = new DataView(out.buffer);
-  out[0] = MAGIC[0];
-  out[1] = MAGIC[1];
+  out[0] = TEMPLATE_MAGIC[0];
+  out[1] = TEMPLATE_MAGIC[1];
   out[2] = TEMPLATE_FORMAT;
   out[3] = MODEL_CODES[model];
   view.setUint16(4, MODEL_VERSIONS[model], true);
@@ -87,14 +86,9 @@ export function createTemplate(embedding: Float32Array, model: EmbedderId, frame
 }
 
 export function decodeTemplate(bytes: Uint8Array): DecodedTemplate {
-  if (!(bytes instanceof Uint8Array) || bytes.length < TEMPLATE_HEADER_BYTES || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1]) {
-    throw new EidkitError('face/bad-template', 'These bytes are not an eidkit face template.');
-  }
+  assertTemplateFormat(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = bytes[2]!;
-  if (format !== TEMPLATE_FORMAT) {
-    throw new EidkitError('face/template-version', `Face template format ${format} is not supported (this engine reads format ${TEMPLATE_FORMAT}).`, { format });
-  }
   const code = bytes[3]!;
   const model = (Object.keys(MODEL_CODES) as EmbedderId[]).find((k) => MODEL_CODES[k] === code);
   if (!model) throw new EidkitError('face/template-version', `Face template made by an unknown model (code ${code}).`, { modelCode: code });

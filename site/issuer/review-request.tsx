@@ -1,6 +1,7 @@
 /** Reviewing one enrolment request (data, photos, the applicant's face results) and issuing its credential. */
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { issueCredential, signerOf, type EidData } from '../../engine/credential/index.ts';
+import { needsReenrolment } from '../../engine/face/template-format.ts';
 import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, fromBase64 } from '../lib/bytes.ts';
 import { devicePoint, type EnrolmentRequest } from '../lib/enrolment-request.ts';
@@ -36,6 +37,8 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
   // status index, so the clerk is told and must confirm.
   const [earlier] = createResource(() => issuedFor(requestKeyOf(r())));
   const duplicate = () => (earlier() ?? []).length > 0 && !result();
+  // A template an earlier face engine made (format 1) could never be compared by a verifier: no credential from it.
+  const staleFace = () => !!face() && needsReenrolment(fromBase64(face()!.template));
 
   const issue = async () => {
     setBusy(true);
@@ -137,6 +140,11 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
           </ul>
         )}
       </Show>
+      <Show when={staleFace()}>
+        <p class="warn-text" role="alert" data-testid="request-reenrol">
+          {t().issuer.reenrol} <a href="/enrol">{t().wallet.enrolAgain}</a>
+        </p>
+      </Show>
       <p class="hint">{t().issuer.requestMade(formatDateTime(Date.parse(r().createdAt)))}</p>
       <Switch>
         <Match when={!result()}>
@@ -162,7 +170,7 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
             </div>
           </Show>
           <div class="actions">
-            <button type="button" class="primary" disabled={busy() || earlier.loading} onClick={() => void issue()} data-testid="issue">
+            <button type="button" class="primary" disabled={busy() || earlier.loading || staleFace()} onClick={() => void issue()} data-testid="issue">
               {busy() ? t().issuer.working : duplicate() ? t().issuer.issueAgain : t().issuer.issue}
             </button>
             <button type="button" onClick={props.onCancel}>

@@ -7,6 +7,7 @@ import { download, readFileBytes } from '../lib/bytes.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { Scanner } from '../ui/scanner.tsx';
 import { AddCredentialError, addCredentialBytes, cardExpiry } from '../wallet/add-credential.ts';
+import { credentialNeedsReenrolment } from '../wallet/face-template.ts';
 import { SetupPin, Unlock } from '../wallet/gate.tsx';
 import { PasskeySettings } from '../wallet/passkey.tsx';
 import { Present } from '../wallet/present.tsx';
@@ -53,6 +54,14 @@ function Unlocked() {
     if (!w.isUnlocked) return undefined;
     return new Map(await Promise.all(l.items.map(async (c) => [c.id, cardExpiry((await w.getCredential(c.id)).bytes)] as const)));
   });
+  // Credentials whose face template an earlier face engine made: verifiers refuse them, so the holder enrols again.
+  const [reenrol] = createResource(list, async (l) => {
+    const w = await wallet();
+    if (!w.isUnlocked) return undefined;
+    const ids = new Set<string>();
+    for (const c of l.items) if (credentialNeedsReenrolment((await w.getCredential(c.id)).bytes)) ids.add(c.id);
+    return ids;
+  });
   const [showing, setShowing] = createSignal<CredentialSummary>();
   return (
     <Show when={showing()} keyed fallback={
@@ -82,6 +91,11 @@ function Unlocked() {
                   <span class="hint">{t().wallet.datesHint}</span>
                   <Show when={c.needsRebinding}>
                     <span class="warn-text">{t().wallet.needsRebinding}</span>
+                  </Show>
+                  <Show when={reenrol()?.has(c.id)}>
+                    <span class="warn-text" data-testid="needs-reenrolment">
+                      {t().wallet.needsReenrolment} <A href="/enrol">{t().wallet.enrolAgain}</A>
+                    </span>
                   </Show>
                   <button type="button" class="primary" onClick={() => setShowing(c)} disabled={c.needsRebinding} data-testid="show-qr">
                     {t().wallet.showQr}

@@ -10,6 +10,8 @@ import { signerOf, createIaca, createDocumentSigner } from './issuer-keys.ts';
 import { DISCLOSURE_PRESETS, REQUIRED_ELEMENTS, type EidData } from './model.ts';
 import { toQrText } from './qr-codec.ts';
 import { verifyPresentation } from './verify.ts';
+import { openTrustList, signTrustList } from './trust-list.ts';
+import { openStatusList, signStatusList } from './status-list.ts';
 
 const data: EidData = {
   family_name: 'Wang', given_name: 'Fang', birth_date: '1991-07-01', document_number: 'D1', issue_date: '2025-01-01',
@@ -102,5 +104,29 @@ describe('createPresentation input', () => {
   it('credential and disclose are checked before any parsing', async () => {
     await rejects(createPresentation({ ...base(), credential: 'abc' as never }), 'credential/bad-input', /credential: the credential bytes/);
     await rejects(createPresentation({ ...base(), disclose: 'default' as never }), 'credential/bad-input', /DISCLOSURE_PRESETS\.default/);
+  });
+});
+
+describe('trust and status lists: arguments named', () => {
+  it('openTrustList / openStatusList say what their arguments are', async () => {
+    await rejects(openTrustList('bytes' as never, [issuer.trustListKey.anchor]), 'credential/bad-input', /openTrustList's first argument .* must be bytes/);
+    await rejects(openTrustList(issuer.trustListBytes, issuer.trustListKey.anchor as never), 'credential/bad-input', /pinned anchors .* \[anchorFromJson\(json\)\]/);
+    await rejects(openStatusList(issuer.statusListBytes, undefined as never), 'credential/bad-input', /opened trust list as its second argument \(from openTrustList\)/);
+    expect((await openStatusList(issuer.statusListBytes, issuer.trust)).uri).toBe(issuer.statusUri);
+  });
+
+  it('signTrustList / signStatusList take CryptoKeys as signers and name a missing argument', async () => {
+    const now = new Date();
+    const later = new Date(now.getTime() + 86_400_000);
+    const bytes = await signTrustList(
+      { version: 2, issuedAt: now, expiresAt: later, issuers: [{ id: 'x', name: 'X', country: 'CN', iaca: [issuer.iaca.certificate] }] },
+      { keyId: issuer.trustListKey.anchor.keyId, signer: issuer.trustListKey.privateKey },
+    );
+    expect((await openTrustList(bytes, [issuer.trustListKey.anchor])).version).toBe(2);
+    await rejects(signTrustList({ version: 1, issuedAt: now, expiresAt: later, issuers: [] }, undefined as never), 'credential/bad-input', /trust-list key \{ keyId, signer \}/);
+    await rejects(signTrustList({ version: 1, issuedAt: 'today' as never, expiresAt: later, issuers: [] }, { keyId: 'k', signer: issuer.trustListKey.privateKey }), 'credential/bad-input', /issuedAt must be a valid Date/);
+    const status = await signStatusList(issuer.statusState, { certificate: issuer.ds.certificate, signer: issuer.ds.privateKey }, { issuedAt: now, expiresAt: later });
+    expect((await openStatusList(status, issuer.trust)).uri).toBe(issuer.statusUri);
+    await rejects(signStatusList(issuer.statusState, { certificate: issuer.ds.certificate, signer: issuer.ds.privateKey }, undefined as never), 'credential/bad-input', /\{ issuedAt, expiresAt \}/);
   });
 });

@@ -11,6 +11,8 @@ import { fromBase64, toBase64 } from './bytes.ts';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
 import { CoseHeader, coseSign1ToCbor, readCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { Signer } from './crypto.ts';
+import { asSigner } from './crypto.ts';
+import { badInput, needBytes, needDate, needObject } from './args.ts';
 import { bytesOf, mapOf, readX5chain, textOf, uintOf } from './mdoc.ts';
 import { chainToTrustList } from './chain.ts';
 import type { TrustList, TrustedIssuer } from './trust-list.ts';
@@ -95,9 +97,17 @@ export function packStatuses(statuses: Uint8Array, bits: number): Uint8Array {
 
 export async function signStatusList(
   state: StatusListState,
-  signerKey: { readonly certificate: Uint8Array; readonly signer: Signer },
+  signerKey: { readonly certificate: Uint8Array; readonly signer: Signer | CryptoKey },
   times: { readonly issuedAt: Date; readonly expiresAt: Date; readonly ttlSeconds?: number },
 ): Promise<Uint8Array> {
+  needObject(state, 'signStatusList needs the list state (from createStatusList) as its first argument.');
+  if (!(state.statuses instanceof Uint8Array) || typeof state.uri !== 'string') badInput('signStatusList: the state must come from createStatusList (or statusStateFromJson).');
+  needObject(signerKey, 'signStatusList needs the signer { certificate, signer } as its second argument (e.g. { certificate: ds.certificate, signer: signerOf(ds) }).');
+  needBytes(signerKey.certificate, "The status-list signer's certificate");
+  const signer = asSigner(signerKey.signer, 'signer');
+  needObject(times, 'signStatusList needs { issuedAt, expiresAt } as its third argument.');
+  needDate(times.issuedAt, 'issuedAt');
+  needDate(times.expiresAt, 'expiresAt');
   if (times.expiresAt.getTime() <= times.issuedAt.getTime()) {
     throw new EidkitError('credential/bad-input', 'The status list must expire after it is issued.');
   }
@@ -112,7 +122,7 @@ export async function signStatusList(
     payload: encodeCbor(claims),
     protectedHeaders: new Map([[TYP_HEADER, STATUS_LIST_TYP]]),
     unprotected: new Map([[CoseHeader.x5chain, signerKey.certificate]]),
-    signer: signerKey.signer,
+    signer,
   });
   return encodeCbor(coseSign1ToCbor(signed));
 }
@@ -147,6 +157,10 @@ export async function openStatusList(
   trust: TrustList,
   opts: { readonly now?: Date; readonly futureSkewSeconds?: number } = {},
 ): Promise<StatusList> {
+  needBytes(bytes, "openStatusList's first argument (the signed status list)");
+  if (typeof trust !== 'object' || trust === null || !Array.isArray((trust as { issuers?: unknown }).issuers)) {
+    badInput('openStatusList needs an opened trust list as its second argument (from openTrustList).');
+  }
   const sign1 = readCoseSign1(decodeCbor(bytes, { maxDepth: 8 }));
   if (sign1.protectedHeaders.get(TYP_HEADER) !== STATUS_LIST_TYP) throw bad('The signed object is not a status list.');
   const chain = readX5chain(sign1.unprotected.get(CoseHeader.x5chain) ?? sign1.protectedHeaders.get(CoseHeader.x5chain));

@@ -9,6 +9,8 @@ import { EidkitError } from '../errors.ts';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.ts';
 import { CoseHeader, coseSign1ToCbor, readCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { PublicKeyPoint, Signer } from './crypto.ts';
+import { asSigner } from './crypto.ts';
+import { badInput, needBytes, needDate, needObject } from './args.ts';
 import { fromBase64, toBase64, toHex } from './bytes.ts';
 import { arrayOf, bytesOf, mapOf, readTdate, tdate, textOf, uintOf } from './mdoc.ts';
 import { certificateThumbprint } from './present.ts';
@@ -76,8 +78,20 @@ function bad(message: string): EidkitError {
 
 export async function signTrustList(
   input: TrustListInput,
-  key: { readonly keyId: string; readonly signer: Signer },
+  key: { readonly keyId: string; readonly signer: Signer | CryptoKey },
 ): Promise<Uint8Array> {
+  needObject(input, 'signTrustList needs { version, issuedAt, expiresAt, issuers } as its first argument.');
+  needDate(input.issuedAt, 'issuedAt');
+  needDate(input.expiresAt, 'expiresAt');
+  if (!Array.isArray(input.issuers as unknown)) badInput('issuers must be an array of { id, name, country, iaca: [DER bytes], documentSigners? }.');
+  needObject(key, 'signTrustList needs the trust-list key { keyId, signer } as its second argument (e.g. { keyId: k.anchor.keyId, signer: signerOf(k) }).');
+  if (typeof key.keyId !== 'string' || !key.keyId) badInput('The trust-list key needs its keyId (the anchor verifiers pin has the same).');
+  const signer = asSigner(key.signer, 'signer');
+  for (const i of input.issuers) {
+    needObject(i, 'Each issuer must be { id, name, country, iaca, documentSigners? }.');
+    if (!Array.isArray(i.iaca as unknown)) badInput(`Issuer "${String(i.id)}": iaca must be an array of certificates (DER bytes).`);
+    for (const c of [...i.iaca, ...(i.documentSigners ?? [])]) needBytes(c, `Issuer "${String(i.id)}": each certificate`);
+  }
   if (!Number.isSafeInteger(input.version) || input.version < 0) throw bad('The trust list version must be a whole number.');
   if (input.expiresAt.getTime() <= input.issuedAt.getTime()) throw bad('The trust list must expire after it is issued.');
   const ids = new Set<string>();
@@ -109,7 +123,7 @@ export async function signTrustList(
       [CoseHeader.kid, new TextEncoder().encode(key.keyId)],
       [CONTENT_TYPE_HEADER, TRUST_LIST_TYP],
     ]),
-    signer: key.signer,
+    signer,
   });
   return encodeCbor(coseSign1ToCbor(signed));
 }
@@ -141,6 +155,8 @@ export function checkTrustListTimes(list: { readonly version: number; readonly i
  * older than `minVersion` is refused (see OpenTrustOptions).
  */
 export async function openTrustList(bytes: Uint8Array, anchors: readonly TrustListAnchor[], opts: OpenTrustOptions = {}): Promise<TrustList> {
+  needBytes(bytes, "openTrustList's first argument (the signed trust list)");
+  if (!Array.isArray(anchors as unknown)) badInput('openTrustList needs the pinned anchors as its second argument: an array, e.g. [anchorFromJson(json)].');
   const sign1 = readCoseSign1(decodeCbor(bytes, { maxDepth: 12 }));
   const kidBytes = sign1.protectedHeaders.get(CoseHeader.kid);
   const kid = kidBytes instanceof Uint8Array ? new TextDecoder().decode(kidBytes) : undefined;

@@ -46,7 +46,13 @@ export { faceTemplateFromImage, type PhotoTemplate } from './photo-template.ts';
  * thread; without one it runs in-process (Node, tests, or a page that accepts the cost).
  */
 export function createFaceEngine(options: FaceEngineOptions & { readonly worker?: Worker }): FaceEngine {
+  if (typeof options !== 'object' || options === null) {
+    throw new EidkitError('face/no-models', "createFaceEngine needs options: { models: '/eidkit-models/' } (a base URL or a ModelSource), and `worker` to run off the main thread.");
+  }
   const { worker, ...rest } = options;
+  if (worker !== undefined && (typeof worker !== 'object' || worker === null || typeof (worker as Worker).postMessage !== 'function')) {
+    throw new EidkitError('face/bad-worker', "createFaceEngine's `worker` must be a Worker running eidkit's workers/face.worker.js, e.g. new Worker(new URL('eidkit/workers/face.worker.js', import.meta.url), { type: 'module' }).");
+  }
   if (worker) return createWorkerFaceEngine(worker, rest);
   if (!rest.models) throw new EidkitError('face/no-models', 'createFaceEngine needs `models`: a base URL or a ModelSource.');
   // A folder on another origin is refused here, when the engine is created, not at its first use.

@@ -37,3 +37,10 @@ describe('frames are checked before any work', () => {
     }
   });
 });
+
+describe('createFaceEngine options', () => {
+  it('no options, or a worker that is not a Worker, is named', () => {
+    expect(codeOf(() => createFaceEngine(undefined as never))).toEqual(['face/no-models', expect.stringMatching(/needs options: \{ models:/)]);
+    expect(codeOf(() => createFaceEngine({ models: '/m/', worker: 'face.worker.js' as never }))).toEqual(['face/bad-worker', expect.stringMatching(/must be a Worker running eidkit's workers\/face\.worker\.js/)]);
+  });
+});

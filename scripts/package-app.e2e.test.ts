@@ -88,6 +88,18 @@ async function runSnippet(url: string): Promise<Found> {
   }
 }
 
+/** Serves a built page folder and runs the snippet there; the face must be found by the worker. */
+async function detectsInWorker(root: string): Promise<void> {
+  const site = (await serve({ root, port: 0 })) as { url: string; close(): Promise<void> };
+  try {
+    const r = await runSnippet(site.url);
+    expect(r.info.host).toBe('worker');
+    expect(r.found.length).toBe(1);
+  } finally {
+    await site.close();
+  }
+}
+
 function dirBytes(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -137,14 +149,7 @@ test.skipIf(!haveCamera)('the same snippet detects a face in a Vite production b
   console.log(`vite build: the page loads ${preloaded.length} JS file(s) up front, ${(preloadedBytes / 1e3).toFixed(1)} kB: ${preloaded.join(', ')}`);
   const withTfjs = preloaded.filter((f) => /WASM_HAS_SIMD_SUPPORT|registerBackend\(`wasm`|tfjs-backend-wasm/.test(readFileSync(join(out, 'assets', f), 'utf8')));
   expect(withTfjs, 'page chunks carrying tfjs').toEqual([]);
-  const site = (await serve({ root: out, port: 0 })) as { url: string; close(): Promise<void> };
-  try {
-    const r = await runSnippet(site.url);
-    expect(r.info.host).toBe('worker');
-    expect(r.found.length).toBe(1);
-  } finally {
-    await site.close();
-  }
+  await detectsInWorker(out);
 });
 
 test.skipIf(!haveCamera)('in-process on the main thread (no worker), the built page detects a face and scores it for liveness', async () => {
@@ -210,12 +215,5 @@ test.skipIf(!haveCamera).each(['esbuild', 'rollup', 'webpack'])('a page bundled 
   cpSync(join(app, 'public/eidkit-models'), join(out, 'eidkit-models'), { recursive: true });
   const entry = entryClosure(out, 'page.js');
   console.log(`${bundler}: the page loads ${entry.files.length} JS file(s) up front, ${(entry.bytes / 1e3).toFixed(1)} kB: ${entry.files.join(', ')}`);
-  const site = (await serve({ root: out, port: 0 })) as { url: string; close(): Promise<void> };
-  try {
-    const r = await runSnippet(site.url);
-    expect(r.info.host).toBe('worker');
-    expect(r.found.length).toBe(1);
-  } finally {
-    await site.close();
-  }
+  await detectsInWorker(out);
 });

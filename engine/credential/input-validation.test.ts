@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EidkitError } from '../errors.ts';
 import { createTestIssuer, type TestIssuer } from './test-issuer.ts';
-import { issueCredential, parseCredential } from './mdoc.ts';
+import { issueCredential, parseCredential, type IssueOptions } from './mdoc.ts';
 import { createPresentation, type PresentOptions } from './present.ts';
 import { generateP256KeyPair, publicKeyPoint, webCryptoSigner } from './crypto.ts';
 import { signerOf, createIaca, createDocumentSigner } from './issuer-keys.ts';
@@ -34,10 +34,13 @@ let issuer: TestIssuer;
 let device: CryptoKeyPair;
 let credential: Uint8Array;
 
+/** issueCredential with this file's authority and holder; `o` replaces what a test varies. */
+const issue = (o: Partial<IssueOptions> = {}): Promise<Uint8Array> =>
+  issueCredential({ data, devicePublicKey: device.publicKey, documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) }, ...o });
+
 beforeAll(async () => {
-  issuer = await createTestIssuer();
-  device = await generateP256KeyPair(false);
-  credential = await issueCredential({ data, devicePublicKey: await publicKeyPoint(device.publicKey), documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) } });
+  [issuer, device] = await Promise.all([createTestIssuer(), generateP256KeyPair(false)]);
+  credential = await issue({ devicePublicKey: await publicKeyPoint(device.publicKey) });
 });
 
 describe('issueCredential input', () => {
@@ -48,7 +51,7 @@ describe('issueCredential input', () => {
   });
 
   it('accepts P-256 CryptoKeys for devicePublicKey and the document signer, and the credential verifies', async () => {
-    const bytes = await issueCredential({ data, devicePublicKey: device.publicKey, documentSigner: { certificate: issuer.ds.certificate, signer: issuer.ds.privateKey } });
+    const bytes = await issue({ documentSigner: { certificate: issuer.ds.certificate, signer: issuer.ds.privateKey } });
     const p = await createPresentation({ credential: bytes, disclose: DISCLOSURE_PRESETS.default, deviceSigner: device.privateKey, mode: { kind: 'one-way' } });
     const report = await verifyPresentation(toQrText(p.bytes), issuer.trust, [issuer.status], new Date());
     expect(report.byCategory.issuer.every((c) => c.outcome === 'pass')).toBe(true);
@@ -57,14 +60,14 @@ describe('issueCredential input', () => {
   });
 
   it('a private key as devicePublicKey, or a public key as signer, is refused by name', async () => {
-    await rejects(issueCredential({ data, devicePublicKey: device.privateKey, documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) } }), 'credential/bad-key', /devicePublicKey must be an ECDSA public key; got a private/);
-    await rejects(issueCredential({ data, devicePublicKey: device.publicKey, documentSigner: { certificate: issuer.ds.certificate, signer: device.publicKey } }), 'credential/bad-key', /documentSigner\.signer must be an ECDSA private key/);
+    await rejects(issue({ devicePublicKey: device.privateKey }), 'credential/bad-key', /devicePublicKey must be an ECDSA public key; got a private/);
+    await rejects(issue({ documentSigner: { certificate: issuer.ds.certificate, signer: device.publicKey } }), 'credential/bad-key', /documentSigner\.signer must be an ECDSA private key/);
   });
 
   it('names every missing required element', async () => {
     const { family_name: _f, issue_date: _i, ...partial } = data;
     await rejects(
-      issueCredential({ data: partial as EidData, devicePublicKey: device.publicKey, documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) } }),
+      issue({ data: partial as EidData }),
       'credential/bad-input',
       /lacks the required elements family_name, issue_date/,
     );
@@ -73,13 +76,13 @@ describe('issueCredential input', () => {
 
   it('issuing_country must be the document signer\'s country at issue, not only at verification', async () => {
     await rejects(
-      issueCredential({ data: { ...data, issuing_country: 'FR' }, devicePublicKey: device.publicKey, documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) } }),
+      issue({ data: { ...data, issuing_country: 'FR' } }),
       'credential/country-mismatch',
       /issuing_country is FR, but the document signer .* is for CN/,
     );
     const iaca = await createIaca({ subject: { country: 'FR', commonName: 'FR IACA' } });
     const ds = await createDocumentSigner({ iaca, commonName: 'FR DS' });
-    const ok = await issueCredential({ data: { ...data, issuing_country: 'FR' }, devicePublicKey: device.publicKey, documentSigner: { certificate: ds.certificate, signer: signerOf(ds) } });
+    const ok = await issue({ data: { ...data, issuing_country: 'FR' }, documentSigner: { certificate: ds.certificate, signer: signerOf(ds) } });
     expect(ok.length).toBeGreaterThan(0);
   });
 });

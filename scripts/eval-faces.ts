@@ -17,6 +17,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { createFaceEngine } from '../engine/face/index.ts';
 import type { EmbedderId } from '../engine/face/embedders.ts';
+import { registerProjection } from '../engine/face/projection.ts';
+import { PROJECTION_FACERES } from '../engine/face/projection-faceres.ts';
 import { createTemplate, decodeTemplate, DEFAULT_EMBEDDER } from '../engine/face/template.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
 import type { FaceAnalysis } from '../engine/face/pipeline.ts';
@@ -25,6 +27,9 @@ import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eva
 import { decodeFile } from './eval/images.ts';
 import { floatsFromBase64 } from './eval/cache.ts';
 import { faceApiPeer, PEER_NAME, peerScore, type PeerEmbedder } from './eval/face-api-peer.ts';
+
+// faceres, a candidate, brings its own template projection (not in the engine's default bundle).
+registerProjection(PROJECTION_FACERES);
 
 export interface Args {
   pairs?: string;

@@ -13,6 +13,7 @@ import { FaceMeshModel } from './facemesh.ts';
 import { EMBEDDERS, dlibEmbedder, faceResEmbedder, isOnnxEmbedder, onnxEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
 import { loadOnnxProgram } from '../runtime/load-onnx.ts';
 import { analyseFrame, scaleDetection, scaleFrameFaces } from './pipeline.ts';
+import { registerProjection } from './projection.ts';
 import { sampleFrame } from './sample.ts';
 import { judgeQuality, LIVE_CAPTURE_POLICY } from './quality.ts';
 import { DEFAULT_EMBEDDER, createTemplate, fuseEmbeddings } from './template.ts';
@@ -47,7 +48,10 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
       const spec = EMBEDDERS[embedderId];
       if (spec.id === 'dlib') return dlibEmbedder(spec, await loadWeights(spec.modelId, source, options.onProgress));
       if (isOnnxEmbedder(spec)) return onnxEmbedder(spec, await loadOnnxProgram(spec.modelId, source, options.onProgress));
-      return faceResEmbedder(spec, await graph(spec.modelId));
+      // A candidate: its template projection is not in the default bundle (projection.ts).
+      const [{ PROJECTION_FACERES }, model] = await Promise.all([import('./projection-faceres.ts'), graph(spec.modelId)]);
+      registerProjection(PROJECTION_FACERES);
+      return faceResEmbedder(spec, model);
     });
   const wasmBase = typeof options.models === 'string' ? options.models : undefined;
   const backend = () => initBackend({ ...(wasmBase ? { wasmBase } : {}), ...options.backend });

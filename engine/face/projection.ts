@@ -1,5 +1,4 @@
 import type { EmbedderId } from './embedders.ts';
-import { PROJECTION_FACERES } from './projection-faceres.ts';
 import { PROJECTION_FR_FEATURE } from './projection-fr-feature.ts';
 
 /**
@@ -74,8 +73,20 @@ export function projectEmbedding(embedding: Float32Array, p: Projection): Float3
   return out;
 }
 
-const PACKED: Partial<Record<EmbedderId, PackedProjection>> = { faceres: PROJECTION_FACERES, 'fr-feature': PROJECTION_FR_FEATURE };
+/**
+ * The default embedder's projection ships in the engine's bundle. A candidate's (faceres, in projection-faceres.ts) is
+ * 131 kB of compressed JavaScript the site's face worker has no use for, so it is registered by what runs that
+ * candidate (the engine when its embedder loads, the evaluation scripts): a template made before is refused for want
+ * of a projection, never made without one.
+ */
+const PACKED: Partial<Record<EmbedderId, PackedProjection>> = { 'fr-feature': PROJECTION_FR_FEATURE };
 const cache: Partial<Record<EmbedderId, Projection>> = {};
+
+/** Makes a candidate embedder's projection available to shippedProjection (and so to createTemplate). */
+export function registerProjection(p: PackedProjection): void {
+  PACKED[p.embedder] = p;
+  delete cache[p.embedder];
+}
 
 /** The projection shipped for an embedder (unpacked on first use), if any. */
 export function shippedProjection(model: EmbedderId): Projection | undefined {

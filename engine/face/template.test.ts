@@ -13,7 +13,11 @@ import {
 } from './template.ts';
 import { needsReenrolment } from './template-format.ts';
 import { compareTemplates, FAR_1E3, FAR_1E4 } from './match.ts';
-import { shippedProjection } from './projection.ts';
+import { registerProjection, shippedProjection } from './projection.ts';
+import { PROJECTION_FACERES } from './projection-faceres.ts';
+
+// faceres is a candidate: its projection is registered by whoever runs it (projection.ts).
+registerProjection(PROJECTION_FACERES);
 import { isEidkitError } from '../errors.ts';
 import { seededRandom } from '../../scripts/eval/metrics.ts';
 

@@ -19,6 +19,7 @@ import { LIVENESS_ANALYSIS, livenessFrame } from '../engine/liveness/from-face.t
 import { MJPEG_FPS, splitMjpeg } from '../engine/liveness/mjpeg.ts';
 import { seededRandom } from '../engine/liveness/random.ts';
 import { Splicer } from '../engine/liveness/splice.ts';
+import { SCRIPTED_TIMING } from '../test-fixtures/liveness/responsive.ts';
 import type { LivenessProgress } from '../engine/liveness/session.ts';
 import type { RgbaImage } from '../engine/runtime/frame.ts';
 import type { Action } from '../engine/liveness/types.ts';
@@ -129,7 +130,9 @@ for (const entry of entries) {
   });
   if (entry.challenge !== 'random') {
     // The recording played once from its start, as a camera would show it; an embedding about once a second.
-    const session = createLivenessSession({ challenge: entry.challenge ?? 'passive' });
+    // A clip cannot answer prompts: a scripted challenge is judged without pauses or reaction windows (the clip's own
+    // moments decide), which tests the action detectors and the passive signals; the timing is judged by the draws.
+    const session = createLivenessSession({ challenge: entry.challenge ?? 'passive', ...(entry.challenge ? { timing: SCRIPTED_TIMING } : {}) });
     let analysed = 0;
     for (let i = rec.first; i < rec.last && !session.done; i += step) {
       const t = ((i - rec.first) * 1000) / MJPEG_FPS;

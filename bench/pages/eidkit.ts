@@ -19,6 +19,7 @@ import { EMBEDDERS } from '../../engine/face/embedders.ts';
 import { sampleFrame } from '../../engine/face/sample.ts';
 import { TextureTracker } from '../../engine/liveness/texture.ts';
 import { recaptureFrame } from '../../engine/liveness/recapture.ts';
+import { DEFAULT_POLICY, passiveModelsFor } from '../../engine/liveness/decide.ts';
 import { CAMERA_LOOKS, describeLook, makeVerifierFixture, qrCameraFrame } from './credential-fixture.ts';
 import { loadScaleStages } from './credential-scale-stages.ts';
 import { calibration, installPage, loadFrames, singleThreadWasm, tfjsWasmBytes, type StageBody } from './runtime.ts';
@@ -85,8 +86,10 @@ installPage(async () => {
   }
 
   // One capture-loop frame with the passive models scored (the heaviest regular frame; capture.ts scores them every
-  // 250 ms): FaceMesh analysis, antispoof + liveness on the face crop, and the session update.
-  const passive = await createPassiveScorer({ models: '/models/', backend: { prefer: 'wasm' } });
+  // 250 ms): FaceMesh analysis with the pixel sample, the passive models the default policy uses (the `liveness`
+  // model; antispoof is off by default and the site neither loads nor runs it), and the session update (texture
+  // tracking and recapture cues included).
+  const passive = await createPassiveScorer({ models: '/models/', backend: { prefer: 'wasm' }, antispoof: passiveModelsFor(DEFAULT_POLICY).includes('antispoof') });
   let session = createLivenessSession({ challenge: 'passive' });
   let t0 = performance.now();
   bodies['liveness-frame'] = async (i) => {
@@ -138,7 +141,7 @@ installPage(async () => {
     config: [
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
       `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (a second pass only when the recentred crop moves) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
-      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) + createPassiveScorer().scoreFrame (antispoof + liveness) + a passive createLivenessSession().push(livenessFrame(...)); liveness-signals = sampleFrame (gray 320 px thumbnail + face square) + TextureTracker.push (Lucas-Kanade, key frame every 500 ms) + recaptureFrame, on analyses made beforehand',
+      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) (with the pixel sample) + createPassiveScorer().scoreFrame (the models DEFAULT_POLICY uses: liveness) + a passive createLivenessSession().push(livenessFrame(...)) (texture + recapture cues included); liveness-signals = sampleFrame (gray 320 px thumbnail + face square) + TextureTracker.push (Lucas-Kanade, key frame every 500 ms) + recaptureFrame, on analyses made beforehand',
       'credential scale: status-list-1e8 = openStatusList (signature, chain, capped inflate of 25 MB) + 1,000 statusAt; trust-list-1000 / vical-1000 = openTrustList / openVical of 1,000 authorities + verifyPresentation of one presentation from the middle; qr-bomb-* = the time of the QR text that completes a deflate bomb (QrAssembler.add of the last frame after the others, or verifyPresentation of one code) until it is refused; the site runs these in the QR worker, timed here on the main thread',
       `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],

@@ -45,6 +45,10 @@ console.log(table('passive only (no challenge)', passiveOnly));
 const times = rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live).map((r) => r.e.signals.durationMs / 1000).sort((a, b) => a - b);
 const medianS = times.length > 0 ? times[Math.floor((times.length - 1) / 2)]! : null;
 if (medianS !== null) console.log(`  median time to an accepted decision (bona fide draws): ${medianS.toFixed(1)} s (${times.length} accepted draws)`);
+// A cooperative person who can do every action never swaps: the draws where the clip's person did not either.
+const unswapped = rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live && !r.e.signals.challenge?.swaps?.length).map((r) => r.e.signals.durationMs / 1000).sort((a, b) => a - b);
+const medianUnswappedS = unswapped.length > 0 ? unswapped[Math.floor((unswapped.length - 1) / 2)]! : null;
+if (medianUnswappedS !== null) console.log(`  the same over draws with no swap: ${medianUnswappedS.toFixed(1)} s (${unswapped.length} draws)`);
 // Which vetoes fired, per kind of presentation: what each signal catches, and what it costs bona fide.
 const fired = new Map<string, Map<string, number>>();
 for (const r of rows) {
@@ -67,6 +71,7 @@ if (values.summary) {
     production,
     passive: passiveOnly,
     medianDecisionS: medianS,
+    medianDecisionUnswappedS: medianUnswappedS,
     reasonsFired: Object.fromEntries([...fired].sort(([a], [b]) => a.localeCompare(b)).map(([k, m]) => [k, Object.fromEntries(m)])),
     presentations: rows.map((r) => ({
       file: r.e.file.split('/').at(-1),

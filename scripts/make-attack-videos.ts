@@ -152,6 +152,10 @@ export const TALKING_GLASSES_ACTIONS = [
  */
 export const BONA_FIDE_HELDOUT: readonly BonaFide[] = [
   { file: 'video/talking-glasses-512x480.mjpeg', note: 'passive' },
+  // More passive sessions of her, from later in the clip (talking, turning; a passive session lasts 2-6 s).
+  { file: 'video/talking-glasses-512x480.mjpeg', from: 4, to: 10, note: 'passive, 4-10 s' },
+  { file: 'video/talking-glasses-512x480.mjpeg', from: 9, to: 15, note: 'passive, 9-15 s' },
+  { file: 'video/talking-glasses-512x480.mjpeg', from: 14, to: 19.5, note: 'passive, 14-19.5 s' },
   { file: 'video/talking-glasses-512x480.mjpeg', challenge: ['blink', 'blink'], note: 'blinks at 0.4 s and 1.3 s' },
   {
     file: 'video/talking-glasses-512x480.mjpeg',

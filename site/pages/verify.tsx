@@ -8,6 +8,7 @@ import { PageHeading } from '../ui/page-heading.tsx';
 import { QrCode } from '../ui/qr-code.tsx';
 import { ReportView } from '../ui/report-view.tsx';
 import { Scanner } from '../ui/scanner.tsx';
+import { TrustConfirm } from '../verify/trust-confirm.tsx';
 import { TrustPanel } from '../verify/trust-panel.tsx';
 import { loadTrust, scanTrust, trust, type ScanOutcome } from '../verify/trust-store.ts';
 
@@ -235,31 +236,22 @@ export default function Verify() {
           {(p) => {
             const o = () => (p() as { outcome: Extract<ScanOutcome, { kind: 'confirm' }> }).outcome;
             return (
-              <div class="panel trust-confirm" role="dialog" aria-labelledby="trust-confirm-title" data-testid="trust-confirm">
-                <h2 id="trust-confirm-title">{t().trust.confirmTitle}</h2>
-                <p>{t().trust.confirmText(o().keyId, o().issuers.join(', '))}</p>
-                <p>
-                  <strong data-testid="trust-fingerprint">{t().trust.fingerprint(o().fingerprint)}</strong>
-                </p>
-                <p class="hint">{t().trust.compare}</p>
-                <div class="actions">
-                  <button
-                    type="button"
-                    class="primary"
-                    data-testid="trust-accept"
-                    onClick={() => {
-                      const n = o().accept();
-                      again();
-                      setTrustMessage({ ok: true, text: t().trust.pinnedNow(n) });
-                    }}
-                  >
-                    {t().trust.accept}
-                  </button>
-                  <button type="button" data-testid="trust-reject" onClick={again}>
-                    {t().trust.reject}
-                  </button>
-                </div>
-              </div>
+              <TrustConfirm
+                id="trust-confirm-title"
+                level="h2"
+                title={t().trust.confirmTitle}
+                text={t().trust.confirmText(o().keyId, o().issuers.join(', '))}
+                fingerprint={o().fingerprint}
+                hint={t().trust.compare}
+                testId="trust-confirm"
+                prefix="trust"
+                onAccept={() => {
+                  const n = o().accept();
+                  again();
+                  setTrustMessage({ ok: true, text: t().trust.pinnedNow(n) });
+                }}
+                onReject={again}
+              />
             );
           }}
         </Match>

@@ -2,6 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { formatDateTime, t } from '../i18n/i18n.ts';
 import { TrustBundleError } from '../lib/trust-bundle.ts';
 import { readFileBytes } from '../lib/bytes.ts';
+import { TrustConfirm } from './trust-confirm.tsx';
 import { forgetImportedTrust, forgetScannedTrust, forgetVicals, importTrust, importVical, pinCount, trust, trustLoaded, vicalCount, type ScanOutcome } from './trust-store.ts';
 
 /** Which issuers this verifier trusts, how old that list is, and a way to load a trust file. */
@@ -114,31 +115,22 @@ export function TrustPanel() {
         </div>
         <Show when={vicalConfirm()}>
           {(c) => (
-            <div class="trust-confirm" role="group" aria-labelledby="vical-confirm-title" data-testid="vical-confirm">
-              <h3 id="vical-confirm-title">{t().trust.vicalConfirmTitle}</h3>
-              <p>{t().trust.vicalConfirmText(c().keyId, c().issuers.length)}</p>
-              <p>
-                <strong data-testid="vical-fingerprint">{t().trust.fingerprint(c().fingerprint)}</strong>
-              </p>
-              <p class="hint">{t().trust.vicalCompare}</p>
-              <div class="actions">
-                <button
-                  type="button"
-                  class="primary"
-                  data-testid="vical-accept"
-                  onClick={() => {
-                    const n = c().accept();
-                    setVicalConfirm(undefined);
-                    setMessage({ ok: true, text: t().trust.vicalPinned(n) });
-                  }}
-                >
-                  {t().trust.accept}
-                </button>
-                <button type="button" data-testid="vical-reject" onClick={() => setVicalConfirm(undefined)}>
-                  {t().trust.reject}
-                </button>
-              </div>
-            </div>
+            <TrustConfirm
+              id="vical-confirm-title"
+              level="h3"
+              title={t().trust.vicalConfirmTitle}
+              text={t().trust.vicalConfirmText(c().keyId, c().issuers.length)}
+              fingerprint={c().fingerprint}
+              hint={t().trust.vicalCompare}
+              testId="vical-confirm"
+              prefix="vical"
+              onAccept={() => {
+                const n = c().accept();
+                setVicalConfirm(undefined);
+                setMessage({ ok: true, text: t().trust.vicalPinned(n) });
+              }}
+              onReject={() => setVicalConfirm(undefined)}
+            />
           )}
         </Show>
         <Show when={message()}>

@@ -28,23 +28,26 @@ import { isEmptyTrustBundle, mergeTrust, openTrustBundle, type OpenedTrust } fro
 
 export const SITE_TRUST_URL = '/trust/verifier-trust.json';
 const STORAGE_KEY = 'eidkit.verifier-trust';
-const PINS_KEY = 'eidkit.verifier-pins';
-const VICALS_KEY = 'eidkit.verifier-vicals';
 
+/** A source trusted by pinning its key on first sight: its anchor, its rollback floor, and its last accepted bytes. */
 interface PinRecord {
   readonly anchor: ReturnType<typeof anchorToJson>;
-  /** The highest trust-list version accepted from this key (rollback floor). */
+  /** The highest version accepted under this key (trust-list version, or vicalIssueID): the rollback floor. */
   readonly version: number;
-  /** The last accepted trust package (base64), re-opened at start-up. */
-  readonly pkg: string;
+  /** The last accepted bytes (base64), re-opened at start-up: a trust package ("pkg") or a VICAL ("vical"). */
+  readonly pkg?: string;
+  readonly vical?: string;
 }
 
-interface VicalRecord {
-  readonly anchor: ReturnType<typeof anchorToJson>;
-  /** The highest vicalIssueID accepted from this provider (rollback floor). */
-  readonly version: number;
-  /** The last accepted VICAL (base64), re-opened at start-up. */
-  readonly vical: string;
+/** One kind of pinned source: where it is kept, how its bytes are read, and what this page holds of it. */
+interface PinnedKind {
+  readonly storageKey: string;
+  readonly field: 'pkg' | 'vical';
+  readonly what: string;
+  anchorOf(bytes: Uint8Array): TrustListAnchor;
+  open(bytes: Uint8Array, anchor: TrustListAnchor, minVersion: number | undefined): Promise<OpenedTrust>;
+  readonly setCount: (n: number) => void;
+  opened: OpenedTrust[];
 }
 
 const [trust, setTrust] = createSignal<OpenedTrust | undefined>(undefined);
@@ -55,11 +58,33 @@ export { trust, trustLoaded, pinCount, vicalCount };
 
 let siteTrust: OpenedTrust | undefined;
 let fileTrust: OpenedTrust | undefined;
-let scanned: OpenedTrust[] = [];
-let vicals: OpenedTrust[] = [];
+
+/** Desks' trust QRs (trust packages), pinned by scanning. */
+const SCANNED: PinnedKind = {
+  storageKey: 'eidkit.verifier-pins',
+  field: 'pkg',
+  what: 'a trust list pinned by scanning',
+  anchorOf: (bytes) => decodeTrustPackage(bytes).anchor,
+  open: (bytes, anchor, minVersion) => openPackage(bytes, anchor, minVersion),
+  setCount: setPinCount,
+  opened: [],
+};
+/** ISO 18013-5 VICALs loaded as files, pinned by their provider CA. */
+const VICALS: PinnedKind = {
+  storageKey: 'eidkit.verifier-vicals',
+  field: 'vical',
+  what: 'a VICAL trusted here',
+  anchorOf: (bytes) => vicalAnchorOf(bytes).anchor,
+  open: async (bytes, anchor, minVersion) => {
+    const v = await openVical(bytes, [anchor], { now: new Date(), ...(minVersion !== undefined ? { minVersion } : {}) });
+    return { anchors: [anchor], trust: v.trust, statusLists: [] };
+  },
+  setCount: setVicalCount,
+  opened: [],
+};
 
 function publish(): void {
-  setTrust(mergeTrust(siteTrust, fileTrust, ...scanned, ...vicals));
+  setTrust(mergeTrust(siteTrust, fileTrust, ...SCANNED.opened, ...VICALS.opened));
 }
 
 async function fromSite(): Promise<OpenedTrust | undefined> {
@@ -82,30 +107,18 @@ async function fromStorage(): Promise<OpenedTrust | undefined> {
   }
 }
 
-function readList<T>(key: string): T[] {
+function readPins(kind: PinnedKind): PinRecord[] {
   try {
-    const v = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
-    return Array.isArray(v) ? (v as T[]) : [];
+    const v = JSON.parse(localStorage.getItem(kind.storageKey) ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as PinRecord[]) : [];
   } catch {
     return [];
   }
 }
-const readPins = () => readList<PinRecord>(PINS_KEY);
-const readVicals = () => readList<VicalRecord>(VICALS_KEY);
 
-function writePins(pins: readonly PinRecord[]): void {
-  localStorage.setItem(PINS_KEY, JSON.stringify(pins));
-  setPinCount(pins.length);
-}
-
-function writeVicals(list: readonly VicalRecord[]): void {
-  localStorage.setItem(VICALS_KEY, JSON.stringify(list));
-  setVicalCount(list.length);
-}
-
-async function openVicalWith(bytes: Uint8Array, anchor: TrustListAnchor, minVersion: number | undefined): Promise<OpenedTrust> {
-  const v = await openVical(bytes, [anchor], { now: new Date(), ...(minVersion !== undefined ? { minVersion } : {}) });
-  return { anchors: [anchor], trust: v.trust, statusLists: [] };
+function writePins(kind: PinnedKind, pins: readonly PinRecord[]): void {
+  localStorage.setItem(kind.storageKey, JSON.stringify(pins));
+  kind.setCount(pins.length);
 }
 
 /** A package opened with a pinned (or about to be pinned) key: the trust list and whichever status lists verify. */
@@ -124,25 +137,13 @@ async function openPackage(pkgBytes: Uint8Array, anchor: TrustListAnchor, minVer
   return { anchors: [anchor], trust: list, statusLists };
 }
 
-async function fromPins(): Promise<OpenedTrust[]> {
+async function fromPins(kind: PinnedKind): Promise<OpenedTrust[]> {
   const out: OpenedTrust[] = [];
-  for (const p of readPins()) {
+  for (const p of readPins(kind)) {
     try {
-      out.push(await openPackage(fromBase64(p.pkg), anchorFromJson(p.anchor), p.version));
+      out.push(await kind.open(fromBase64(p[kind.field] ?? ''), anchorFromJson(p.anchor), p.version));
     } catch (e) {
-      console.warn('a trust list pinned by scanning no longer opens', e);
-    }
-  }
-  return out;
-}
-
-async function fromVicals(): Promise<OpenedTrust[]> {
-  const out: OpenedTrust[] = [];
-  for (const v of readVicals()) {
-    try {
-      out.push(await openVicalWith(fromBase64(v.vical), anchorFromJson(v.anchor), v.version));
-    } catch (e) {
-      console.warn('a VICAL trusted here no longer opens', e);
+      console.warn(`${kind.what} no longer opens`, e);
     }
   }
   return out;
@@ -151,13 +152,12 @@ async function fromVicals(): Promise<OpenedTrust[]> {
 let loading: Promise<void> | undefined;
 export function loadTrust(): Promise<void> {
   loading ??= (async () => {
-    const [site, local, pins, vicalPins] = await Promise.all([fromSite(), fromStorage(), fromPins(), fromVicals()]);
+    const [site, local, scanned, vicals] = await Promise.all([fromSite(), fromStorage(), fromPins(SCANNED), fromPins(VICALS)]);
     siteTrust = site;
     fileTrust = local;
-    scanned = pins;
-    vicals = vicalPins;
-    setPinCount(readPins().length);
-    setVicalCount(readVicals().length);
+    SCANNED.opened = scanned;
+    VICALS.opened = vicals;
+    for (const kind of [SCANNED, VICALS]) kind.setCount(readPins(kind).length);
     publish();
     setTrustLoaded(true);
   })();
@@ -179,17 +179,13 @@ export function forgetImportedTrust(): void {
   publish();
 }
 
-export function forgetScannedTrust(): void {
-  writePins([]);
-  scanned = [];
+function forget(kind: PinnedKind): void {
+  writePins(kind, []);
+  kind.opened = [];
   publish();
 }
-
-export function forgetVicals(): void {
-  writeVicals([]);
-  vicals = [];
-  publish();
-}
+export const forgetScannedTrust = (): void => forget(SCANNED);
+export const forgetVicals = (): void => forget(VICALS);
 
 export type ScanOutcome =
   | {
@@ -203,88 +199,54 @@ export type ScanOutcome =
   | { readonly kind: 'updated'; readonly version: number }
   | { readonly kind: 'refused'; readonly reason: 'key-changed' | 'rollback' | 'future' | 'bad'; readonly keyId?: string };
 
-/** What opening a pinned (or about to be pinned) source gives, and how to keep it once accepted. */
-interface PinCandidate {
-  readonly anchor: TrustListAnchor;
-  readonly pinned: readonly TrustListAnchor[];
-  /** The version floor for this key, when it is already pinned. */
-  readonly floor: number | undefined;
-  open(minVersion: number | undefined): Promise<OpenedTrust>;
-  keep(opened: OpenedTrust): void;
-}
-
-/** Pin on first sight: a known key updates (never backwards), a new key asks first, a known name with another key is refused. */
-async function pinFlow(c: PinCandidate): Promise<ScanOutcome> {
-  const decision = pinDecision(c.anchor, c.pinned);
-  if (decision.kind === 'key-changed') return { kind: 'refused', reason: 'key-changed', keyId: c.anchor.keyId };
+/**
+ * Pin on first sight: a known key updates its source (never backwards), a new key asks first (whose it is and its
+ * fingerprint), a known name with another key is refused as a possible impersonation. Never throws.
+ */
+async function pinSource(kind: PinnedKind, bytes: Uint8Array): Promise<ScanOutcome> {
+  let anchor: TrustListAnchor;
+  try {
+    anchor = kind.anchorOf(bytes);
+  } catch {
+    return { kind: 'refused', reason: 'bad' };
+  }
+  const pins = readPins(kind);
+  const decision = pinDecision(anchor, pins.map((p) => anchorFromJson(p.anchor)));
+  if (decision.kind === 'key-changed') return { kind: 'refused', reason: 'key-changed', keyId: anchor.keyId };
   let opened: OpenedTrust;
   try {
-    opened = await c.open(c.floor);
+    opened = await kind.open(bytes, anchor, pins.find((p) => p.anchor.keyId === anchor.keyId)?.version);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return { kind: 'refused', reason: code === 'credential/trust-list-rollback' ? 'rollback' : code === 'credential/trust-list-future' ? 'future' : 'bad', keyId: c.anchor.keyId };
+    return { kind: 'refused', reason: code === 'credential/trust-list-rollback' ? 'rollback' : code === 'credential/trust-list-future' ? 'future' : 'bad', keyId: anchor.keyId };
   }
+  const keep = () => {
+    const record: PinRecord = { anchor: anchorToJson(anchor), version: opened.trust.version, [kind.field]: toBase64(bytes) };
+    writePins(kind, [...readPins(kind).filter((p) => p.anchor.keyId !== anchor.keyId), record]);
+    kind.opened = [...kind.opened.filter((s) => s.anchors[0]?.keyId !== anchor.keyId), opened];
+    publish();
+  };
   if (decision.kind === 'pinned') {
-    c.keep(opened);
+    keep();
     return { kind: 'updated', version: opened.trust.version };
   }
   return {
     kind: 'confirm',
-    keyId: c.anchor.keyId,
-    fingerprint: await anchorFingerprint(c.anchor),
+    keyId: anchor.keyId,
+    fingerprint: await anchorFingerprint(anchor),
     issuers: opened.trust.issuers.map((i) => `${i.name} (${i.country})`),
     accept: () => {
-      c.keep(opened);
+      keep();
       return opened.trust.issuers.length;
     },
   };
 }
 
 /** A completed trust QR (frames of kind "T"): what to ask the verifier, or what happened. Never throws. */
-export async function scanTrust(pkgBytes: Uint8Array): Promise<ScanOutcome> {
-  let anchor: TrustListAnchor;
-  try {
-    anchor = decodeTrustPackage(pkgBytes).anchor;
-  } catch {
-    return { kind: 'refused', reason: 'bad' };
-  }
-  const pins = readPins();
-  return pinFlow({
-    anchor,
-    pinned: pins.map((p) => anchorFromJson(p.anchor)),
-    floor: pins.find((p) => p.anchor.keyId === anchor.keyId)?.version,
-    open: (minVersion) => openPackage(pkgBytes, anchor, minVersion),
-    keep: (opened) => {
-      const record: PinRecord = { anchor: anchorToJson(anchor), version: opened.trust.version, pkg: toBase64(pkgBytes) };
-      writePins([...readPins().filter((p) => p.anchor.keyId !== anchor.keyId), record]);
-      scanned = [...scanned.filter((s) => s.anchors[0]?.keyId !== anchor.keyId), opened];
-      publish();
-    },
-  });
-}
+export const scanTrust = (pkgBytes: Uint8Array): Promise<ScanOutcome> => pinSource(SCANNED, pkgBytes);
 
 /**
  * An ISO 18013-5 VICAL loaded as a file: the first time, the verifier is shown the provider and its CA key's
  * fingerprint before it counts; afterwards VICALs from that provider update it (never to a lower vicalIssueID). Never throws.
  */
-export async function importVical(bytes: Uint8Array): Promise<ScanOutcome> {
-  let anchor: TrustListAnchor;
-  try {
-    anchor = vicalAnchorOf(bytes).anchor;
-  } catch {
-    return { kind: 'refused', reason: 'bad' };
-  }
-  const list = readVicals();
-  return pinFlow({
-    anchor,
-    pinned: list.map((v) => anchorFromJson(v.anchor)),
-    floor: list.find((v) => v.anchor.keyId === anchor.keyId)?.version,
-    open: (minVersion) => openVicalWith(bytes, anchor, minVersion),
-    keep: (opened) => {
-      const record: VicalRecord = { anchor: anchorToJson(anchor), version: opened.trust.version, vical: toBase64(bytes) };
-      writeVicals([...readVicals().filter((v) => v.anchor.keyId !== anchor.keyId), record]);
-      vicals = [...vicals.filter((v) => v.anchors[0]?.keyId !== anchor.keyId), opened];
-      publish();
-    },
-  });
-}
+export const importVical = (bytes: Uint8Array): Promise<ScanOutcome> => pinSource(VICALS, bytes);

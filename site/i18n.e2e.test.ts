@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { launch, serveSite, type Site } from './e2e/harness.ts';
 import { PHONE, ROUTES } from './e2e/site.ts';
@@ -25,6 +28,23 @@ test('the Chinese catalogue has every English key, and translates every string',
   // A translation is Chinese text, not an English string left in place.
   const noChinese = [...zhLeaves].filter(([k, v]) => v !== '' && !SAME_IN_BOTH.has(k) && !/[\u4e00-\u9fff]/.test(v)).map(([k]) => k);
   expect(noChinese).toEqual([]);
+});
+
+/** Every stable code the engine's modules the site shows can raise (its source; tests, test helpers and the CLI left out). */
+function engineCodes(): string[] {
+  const root = fileURLToPath(new URL('../engine/', import.meta.url));
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.split('/').includes('testing') && !f.startsWith('cli/'));
+  const codes = new Set<string>();
+  for (const f of files) for (const m of readFileSync(join(root, f), 'utf8').matchAll(/'((?:credential|face|liveness|runtime|wallet|web)\/[a-z-]+)'/g)) codes.add(m[1]!);
+  return [...codes].sort();
+}
+
+test('every stable code the engine can raise has a sentence in English and in Chinese', () => {
+  const codes = engineCodes();
+  expect(codes.length).toBeGreaterThan(100);
+  const sentence = (c: Readonly<Record<string, string>>, code: string) => Object.hasOwn(c, code) && /\S.*[.。!！?？:：)）]$/u.test(c[code]!);
+  expect(codes.filter((c) => !sentence(en.codes, c))).toEqual([]);
+  expect(codes.filter((c) => !sentence(zh.codes, c))).toEqual([]);
 });
 
 test('the language follows navigator.languages: any Chinese variant → zh-CN, else English', () => {

@@ -117,6 +117,8 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
    */
   async function finishEnrolment(name: string, shots: boolean): Promise<string> {
     await citizen.getByTestId('card-front').setInputFiles(card);
+    // Told at once that the card's face was found, before "Next".
+    await citizen.getByTestId('card-face-found').waitFor({ timeout: FACE_TIMEOUT });
     await citizen.getByTestId('photos-next').click();
     await citizen.getByTestId('face-step').waitFor({ timeout: FACE_TIMEOUT });
     await citizen.getByTestId('start-face').click();

@@ -1,11 +1,14 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { compareTemplates, decodeTemplate, type Match } from '../../engine/face/index.ts';
 import type { LivenessDecision } from '../../engine/liveness/index.ts';
-import { formatBytes, t } from '../i18n/i18n.ts';
+import { codeText, formatBytes, t } from '../i18n/i18n.ts';
 import { faceModelProgress } from '../lib/face.ts';
 import { FaceResult } from '../ui/face-result.tsx';
 import { LiveCapture } from '../ui/live-capture.tsx';
-import { cardPortrait, jpegOf } from './card-photo.ts';
+import { cardPortrait, jpegOf, type CardPortrait } from './card-photo.ts';
+
+/** An error's stable-code sentence, else `fallback` (never an engine message in English to a citizen). */
+const errorOr = (e: unknown, fallback: string): string => codeText((e as { code?: string }).code ?? '') ?? fallback;
 
 export interface EnrolPhotos {
   /** JPEG of the card's front (downscaled). */
@@ -57,39 +60,59 @@ export function PhotosStep(props: { onBack: () => void; onDone: (p: EnrolPhotos)
   const [back, setBack] = createSignal<File>();
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
+  // The card's portrait is looked for as soon as the front photo is chosen, so the citizen learns at once whether a
+  // face was found on it (and can take the photo again), not only after pressing "Next".
+  const [portrait, setPortrait] = createSignal<{ file: File; found: CardPortrait | undefined; url?: string }>();
+  let checking: Promise<void> | undefined;
   const urls: string[] = [];
-  const url = (f: File | undefined) => {
+  const url = (f: File | Uint8Array | undefined) => {
     if (!f) return undefined;
-    const u = URL.createObjectURL(f);
+    const u = URL.createObjectURL(f instanceof Uint8Array ? new Blob([f as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }) : f);
     urls.push(u);
     return u;
   };
   onCleanup(() => urls.forEach((u) => URL.revokeObjectURL(u)));
   const models = () => faceModelProgress();
 
+  const findPortrait = (f: File) => {
+    setFront(f);
+    setPortrait(undefined);
+    setError(undefined);
+    setBusy(true);
+    checking = (async () => {
+      try {
+        const found = await cardPortrait(f);
+        if (front() !== f) return;
+        setPortrait({ file: f, found, ...(found ? { url: url(found.portrait)! } : {}) });
+        if (!found) setError(t().codes['face/no-face-on-card']);
+      } catch (e) {
+        console.warn('card photo', e);
+        if (front() === f) setError(errorOr(e, t().enrol.photoUnreadable));
+      } finally {
+        if (front() === f) setBusy(false);
+      }
+    })();
+  };
+
   const next = async () => {
     const f = front();
     if (!f) return setError(t().enrol.frontRequired);
+    await checking;
+    const p = portrait();
+    if (!p || p.file !== f || !p.found) return;
     setBusy(true);
-    setError(undefined);
     try {
-      const portrait = await cardPortrait(f);
-      if (!portrait) {
-        setError(t().face.errors['face/no-face-on-card']);
-        return;
-      }
       const frontBitmap = await createImageBitmap(f);
       const backBitmap = back() ? await createImageBitmap(back()!) : undefined;
       props.onDone({
         front: await jpegOf(frontBitmap, CARD_SIDE, 0.8),
         ...(backBitmap ? { back: await jpegOf(backBitmap, CARD_SIDE, 0.8) } : {}),
-        portrait: portrait.portrait,
-        cardTemplate: portrait.template,
+        portrait: p.found.portrait,
+        cardTemplate: p.found.template,
       });
     } catch (e) {
       console.warn('card photo', e);
-      const code = (e as { code?: string }).code ?? '';
-      setError((t().face.errors as Record<string, string>)[code] ?? t().enrol.photoUnreadable);
+      setError(errorOr(e, t().enrol.photoUnreadable));
     } finally {
       setBusy(false);
     }
@@ -99,7 +122,15 @@ export function PhotosStep(props: { onBack: () => void; onDone: (p: EnrolPhotos)
     <div data-testid="photos-step">
       <h2>{t().enrol.steps.photos}</h2>
       <p>{t().enrol.photosText}</p>
-      <PhotoInput label={t().enrol.frontPhoto} testId="card-front" onPick={setFront} preview={url(front())} previewAlt={t().issuer.photoFront} />
+      <PhotoInput label={t().enrol.frontPhoto} testId="card-front" onPick={findPortrait} preview={url(front())} previewAlt={t().issuer.photoFront} />
+      <Show when={portrait()?.found && portrait()}>
+        {(p) => (
+          <p class="ok-text portrait-found" role="status" data-testid="card-face-found">
+            <img src={p().url} alt={t().enrol.portraitFoundAlt} class="portrait-crop" />
+            <span>{t().enrol.portraitFound}</span>
+          </p>
+        )}
+      </Show>
       <PhotoInput label={t().enrol.backPhoto} testId="card-back" onPick={setBack} preview={url(back())} previewAlt={t().issuer.photoBack} />
       <Show when={busy()}>
         <p role="status">{t().enrol.findingPortrait}</p>
@@ -115,7 +146,7 @@ export function PhotosStep(props: { onBack: () => void; onDone: (p: EnrolPhotos)
         <button type="button" onClick={props.onBack}>
           {t().enrol.back}
         </button>
-        <button type="button" class="primary" disabled={busy() || !front()} onClick={() => void next()} data-testid="photos-next">
+        <button type="button" class="primary" disabled={busy() || !portrait()?.found} onClick={() => void next()} data-testid="photos-next">
           {t().enrol.next}
         </button>
       </div>

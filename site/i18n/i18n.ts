@@ -53,3 +53,15 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${fmt.format(n / 1024)} KB`;
   return `${fmt.format(n / 1024 / 1024)} MB`;
 }
+
+/** A stable error code's sentence in the reader's language, or undefined for a code the catalogue does not know. */
+export function codeText(code: string): string | undefined {
+  const codes = t().codes as Readonly<Record<string, string>>;
+  return Object.hasOwn(codes, code) ? codes[code] : undefined;
+}
+
+/** What to tell a person about an error: its stable code's sentence when it has one, else the error's own message. */
+export function errorText(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' ? codeText(code) : undefined) ?? (e instanceof Error ? e.message : String(e));
+}

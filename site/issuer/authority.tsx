@@ -1,6 +1,6 @@
 /** The issuing authority's keys at the desk: first set-up, passphrase-protected export, and import on another desk. */
 import { createSignal, onMount, Show } from 'solid-js';
-import { t } from '../i18n/i18n.ts';
+import { errorText, t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { BoxError, MIN_PASSPHRASE } from '../lib/passphrase-box.ts';
 import { adoptDemoAuthority, createAuthority, demoAuthorityAvailable, exportKeys, importKeys, type Authority } from './desk-store.ts';
@@ -25,7 +25,7 @@ export function SetUpAuthority(props: { onReady: (a: Authority) => void }) {
           try {
             props.onReady(await createAuthority({ id: id(), name: name().trim(), country: country() }));
           } catch (err) {
-            setError((err as Error).message);
+            setError(errorText(err));
           } finally {
             setBusy(false);
           }
@@ -88,7 +88,7 @@ function DemoAuthority(props: { onReady: (a: Authority) => void }) {
             try {
               props.onReady(await adoptDemoAuthority());
             } catch (err) {
-              setError((err as Error).message);
+              setError(errorText(err));
             } finally {
               setBusy(false);
             }

@@ -2,7 +2,7 @@
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { issueCredential, signerOf, type EidData } from '../../engine/credential/index.ts';
 import { needsReenrolment } from '../../engine/face/template-format.ts';
-import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
+import { errorText, formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, fromBase64 } from '../lib/bytes.ts';
 import { devicePoint, type EnrolmentRequest } from '../lib/enrolment-request.ts';
 import { DisclosedData } from '../ui/report-view.tsx';
@@ -82,7 +82,7 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
       setResult({ bytes, frames: credentialFrames(bytes), name: p.document_number });
       props.onDone();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

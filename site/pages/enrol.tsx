@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createSignal, For, lazy, Match, onMount, Show, Suspense, Switch } from 'solid-js';
 import { toQrFrames } from '../../engine/credential/index.ts';
-import { t } from '../i18n/i18n.ts';
+import { errorText, t } from '../i18n/i18n.ts';
 import { download } from '../lib/bytes.ts';
 import { REQUEST_TYPE, signRequest, type EnrolmentRequest, type EnrolmentRequestBody, type RequestFace, type RequestPerson } from '../lib/enrolment-request.ts';
 import { fixedChallenge } from '../lib/dev-settings.ts';
@@ -288,7 +288,7 @@ function RequestStep(props: { person: RequestPerson; photos: EnrolPhotos; face: 
       const qr = await signRequest(compact, signer.sign);
       setQrRequest(toQrFrames(new TextEncoder().encode(JSON.stringify(qr)), { kind: 'R', chunkBytes: 600 }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { createEffect, createSignal, lazy, Match, on, onCleanup, onMount, Show, Suspense, Switch } from 'solid-js';
 import { createChallenge, emptyTrustList, type Challenge, type VerificationReport } from '../../engine/credential/index.ts';
 import { qrWorker } from '../lib/qr-scanner.ts';
-import { formatBytes, t } from '../i18n/i18n.ts';
+import { codeText, formatBytes, t } from '../i18n/i18n.ts';
 import { modelProgress, prefetchModels } from '../lib/model-prefetch.ts';
 import { releaseServiceWorker } from '../pwa/register.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
@@ -134,7 +134,7 @@ export default function Verify() {
       const res = await qrWorker().assemble(text);
       if (!res.ok) {
         if (res.code === 'credential/not-eidkit-qr') setPhase({ kind: 'error', message: t().verify.notEidkit });
-        else setPhase({ kind: 'error', message: res.message });
+        else setPhase({ kind: 'error', message: codeText(res.code) ?? res.message });
         return;
       }
       const state = res.state;

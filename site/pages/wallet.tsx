@@ -2,7 +2,7 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
 import { qrWorker } from '../lib/qr-scanner.ts';
 import { checkPassphrase, MIN_PASSPHRASE_LENGTH, type CredentialSummary } from '../../engine/wallet/index.ts';
-import { formatDate, formatDateTime, t } from '../i18n/i18n.ts';
+import { errorText, formatDate, formatDateTime, t } from '../i18n/i18n.ts';
 import { download, readFileBytes } from '../lib/bytes.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 import { Scanner } from '../ui/scanner.tsx';
@@ -133,7 +133,7 @@ function AddCredential() {
       setScanning(false);
       setMessage({ ok: true, text: t().wallet.added(c.meta.label) });
     } catch (e) {
-      setMessage({ ok: false, text: e instanceof AddCredentialError ? t().wallet.addErrors[e.code] : (e as Error).message });
+      setMessage({ ok: false, text: e instanceof AddCredentialError ? t().wallet.addErrors[e.code] : errorText(e) });
     }
   };
   return (

@@ -28,9 +28,6 @@ export function FaceResult(props: { decision: LivenessDecision; match?: Match; e
       </span>
       <div>
         <h3>{t().faceCheck.results[verdict()]}</h3>
-        <Show when={props.match && props.decision.live}>
-          {(_) => <p>{t().faceCheck.score(props.match!.similarity.toFixed(3), props.match!.threshold.toFixed(3))}</p>}
-        </Show>
         <Show when={props.error}>{(m) => <p>{m()}</p>}</Show>
         <Show when={!props.decision.live}>
           {/* A refusal gives its reasons, not a confidence figure. */}
@@ -40,7 +37,12 @@ export function FaceResult(props: { decision: LivenessDecision; match?: Match; e
           </ul>
         </Show>
         <Show when={props.decision.live}>
-          <p class="counts">{t().faceCheck.liveness(true, Math.round(props.decision.confidence * 100))}</p>
+          {/* Figures are for whoever wants them, not the answer: folded under "details". */}
+          <details class="face-figures" data-testid="face-figures">
+            <summary>{t().app.details}</summary>
+            <Show when={props.match}>{(m) => <p>{t().faceCheck.score(m().similarity.toFixed(3), m().threshold.toFixed(3))}</p>}</Show>
+            <p class="counts">{t().faceCheck.liveness(true, Math.round(props.decision.confidence * 100))}</p>
+          </details>
         </Show>
         <For each={props.decision.notRun ?? []}>
           {(n) => (

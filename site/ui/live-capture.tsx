@@ -10,7 +10,7 @@ import {
   type LivenessSession,
   type Rgb,
 } from '../../engine/liveness/index.ts';
-import { formatBytes, t } from '../i18n/i18n.ts';
+import { codeText, formatBytes, t } from '../i18n/i18n.ts';
 import { fixedChallenge } from '../lib/dev-settings.ts';
 import { faceEngine, faceModelProgress, passiveScorer } from '../lib/face.ts';
 
@@ -89,8 +89,7 @@ export function LiveCapture(props: {
       video.srcObject = null;
       const code = (e as { code?: string }).code ?? '';
       if (code === 'liveness/aborted') return;
-      const known = (t().face.errors as Readonly<Record<string, string>>)[code];
-      setError(known ?? (e as Error).message);
+      setError(codeText(code) ?? (e as Error).message);
       setPhase('error');
     }
   };

@@ -1,6 +1,6 @@
 import { createMemo, For, onCleanup, Show, type JSX } from 'solid-js';
 import { CHECK_CATEGORIES, ELEMENT_ORDER, type Check, type VerificationReport } from '../../engine/credential/index.ts';
-import { formatDateTime, t } from '../i18n/i18n.ts';
+import { codeText, formatDateTime, t } from '../i18n/i18n.ts';
 
 const OUTCOME_ICON: Readonly<Record<Check['outcome'], string>> = { pass: '✓', fail: '✕', warn: '!', skip: '–' };
 
@@ -16,8 +16,7 @@ function reason(check: Check): { text: string; lang?: string } {
     const notes = t().report.passNotes as Readonly<Record<string, string>>;
     return { text: Object.hasOwn(notes, check.check) ? notes[check.check]! : t().report.passed };
   }
-  const codes = t().report.codes as Readonly<Record<string, string>>;
-  const known = Object.hasOwn(codes, check.code) ? codes[check.code] : undefined;
+  const known = codeText(check.code);
   return known ? { text: known } : { text: check.message, lang: 'en' };
 }
 

@@ -1,7 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import { compareTemplates, type Match } from '../../engine/face/index.ts';
 import type { LivenessDecision } from '../../engine/liveness/index.ts';
-import { t } from '../i18n/i18n.ts';
+import { codeText, t } from '../i18n/i18n.ts';
 import { FaceResult, PersonCheckResult } from '../ui/face-result.tsx';
 import { LiveCapture, type CaptureFacing } from '../ui/live-capture.tsx';
 
@@ -42,7 +42,7 @@ export default function FaceCheck(props: { template: Uint8Array }) {
             setResult({ decision: r.decision, match: compareTemplates(props.template, r.template) });
           } catch (e) {
             const code = (e as { code?: string }).code ?? '';
-            setResult({ decision: r.decision, error: (t().face.errors as Record<string, string>)[code] ?? (e as Error).message });
+            setResult({ decision: r.decision, error: codeText(code) ?? (e as Error).message });
           }
         }}
       />

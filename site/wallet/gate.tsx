@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { checkPin, MIN_PIN_LENGTH, requestPersistence } from '../../engine/wallet/index.ts';
-import { t } from '../i18n/i18n.ts';
+import { errorText, t } from '../i18n/i18n.ts';
 import { PasskeyUnlock } from './passkey.tsx';
 import { refreshWalletStatus, wallet, walletErrorOf, walletStatus } from './wallet-store.ts';
 
@@ -32,7 +32,7 @@ export function SetupPin(props: { onDone?: () => void }) {
           await refreshWalletStatus();
           props.onDone?.();
         } catch (err) {
-          setError(walletErrorOf(err)?.code === 'wallet/weak-pin' ? t().wallet.pinWeak(MIN_PIN_LENGTH) : (err as Error).message);
+          setError(walletErrorOf(err)?.code === 'wallet/weak-pin' ? t().wallet.pinWeak(MIN_PIN_LENGTH) : errorText(err));
         } finally {
           setBusy(false);
         }
@@ -88,7 +88,7 @@ export function Unlock(props: { onDone?: () => void }) {
           if (we?.code === 'wallet/wiped') setError(t().wallet.wiped);
           else if (we?.code === 'wallet/backoff') setError(t().wallet.backoff);
           else if (we?.code === 'wallet/wrong-pin') setError(t().wallet.wrongPin(s.attemptsBeforeWipe));
-          else setError((err as Error).message);
+          else setError(errorText(err));
         } finally {
           setBusy(false);
         }

@@ -9,7 +9,7 @@ import {
   type Challenge,
 } from '../../engine/credential/index.ts';
 import type { CredentialSummary } from '../../engine/wallet/index.ts';
-import { t } from '../i18n/i18n.ts';
+import { errorText, t } from '../i18n/i18n.ts';
 import { QrCode } from '../ui/qr-code.tsx';
 import { Scanner } from '../ui/scanner.tsx';
 import { wallet } from './wallet-store.ts';
@@ -64,7 +64,7 @@ export function Present(props: { credential: CredentialSummary; onClose: () => v
     } catch (e) {
       const code = (e as { code?: string }).code;
       setFrames([]);
-      setError(code === 'wallet/locked' ? t().wallet.lockedNow : code === 'wallet/needs-rebinding' ? t().wallet.needsRebinding : (e as Error).message);
+      setError(code === 'wallet/locked' ? t().wallet.lockedNow : code === 'wallet/needs-rebinding' ? t().wallet.needsRebinding : errorText(e));
     }
   };
 

@@ -1,12 +1,20 @@
 // Shared pieces of the site's e2e tests: the routes, an axe check, and request assertions for the privacy tests.
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const PHONE = { width: 360, height: 740 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
-/** Every page of the site, by path. */
+/** Every page of the site, by path (the docs index and one document stand for the docs). */
 export const ROUTES = ['/', '/verify', '/wallet', '/enrol', '/issuer', '/share', '/docs', '/docs/architecture'] as const;
+
+/** Every document page, one per site/docs/*.md. */
+export const DOC_ROUTES: readonly string[] = readdirSync(fileURLToPath(new URL('../docs/', import.meta.url)))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `/docs/${f.slice(0, -3)}`)
+  .sort();
 
 export interface AxeIssue {
   readonly id: string;

@@ -1,6 +1,7 @@
 import { A, type RouteSectionProps } from '@solidjs/router';
-import { For, Suspense } from 'solid-js';
+import { For, Show, Suspense } from 'solid-js';
 import { LOCALES, locale, setLocale, t, type Locale } from '../i18n/i18n.ts';
+import { canInstall, install } from '../pwa/install.ts';
 import { UpdatePrompt } from './update-prompt.tsx';
 
 const NAV = ['verify', 'wallet', 'enrol', 'issuer', 'docs'] as const;
@@ -30,6 +31,13 @@ export function Layout(props: RouteSectionProps) {
             </For>
           </ul>
         </nav>
+        <Show when={canInstall()}>
+          <div class="install">
+            <button type="button" onClick={() => void install()} data-testid="install-app">
+              {t().app.install}
+            </button>
+          </div>
+        </Show>
         <label class="lang">
           <span class="visually-hidden">{t().app.language}</span>
           <select value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)} data-testid="language">

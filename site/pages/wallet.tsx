@@ -267,7 +267,7 @@ function Settings() {
   return (
     <details class="panel">
       <summary>{t().wallet.settingsTitle}</summary>
-      <p class="hint">{t().wallet.autoLock(Math.round((walletStatus()?.autoLockMs ?? 0) / 60_000))}</p>
+      <AutoLock />
       <p class="hint">{t().wallet.wipeRule(walletStatus()?.maxFailures ?? 10)}</p>
       <PasskeySettings />
       <div class="actions">
@@ -302,5 +302,38 @@ function Settings() {
         </Show>
       </div>
     </details>
+  );
+}
+
+/** Choices for locking after inactivity; the wallet also locks whenever the app is left. */
+const AUTO_LOCK_MINUTES = [1, 2, 5, 10, 30] as const;
+
+function AutoLock() {
+  const [saved, setSaved] = createSignal(false);
+  const minutes = () => Math.round((walletStatus()?.autoLockMs ?? 0) / 60_000);
+  return (
+    <>
+      <label class="field">
+        <span>{t().wallet.autoLockLabel}</span>
+        <select
+          value={String(minutes())}
+          data-testid="auto-lock"
+          onChange={async (e) => {
+            setSaved(false);
+            await (await wallet()).updateSettings({ autoLockMs: Number(e.currentTarget.value) * 60_000 });
+            await refreshWalletStatus();
+            setSaved(true);
+          }}
+        >
+          <For each={[...new Set([...AUTO_LOCK_MINUTES, minutes()])].filter((m) => m > 0).sort((a, b) => a - b)}>
+            {(m) => <option value={String(m)}>{t().wallet.minutes(m)}</option>}
+          </For>
+        </select>
+      </label>
+      <p class="hint" role="status" data-testid="auto-lock-text">
+        {t().wallet.autoLock(minutes())}
+        <Show when={saved()}> {t().wallet.saved}</Show>
+      </p>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 /** Reviewing one enrolment request (data, photos, the applicant's face results) and issuing its credential. */
-import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { issueCredential, signerOf, type EidData } from '../../engine/credential/index.ts';
 import { needsReenrolment } from '../../engine/face/template-format.ts';
 import { errorText, formatDate, formatDateTime, t } from '../i18n/i18n.ts';
@@ -12,6 +12,9 @@ import { credentialFileName, credentialFrames } from './issued-credential.ts';
 
 const YEAR = 365.25 * 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+// The desk's own face check (face engine, liveness, camera) is its own chunk, loaded only when the clerk asks.
+const DeskFaceCheck = lazy(() => import('./desk-face-check.tsx'));
 
 /** Which request a credential answers: the applicant's device public key (a credential is bound to exactly one). */
 export function requestKeyOf(r: EnrolmentRequest): string {
@@ -39,6 +42,11 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
   const duplicate = () => (earlier() ?? []).length > 0 && !result();
   // A template an earlier face engine made (format 1) could never be compared by a verifier: no credential from it.
   const staleFace = () => !!face() && needsReenrolment(fromBase64(face()!.template));
+  const [faceCheck, setFaceCheck] = createSignal(false);
+  const cardPhoto = () => {
+    const b64 = r().photos.front ?? r().photos.portrait;
+    return b64 ? new Blob([fromBase64(b64) as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }) : undefined;
+  };
 
   const issue = async () => {
     setBusy(true);
@@ -144,6 +152,20 @@ export function ReviewRequest(props: { authority: Authority; request: EnrolmentR
         <p class="warn-text" role="alert" data-testid="request-reenrol">
           {t().issuer.reenrol} <a href="/enrol">{t().wallet.enrolAgain}</a>
         </p>
+      </Show>
+      <Show
+        when={faceCheck()}
+        fallback={
+          <div class="actions">
+            <button type="button" onClick={() => setFaceCheck(true)} data-testid="desk-check-face">
+              {t().issuer.checkFaceNow}
+            </button>
+          </div>
+        }
+      >
+        <Suspense fallback={<p role="status">{t().app.loading}</p>}>
+          <DeskFaceCheck requestTemplate={face() ? fromBase64(face()!.template) : undefined} cardPhoto={cardPhoto()} />
+        </Suspense>
       </Show>
       <p class="hint">{t().issuer.requestMade(formatDateTime(Date.parse(r().createdAt)))}</p>
       <Switch>

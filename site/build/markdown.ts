@@ -2,7 +2,7 @@
  * Renders the project's Markdown docs (site/docs/*.md) to HTML at build time, so the site ships HTML strings and no
  * Markdown parser, and nothing is evaluated at run time. Importing `x.md` yields `{ default: html, title }`:
  *  - the document's first h1 becomes `title` and is removed (the page supplies the one h1);
- *  - headings get stable ids for in-page links;
+ *  - headings get stable ids for in-page links (or the `{#id}` written after them, which translations use);
  *  - links to sibling docs (`threat-model.md#x`) become site routes (`/docs/threat-model#x`); links to other files in
  *    the repository cannot be followed on the site, so they keep their text and lose the link; links into the
  *    generated API reference (`/docs/api/…`) are plain page loads (rel="external").
@@ -45,12 +45,15 @@ export function renderMarkdown(source: string): { html: string; title: string | 
   marked.use({
     renderer: {
       heading({ tokens, depth }: Tokens.Heading) {
-        const inner = this.parser.parseInline(tokens);
+        // `## 标题 {#english-id}`: an explicit id, so a translation keeps the English document's anchors.
+        const parsed = this.parser.parseInline(tokens);
+        const explicit = /\s*\{#([a-z0-9-]+)\}\s*$/.exec(parsed);
+        const inner = explicit ? parsed.slice(0, explicit.index) : parsed;
         if (depth === 1 && title === undefined) {
           title = inner.replace(/<[^>]+>/g, '');
           return '';
         }
-        const base = slugify(inner) || 'section';
+        const base = explicit?.[1] ?? (slugify(inner) || 'section');
         const n = seen.get(base) ?? 0;
         seen.set(base, n + 1);
         const id = n === 0 ? base : `${base}-${n}`;

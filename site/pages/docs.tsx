@@ -1,6 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
-import { locale, t } from '../i18n/i18n.ts';
+import { locale, t, type Locale } from '../i18n/i18n.ts';
 import { PageHeading } from '../ui/page-heading.tsx';
 
 interface DocModule {
@@ -8,9 +8,21 @@ interface DocModule {
   readonly title: string;
 }
 
-// Rendered to HTML at build time (site/build/markdown.ts); each document is its own small chunk.
-const modules = import.meta.glob<DocModule>('../docs/*.md');
-const LOADERS = new Map(Object.entries(modules).map(([path, load]) => [path.replace(/^.*\/([^/]+)\.md$/, '$1'), load]));
+// Rendered to HTML at build time (site/build/markdown.ts); each document is its own small chunk. The English files are
+// the reference; site/docs/zh-CN/ holds their Chinese translations, served when the reader's language is zh-CN.
+const bySlug = (modules: Record<string, () => Promise<DocModule>>) =>
+  new Map(Object.entries(modules).map(([path, load]) => [path.replace(/^.*\/([^/]+)\.md$/, '$1'), load]));
+const LOADERS = bySlug(import.meta.glob<DocModule>('../docs/*.md'));
+const TRANSLATIONS: Readonly<Record<Locale, ReadonlyMap<string, () => Promise<DocModule>>>> = {
+  en: LOADERS,
+  'zh-CN': bySlug(import.meta.glob<DocModule>('../docs/zh-CN/*.md')),
+};
+
+/** The document in the reader's language when it is translated, else the English one (and says so). */
+function loaderFor(slug: string, lang: Locale): { load: (() => Promise<DocModule>) | undefined; lang: Locale } {
+  const translated = TRANSLATIONS[lang].get(slug);
+  return translated ? { load: translated, lang } : { load: LOADERS.get(slug), lang: 'en' };
+}
 
 /** Reading order; documents not listed here follow in alphabetical order. */
 const ORDER = [
@@ -51,9 +63,6 @@ function DocsIndex() {
     <section>
       <PageHeading title={t().docs.title}>{t().docs.title}</PageHeading>
       <p class="lead">{t().docs.intro}</p>
-      <Show when={locale() !== 'en'}>
-        <p class="note">{t().docs.englishOnly}</p>
-      </Show>
       <ul class="doc-list">
         <For each={DOC_SLUGS}>
           {(slug) => (
@@ -69,10 +78,10 @@ function DocsIndex() {
 
 function DocPage(props: { slug: string }) {
   const [doc] = createResource(
-    () => props.slug,
-    async (slug) => {
-      const load = LOADERS.get(slug);
-      return load ? await load() : null;
+    () => ({ slug: props.slug, lang: locale() }),
+    async ({ slug, lang }) => {
+      const found = loaderFor(slug, lang);
+      return found.load ? { ...(await found.load()), lang: found.lang } : null;
     },
   );
   return (
@@ -94,10 +103,10 @@ function DocPage(props: { slug: string }) {
               <A href="/docs">{t().docs.back}</A>
             </p>
             <PageHeading title={docLabel(props.slug, d().title)}>{docLabel(props.slug, d().title)}</PageHeading>
-            <Show when={locale() !== 'en'}>
+            <Show when={d().lang !== locale()}>
               <p class="note">{t().docs.englishOnly}</p>
             </Show>
-            <div class="doc-body" lang="en" innerHTML={d().default} />
+            <div class="doc-body" lang={d().lang} innerHTML={d().default} />
           </article>
         )}
       </Show>

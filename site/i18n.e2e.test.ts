@@ -77,10 +77,11 @@ test('a zh-CN browser gets Chinese on every page with no English UI string showi
     await page.goto(new URL(path, site.url).href);
     await page.locator('h1').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    // Document bodies are English-only (marked lang="en"); everything else must be Chinese.
+    // The interface must be Chinese. Document bodies are content, not interface (an English one is marked lang="en";
+    // a translated one still names code like `Wallet`): the docs test below checks they are served in Chinese.
     const text = await page.evaluate(() => {
       const clone = document.body.cloneNode(true) as HTMLElement;
-      clone.querySelectorAll('[lang="en"], option').forEach((n) => n.remove());
+      clone.querySelectorAll('[lang="en"], option, .doc-body').forEach((n) => n.remove());
       return clone.innerText;
     });
     const shown = english.filter((s) => text.includes(s));
@@ -103,4 +104,29 @@ test('an English browser gets English', async () => {
   expect(await page.locator('h1').textContent()).toBe(en.home.title);
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
   await context.close();
+});
+
+test('every document exists in zh-CN, keeps the English anchors, and /docs serves it when the language is zh-CN', async () => {
+  const docs = fileURLToPath(new URL('./docs/', import.meta.url));
+  const slugs = readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort();
+  expect(readdirSync(join(docs, 'zh-CN')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort()).toEqual(slugs);
+  const anchors = async (locale: string): Promise<Map<string, string[]>> => {
+    const context = await browser.newContext({ viewport: PHONE, locale, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const out = new Map<string, string[]>();
+    for (const slug of slugs) {
+      await page.goto(new URL(`/docs/${slug}`, site.url).href);
+      const body = page.locator('.doc-body');
+      await body.waitFor();
+      expect(await body.getAttribute('lang'), slug).toBe(locale);
+      // Translated: no "not translated yet" note, and Chinese prose.
+      expect(await page.locator('.note').count(), slug).toBe(0);
+      if (locale === 'zh-CN') expect(await body.innerText(), slug).toMatch(/[\u4e00-\u9fff]{20}/);
+      out.set(slug, await body.locator('[id]').evaluateAll((els) => els.map((e) => e.id)));
+    }
+    await context.close();
+    return out;
+  };
+  // The same heading anchors in both languages, so links between documents land where they point in either.
+  expect(await anchors('zh-CN')).toEqual(await anchors('en'));
 });

@@ -9,6 +9,8 @@
  */
 import { Marked, type Tokens } from 'marked';
 import type { Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export function slugify(text: string): string {
   return text
@@ -88,13 +90,33 @@ export function renderMarkdown(source: string): { html: string; title: string | 
   return { html, title };
 }
 
+/**
+ * `<!-- include ../benchmarks.md bench:latest -->` in a document stands for the block between `<!-- bench:latest:start -->`
+ * and `<!-- bench:latest:end -->` of that file: a translation shows the generated results of the English page (numbers
+ * and tables a script rewrites) instead of a copy that would go stale.
+ */
+export function expandIncludes(source: string, readSibling: (path: string) => string): string {
+  return source.replace(/<!-- include (\S+\.md) ([a-z0-9:-]+) -->/g, (_m, path: string, marker: string) => {
+    const text = readSibling(path);
+    const start = text.indexOf(`<!-- ${marker}:start -->`);
+    const end = text.indexOf(`<!-- ${marker}:end -->`);
+    if (start < 0 || end < start) throw new Error(`${path} has no ${marker} block to include`);
+    return text.slice(start, end + `<!-- ${marker}:end -->`.length);
+  });
+}
+
 export function markdownPlugin(): Plugin {
   return {
     name: 'eidkit-markdown',
     enforce: 'pre',
     transform(code, id) {
       if (!id.endsWith('.md')) return undefined;
-      const { html, title } = renderMarkdown(code);
+      const source = expandIncludes(code, (path) => {
+        const file = resolve(dirname(id), path);
+        this.addWatchFile(file);
+        return readFileSync(file, 'utf8');
+      });
+      const { html, title } = renderMarkdown(source);
       return { code: `export default ${JSON.stringify(html)};\nexport const title = ${JSON.stringify(title ?? '')};\n`, map: null };
     },
   };

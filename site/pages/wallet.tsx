@@ -319,8 +319,9 @@ function AutoLock() {
           value={String(minutes())}
           data-testid="auto-lock"
           onChange={async (e) => {
+            const chosen = Number(e.currentTarget.value); // read now: currentTarget is gone after the first await
             setSaved(false);
-            await (await wallet()).updateSettings({ autoLockMs: Number(e.currentTarget.value) * 60_000 });
+            await (await wallet()).updateSettings({ autoLockMs: chosen * 60_000 });
             await refreshWalletStatus();
             setSaved(true);
           }}

@@ -4,25 +4,22 @@
  * The enrolment request is made in Node by a device key of its own (no camera, no face: the desk's review of face
  * results has its own test in the story).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, serveSite, type Site } from './e2e/harness.ts';
+import { siteAndBrowser } from './e2e/harness.ts';
 import { DESKTOP, PHONE, seriousAxeViolations } from './e2e/site.ts';
 import { credentialElements, generateP256KeyPair, parseCredential, publicKeyPoint, webCryptoSigner } from '../engine/credential/index.ts';
 import { REQUEST_TYPE, signRequest, type EnrolmentRequestBody } from './lib/enrolment-request.ts';
 
-let site: Site;
-let browser: Browser;
+const env = siteAndBrowser();
 let dir: string;
 let requestPath: string;
 let devicePoint: Uint8Array;
 
 beforeAll(async () => {
-  site = await serveSite();
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'eidkit-desk-'));
   const key = await generateP256KeyPair(false);
   devicePoint = (await publicKeyPoint(key.publicKey)).point;
@@ -39,10 +36,6 @@ beforeAll(async () => {
   requestPath = join(dir, 'request.json');
   await writeFile(requestPath, JSON.stringify(request));
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 async function downloadBy(page: Page, testId: string, name: string): Promise<Uint8Array> {
   const pending = page.waitForEvent('download');
@@ -52,19 +45,24 @@ async function downloadBy(page: Page, testId: string, name: string): Promise<Uin
   return new Uint8Array(await readFile(path));
 }
 
+/** A fresh desk (its own browser context) set up as the build's demo authority, the request loaded and issued. */
+async function deskIssuing(viewport: { width: number; height: number }, locale: string): Promise<Page> {
+  const context = await env.browser.newContext({ viewport, locale, serviceWorkers: 'block', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(new URL('/issuer', env.site.url).href);
+  await page.getByTestId('use-demo-authority').click();
+  await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
+  await page.getByTestId('request-upload').setInputFiles(requestPath);
+  await page.getByTestId('request-review').waitFor();
+  expect(await page.getByTestId('already-issued').count()).toBe(0);
+  await page.getByTestId('issue').click();
+  await page.getByTestId('issued-result').waitFor();
+  return page;
+}
+
 describe('the issuer desk keeps a register', () => {
   test('across a reload: the file and QR again, the status index, revoking; a second issue of one request is warned about', async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en', serviceWorkers: 'block', acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(new URL('/issuer', site.url).href);
-    await page.getByTestId('use-demo-authority').click();
-    await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
-
-    await page.getByTestId('request-upload').setInputFiles(requestPath);
-    await page.getByTestId('request-review').waitFor();
-    expect(await page.getByTestId('already-issued').count()).toBe(0);
-    await page.getByTestId('issue').click();
-    await page.getByTestId('issued-result').waitFor();
+    const page = await deskIssuing(PHONE, 'en');
     const first = await downloadBy(page, 'download-credential', 'first.eidkit-credential');
 
     // Reloaded: the review is gone, the register is not.
@@ -111,20 +109,12 @@ describe('the issuer desk keeps a register', () => {
     await expect.poll(() => page.getByTestId('issued-row').count()).toBe(2);
     const indexes = await page.getByTestId('issued-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-index')));
     expect(new Set(indexes).size).toBe(2);
-    await context.close();
+    await page.context().close();
   });
 
   test('the desk with a request and a register has no serious accessibility finding at desktop size', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', serviceWorkers: 'block' });
-    const page = await context.newPage();
-    await page.goto(new URL('/issuer', site.url).href);
-    await page.getByTestId('use-demo-authority').click();
-    await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
-    await page.getByTestId('request-upload').setInputFiles(requestPath);
-    await page.getByTestId('request-review').waitFor();
-    await page.getByTestId('issue').click();
-    await page.getByTestId('issued-result').waitFor();
+    const page = await deskIssuing(DESKTOP, 'zh-CN');
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 });

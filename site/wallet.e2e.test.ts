@@ -2,27 +2,18 @@
  * The wallet page as a citizen meets it, in the built site: the auto-lock setting is kept, a wrong PIN is reported
  * once in one wording, and the unlocked wallet has no serious accessibility finding at phone and desktop size.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, serveSite, type Site } from './e2e/harness.ts';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { siteAndBrowser } from './e2e/harness.ts';
 import { DESKTOP, PHONE, seriousAxeViolations } from './e2e/site.ts';
 
 const PIN = '246813';
-let site: Site;
-let browser: Browser;
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = siteAndBrowser();
 
 async function newWallet(viewport: { width: number; height: number }): Promise<{ page: Page; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport, locale: 'en', serviceWorkers: 'block' });
+  const context = await env.browser.newContext({ viewport, locale: 'en', serviceWorkers: 'block' });
   const page = await context.newPage();
-  await page.goto(new URL('/wallet', site.url).href);
+  await page.goto(new URL('/wallet', env.site.url).href);
   await page.getByTestId('new-pin').fill(PIN);
   await page.getByTestId('new-pin-again').fill(PIN);
   await page.getByTestId('setup-pin').click();

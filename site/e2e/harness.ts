@@ -1,5 +1,6 @@
 // End-to-end test harness: serves the built site (dist/site) with the production headers and drives Debian's
 // Chromium through playwright-core. Every request is recorded so privacy tests can assert on them.
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +58,18 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(url);
   return { page, context, requests, consoleErrors };
+}
+
+/** The built site served and Chromium launched for one test file, both closed after it (read them inside tests). */
+export function siteAndBrowser(): { readonly site: Site; readonly browser: Browser } {
+  const env = {} as { site: Site; browser: Browser };
+  beforeAll(async () => {
+    env.site = await serveSite();
+    env.browser = await launch();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }

@@ -615,6 +615,7 @@ const catalogue = {
     onThisPage: 'Documents',
     pages: {
       integrators: 'Integrator guide',
+      'first-hour': 'The first hour',
       'how-it-works': 'How it works',
       privacy: 'Privacy model',
       'threat-model': 'Threat model',

@@ -611,6 +611,7 @@ export const zh: Messages = {
     onThisPage: '文档列表',
     pages: {
       integrators: '集成指南',
+      'first-hour': '第一个小时',
       'how-it-works': '工作原理',
       privacy: '隐私模型',
       'threat-model': '威胁模型',

@@ -27,6 +27,7 @@ function loaderFor(slug: string, lang: Locale): { load: (() => Promise<DocModule
 /** Reading order; documents not listed here follow in alphabetical order. */
 const ORDER = [
   'integrators',
+  'first-hour',
   'how-it-works',
   'privacy',
   'threat-model',

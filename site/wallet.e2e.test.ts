@@ -41,10 +41,12 @@ describe('wallet page', () => {
     const w = await newWallet(PHONE);
     await w.page.locator('summary', { hasText: 'Security' }).click();
     await w.page.getByTestId('lock').click();
+    await w.page.getByTestId('wallet-unlock').waitFor();
+    await expect.poll(() => w.page.getByTestId('unlock').isEnabled(), { timeout: 20_000 }).toBe(true);
     await w.page.getByTestId('pin').fill('999999');
     await w.page.getByTestId('unlock').click();
     const form = w.page.getByTestId('wallet-unlock');
-    await expect.poll(() => form.locator('[role="alert"]').textContent()).toMatch(/^Wrong PIN\. \d+ attempt\(s\) left before the wallet erases itself\.$/);
+    await expect.poll(() => form.locator('[role="alert"]').textContent(), { timeout: 60_000, message: await form.textContent() ?? '' }).toMatch(/^Wrong PIN\. \d+ attempt\(s\) left before the wallet erases itself\.$/);
     const text = (await form.textContent()) ?? '';
     expect(text.match(/attempt\(s\) left/g)).toHaveLength(1);
     expect(text).not.toMatch(/more wrong PIN/);

@@ -175,4 +175,10 @@ export const codesEn = {
   'web/popup-blocked': 'The browser blocked the wallet’s window: allow pop-ups for this site, or try again.',
   'web/unrequested-elements': 'The answer holds items the website did not ask for, so it was refused.',
   'face/template-reenrol': 'This face template was made by an earlier version of the face check and can no longer be compared. The holder must enrol again to get a new credential.',
+  'face/bad-frame': 'This is not a camera frame or picture the face engine can read.',
+  'face/bad-input': 'A value given to the face engine is not valid.',
+  'face/file-not-found': 'The picture file was not found.',
+  'face/file-unreadable': 'The picture file cannot be read.',
+  'face/no-face': 'No face was found in the picture.',
+  'face/poor-quality': 'The face in the picture is not clear enough (too small, blurred, dark or turned away): take it again.',
 };

@@ -173,4 +173,10 @@ export const codesZh: Messages['codes'] = {
   'web/popup-blocked': '浏览器阻止了证件包窗口：请允许本网站弹出窗口，或重试。',
   'web/unrequested-elements': '应答中包含网站未请求的内容，因此被拒绝。',
   'face/template-reenrol': '此人脸模板由旧版人脸核验生成，已无法比对。持有人需重新登记，以获取新凭证。',
+  'face/bad-frame': '这不是人脸引擎能读取的摄像头画面或图片。',
+  'face/bad-input': '传给人脸引擎的某个值无效。',
+  'face/file-not-found': '找不到该图片文件。',
+  'face/file-unreadable': '无法读取该图片文件。',
+  'face/no-face': '图片中没有找到人脸。',
+  'face/poor-quality': '图片中的人脸不够清晰（太小、模糊、太暗或没有正对）：请重新拍摄。',
 };

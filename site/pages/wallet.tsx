@@ -42,26 +42,37 @@ export default function Wallet() {
   );
 }
 
+/**
+ * Reads from the wallet while it is unlocked; undefined once it is locked. Checked before the read and caught during
+ * it: a lock (here, in another tab, or by the timer) can land while a read is under way, and must not throw into the
+ * page (which would leave it on "Loading…").
+ */
+async function whileUnlocked<T>(read: (w: Awaited<ReturnType<typeof wallet>>) => Promise<T>): Promise<T | undefined> {
+  const w = await wallet();
+  if (!w.isUnlocked) return undefined;
+  try {
+    return await read(w);
+  } catch (e) {
+    if (walletErrorOf(e)?.code === 'wallet/locked') return undefined;
+    throw e;
+  }
+}
+
 function Unlocked() {
   // Locking bumps the revision too: nothing is read from a locked wallet (this view is on its way out).
-  const [list] = createResource(walletRevision, async () => {
-    const w = await wallet();
-    return w.isUnlocked ? w.listCredentials() : undefined;
-  });
+  const [list] = createResource(walletRevision, () => whileUnlocked((w) => w.listCredentials()));
   // The card's own expiry (its expiry_date) is not the signature's: both are named, so they are never confused.
-  const [expiries] = createResource(list, async (l) => {
-    const w = await wallet();
-    if (!w.isUnlocked) return undefined;
-    return new Map(await Promise.all(l.items.map(async (c) => [c.id, cardExpiry((await w.getCredential(c.id)).bytes)] as const)));
-  });
+  const [expiries] = createResource(list, (l) =>
+    whileUnlocked(async (w) => new Map(await Promise.all(l.items.map(async (c) => [c.id, cardExpiry((await w.getCredential(c.id)).bytes)] as const)))),
+  );
   // Credentials whose face template an earlier face engine made: verifiers refuse them, so the holder enrols again.
-  const [reenrol] = createResource(list, async (l) => {
-    const w = await wallet();
-    if (!w.isUnlocked) return undefined;
-    const ids = new Set<string>();
-    for (const c of l.items) if (credentialNeedsReenrolment((await w.getCredential(c.id)).bytes)) ids.add(c.id);
-    return ids;
-  });
+  const [reenrol] = createResource(list, (l) =>
+    whileUnlocked(async (w) => {
+      const ids = new Set<string>();
+      for (const c of l.items) if (credentialNeedsReenrolment((await w.getCredential(c.id)).bytes)) ids.add(c.id);
+      return ids;
+    }),
+  );
   const [showing, setShowing] = createSignal<CredentialSummary>();
   return (
     <Show when={showing()} keyed fallback={
@@ -179,10 +190,7 @@ function AddCredential() {
 }
 
 function History() {
-  const [log] = createResource(walletRevision, async () => {
-    const w = await wallet();
-    return w.isUnlocked ? w.auditLog() : undefined;
-  });
+  const [log] = createResource(walletRevision, () => whileUnlocked((w) => w.auditLog()));
   return (
     <details class="panel">
       <summary>{t().wallet.historyTitle}</summary>

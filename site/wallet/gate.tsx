@@ -67,7 +67,9 @@ export function Unlock(props: { onDone?: () => void }) {
   const timer = setInterval(() => setNow(Date.now()), 500);
   onCleanup(() => clearInterval(timer));
   const waitSeconds = () => Math.max(0, Math.ceil((waitUntil() - now()) / 1000));
-  void refreshWalletStatus().then((s) => setWaitUntil(Date.now() + s.retryAfterMs));
+  // No wait is no deadline: a deadline of "now" would read as 1 s left until the clock ticks, disabling Unlock.
+  const waitFor = (ms: number) => setWaitUntil(ms > 0 ? Date.now() + ms : 0);
+  void refreshWalletStatus().then((s) => waitFor(s.retryAfterMs));
   return (
     <form
       class="panel"
@@ -84,7 +86,7 @@ export function Unlock(props: { onDone?: () => void }) {
         } catch (err) {
           const we = walletErrorOf(err);
           const s = await refreshWalletStatus();
-          setWaitUntil(Date.now() + s.retryAfterMs);
+          waitFor(s.retryAfterMs);
           if (we?.code === 'wallet/wiped') setError(t().wallet.wiped);
           else if (we?.code === 'wallet/backoff') setError(t().wallet.backoff);
           else if (we?.code === 'wallet/wrong-pin') setError(t().wallet.wrongPin(s.attemptsBeforeWipe));

@@ -181,4 +181,5 @@ export const codesEn = {
   'face/file-unreadable': 'The picture file cannot be read.',
   'face/no-face': 'No face was found in the picture.',
   'face/poor-quality': 'The face in the picture is not clear enough (too small, blurred, dark or turned away): take it again.',
+  'face/bad-worker': 'The face engine was given a worker it cannot use: pass a Worker started from the face worker script.',
 };

@@ -179,4 +179,5 @@ export const codesZh: Messages['codes'] = {
   'face/file-unreadable': '无法读取该图片文件。',
   'face/no-face': '图片中没有找到人脸。',
   'face/poor-quality': '图片中的人脸不够清晰（太小、模糊、太暗或没有正对）：请重新拍摄。',
+  'face/bad-worker': '人脸引擎收到的 worker 无法使用：请传入由人脸 worker 脚本启动的 Worker。',
 };

@@ -10,23 +10,34 @@ const [status, setStatus] = createSignal<WalletStatus | undefined>();
 const [revision, setRevision] = createSignal(0);
 export { revision as walletRevision, status as walletStatus };
 
+/**
+ * Reads the status; only the latest read is shown. Reads overlap (an event, a page's refresh) and may resolve out of
+ * order: an "unlocked" read begun before a lock, landing after it, flipped the page back to the unlocked view and then
+ * to a fresh lock screen, losing what was typed into it.
+ */
+let reads = 0;
+async function readStatus(w: Wallet): Promise<WalletStatus> {
+  const n = ++reads;
+  const s = await w.status();
+  if (n === reads) setStatus(s);
+  return s;
+}
+
 export function wallet(): Promise<Wallet> {
   walletPromise ??= (async () => {
     const w = await openWallet();
     w.subscribe(() => {
       setRevision((n) => n + 1);
-      void w.status().then(setStatus);
+      void readStatus(w);
     });
-    setStatus(await w.status());
+    await readStatus(w);
     return w;
   })();
   return walletPromise;
 }
 
 export async function refreshWalletStatus(): Promise<WalletStatus> {
-  const s = await (await wallet()).status();
-  setStatus(s);
-  return s;
+  return readStatus(await wallet());
 }
 
 /** A wallet error's stable code ('wallet/wrong-pin' ...) and details, or undefined for anything else. */

@@ -36,6 +36,7 @@ export {
   type DecodedTemplate,
   type TemplateHeader,
 } from './template.ts';
+export { needsReenrolment, RETIRED_TEMPLATE_FORMATS } from './template-format.ts';
 export { compareTemplates, thresholdFor, FAR_1E3, FAR_1E4, type Match, type OperatingPoint } from './match.ts';
 export type { EmbedderId } from './embedders.ts';
 export { imageFromBytes, sniffImage } from './decode.ts';

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, lazy, Match, on, onCleanup, onMount, Show, Suspense, Switch } from 'solid-js';
 import { createChallenge, emptyTrustList, type Challenge, type VerificationReport } from '../../engine/credential/index.ts';
+import { needsReenrolment } from '../../engine/face/template-format.ts';
 import { qrWorker } from '../lib/qr-scanner.ts';
 import { codeText, formatBytes, t } from '../i18n/i18n.ts';
 import { modelProgress, prefetchModels } from '../lib/model-prefetch.ts';
@@ -259,12 +260,17 @@ export default function Verify() {
           {(p) => (
             <ReportView report={(p() as { report: VerificationReport }).report}>
               <div class="actions report-actions">
-                <Show when={template() && !faceCheck()}>
+                <Show when={template() && !faceCheck() && !needsReenrolment(template()!.data!)}>
                   <button type="button" class="primary" onClick={() => setFaceCheck(true)} data-testid="check-face">
                     {t().verify.checkFace}
                   </button>
                 </Show>
               </div>
+              <Show when={template() && needsReenrolment(template()!.data!)}>
+                <p class="warn-text" data-testid="face-reenrol">
+                  {t().face.errors['face/template-reenrol']}
+                </p>
+              </Show>
               <Show when={!template()}>
                 <p class="hint" data-testid="no-face-check">
                   {(p() as { report: VerificationReport }).report.verdict === 'invalid' ? t().verify.noFaceInvalid : t().verify.noTemplate}

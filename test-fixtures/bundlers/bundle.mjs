@@ -11,17 +11,22 @@ import { pathToFileURL } from 'node:url';
 const PAGE = readFileSync(new URL('./page.js', import.meta.url), 'utf8');
 const HTML = (script) => `<!doctype html><html><body><video muted playsinline></video><script type="module" src="./${script}"></script></body></html>\n`;
 
-/** Writes dist-<bundler>/ in `app`; returns its folder. */
-export async function bundlePage(bundler, app, tools) {
-  const out = join(app, `dist-${bundler}`);
+/**
+ * Writes dist-<variant>/ in `app`; returns its folder. `esbuild-lean` is esbuild with the page importing
+ * `eidkit/face-engine` (createFaceEngine alone) instead of `eidkit`.
+ */
+export async function bundlePage(variant, app, tools) {
+  const bundler = variant.replace(/-lean$/, '');
+  const out = join(app, `dist-${variant}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const require = createRequire(join(tools, 'package.json'));
   const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
   const copiedWorker = "new Worker(new URL('./face.worker.js', import.meta.url), { type: 'module' })";
-  const entry = join(app, `page-${bundler}.js`);
+  const entry = join(app, `page-${variant}.js`);
   const worker = bundler === 'webpack' ? "new Worker(new URL('eidkit/workers/face.worker.js', import.meta.url), { type: 'module' })" : copiedWorker;
-  writeFileSync(entry, PAGE.replace('worker: __WORKER__,', `worker: ${worker},`));
+  const page = PAGE.replace('worker: __WORKER__,', `worker: ${worker},`);
+  writeFileSync(entry, variant.endsWith('-lean') ? page.replace("from 'eidkit';", "from 'eidkit/face-engine';") : page);
   if (bundler !== 'webpack') copyFileSync(join(app, 'node_modules/eidkit/dist/workers/face.worker.js'), join(out, 'face.worker.js'));
   if (bundler === 'esbuild') {
     const esbuild = await load('esbuild');

@@ -1,4 +1,4 @@
-// Docs that are tested: every code block in README.md and site/docs/*.md says whether it runs (scripts/lib/doc-snippets.ts
+// Docs that are tested: every code block in README.md, site/docs/*.md and site/docs/zh-CN/*.md says whether it runs (scripts/lib/doc-snippets.ts
 // has the grammar). Node blocks run against the built package as an integrator imports it ('eidkit', 'eidkit/node'),
 // shell blocks run the installed CLI, and browser blocks are type-checked against the public types under strict.
 import { describe, expect, inject, test } from 'vitest';
@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { expectedOutput, extractSnippets, hoistImports, programs } from './lib/doc-snippets.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'site/docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `site/docs/${f}`)];
+const mdIn = (dir: string): string[] => (existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.md')).sort().map((f) => `${dir}/${f}`) : []);
+// The translations (site/docs/zh-CN) carry the same blocks and are held to the same rule.
+const DOCS = ['README.md', ...mdIn('site/docs'), ...mdIn('site/docs/zh-CN')];
 const snippets = DOCS.flatMap((d) => extractSnippets(d, readFileSync(join(ROOT, d), 'utf8')));
 // Inside the repository, so 'eidkit' resolves to the built package through node_modules/eidkit (the "file:" dev dependency).
 const WORK = join(ROOT, '.cache/doc-snippets');

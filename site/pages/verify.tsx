@@ -268,7 +268,7 @@ export default function Verify() {
               </div>
               <Show when={template() && needsReenrolment(template()!.data!)}>
                 <p class="warn-text" data-testid="face-reenrol">
-                  {t().face.errors['face/template-reenrol']}
+                  {codeText('face/template-reenrol')}
                 </p>
               </Show>
               <Show when={!template()}>

@@ -32,7 +32,7 @@ import { identityOf, listPeople, peoplePairs, readPairs, type Pair } from './eva
 import { decodeFile } from './eval/images.ts';
 import { floatsFromBase64 } from './eval/cache.ts';
 import { evaluate } from './eval-faces.ts';
-import { accuracyAt, bestThreshold, tarAtFar } from './eval/metrics.ts';
+import { accuracyAt, allPairScores as allPairs, bestThreshold, tarAtFar } from './eval/metrics.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -168,7 +168,8 @@ if (opt('--people')) {
 }
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
 const setName = root.replace(/[^a-z0-9]+/gi, '_');
-const dir = join('.cache', 'embedder-study');
+/** --cache-dir: another cache (e.g. the same images through a changed landmark model, to compare with the first). */
+const dir = opt('--cache-dir') ?? join('.cache', 'embedder-study');
 const variantIds = (opt('--variants') ?? 'fl,u8,sdk,mfn').split(',');
 
 type Views = (string | null)[] | null;
@@ -187,7 +188,10 @@ async function embedAll(): Promise<void> {
   // has saved (re-read every 25 images), so they meet in the middle.
   const reverse = argv.includes('--reverse');
   const tag = `${k}-${n}${reverse ? 'r' : ''}`;
-  const mine = images.filter((_, i) => i % n === k);
+  // --folds 4,5: only those folds' images (a subset run; the report then needs the same --folds).
+  const folds = opt('--folds')?.split(',').map(Number);
+  const inFolds = new Set(folds ? pairs.filter((p) => folds.includes(p.fold + 1)).flatMap((p) => [p.a, p.b]) : images);
+  const mine = images.filter((im, i) => i % n === k && inFolds.has(im));
   const caches = Object.fromEntries(variantIds.map((v) => [v, readCache(v)])) as Record<string, Cache>;
   const todo = mine.filter((im) => variantIds.some((v) => !(im in caches[v]!)));
   if (reverse) todo.reverse();
@@ -349,20 +353,7 @@ async function videos(): Promise<void> {
 }
 
 /** All-pairs genuine and impostor scores among `ims` (an image without a vector scores -Infinity). */
-function allPairScores(ims: readonly string[], vectors: Map<string, Float32Array | undefined>): { gen: number[]; imp: Float32Array } {
-  const vs = ims.map((i) => vectors.get(i));
-  const ids = ims.map(identityOf);
-  const gen: number[] = [];
-  const imp: number[] = [];
-  for (let i = 0; i < ims.length; i++) {
-    for (let j = i + 1; j < ims.length; j++) {
-      const a = vs[i];
-      const b = vs[j];
-      (ids[i] === ids[j] ? gen : imp).push(a && b ? cosine(a, b) : -Infinity);
-    }
-  }
-  return { gen, imp: Float32Array.from(imp) };
-}
+const allPairScores = (ims: readonly string[], vectors: Map<string, Float32Array | undefined>) => allPairs(ims, (i) => vectors.get(i), cosine, identityOf);
 
 /**
  * Held-out report: thresholds chosen on the --learn folds (all-pairs impostors for FAR 1e-3 / 1e-4, the best-accuracy

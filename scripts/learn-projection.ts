@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pca, type Pca } from './eval/pca.ts';
 import { identityOf, readPairs } from './eval/datasets.ts';
-import { tarAtFar } from './eval/metrics.ts';
+import { allPairScores, tarAtFar } from './eval/metrics.ts';
 import { floatsFromBase64 } from './eval/cache.ts';
 import { registerProjection } from '../engine/face/projection.ts';
 import { PROJECTION_FACERES } from '../engine/face/projection-faceres.ts';
@@ -110,18 +110,7 @@ function cos(a: Float32Array, b: Float32Array): number {
 
 /** allPairs TAR over `subset`, with -Infinity for images without a vector (failures). */
 function allPairs(subset: readonly string[], vec: (im: string) => Float32Array | undefined): { t3: number; t4: number } {
-  const vs = subset.map(vec);
-  const ids = subset.map(identityOf);
-  const gen: number[] = [];
-  const imp: number[] = [];
-  for (let i = 0; i < subset.length; i++) {
-    for (let j = i + 1; j < subset.length; j++) {
-      const a = vs[i];
-      const b = vs[j];
-      const s = a && b ? cos(a, b) : -Infinity;
-      (ids[i] === ids[j] ? gen : imp).push(s);
-    }
-  }
+  const { gen, imp } = allPairScores(subset, vec, cos, identityOf);
   return { t3: tarAtFar(gen, imp, 1e-3).tar, t4: tarAtFar(gen, imp, 1e-4).tar };
 }
 
@@ -221,19 +210,8 @@ export const ${name}: PackedProjection = {
 
 /** The shipped templates' allPairs scores among `subset` (a failed image scores -Infinity). */
 function templateScores(subset: readonly string[]): { gen: number[]; imp: Float32Array } {
-  const templates = subset.map((i) => (emb.has(i) ? createTemplate(emb.get(i)!, model) : undefined));
-  const ids = subset.map(identityOf);
-  const gen: number[] = [];
-  const imp: number[] = [];
-  for (let i = 0; i < subset.length; i++) {
-    for (let j = i + 1; j < subset.length; j++) {
-      const a = templates[i];
-      const b = templates[j];
-      const s = a && b ? templateSimilarity(a, b) : -Infinity;
-      (ids[i] === ids[j] ? gen : imp).push(s);
-    }
-  }
-  return { gen, imp: Float32Array.from(imp) };
+  const templates = new Map(subset.filter((i) => emb.has(i)).map((i) => [i, createTemplate(emb.get(i)!, model)] as const));
+  return allPairScores(subset, (i) => templates.get(i), templateSimilarity, identityOf);
 }
 
 if (argv.includes('--thresholds')) {

@@ -108,3 +108,27 @@ export function foldAccuracy(pairs: readonly { score: number; same: boolean; fol
 
 /** Deterministic PRNG (mulberry32) for sampling impostor pairs with a fixed seed: the one liveness uses. */
 export { seededRandom } from '../../engine/liveness/random.ts';
+
+/**
+ * All-pairs scores among `images` (every pair once): genuine where `identity` agrees, impostor otherwise. An image
+ * without a vector scores -Infinity against everything (a failure is a non-match at every threshold).
+ */
+export function allPairScores<V>(
+  images: readonly string[],
+  vector: (image: string) => V | undefined,
+  score: (a: V, b: V) => number,
+  identity: (image: string) => string,
+): { gen: number[]; imp: Float32Array } {
+  const vs = images.map(vector);
+  const ids = images.map(identity);
+  const gen: number[] = [];
+  const imp: number[] = [];
+  for (let i = 0; i < images.length; i++) {
+    for (let j = i + 1; j < images.length; j++) {
+      const a = vs[i];
+      const b = vs[j];
+      (ids[i] === ids[j] ? gen : imp).push(a !== undefined && b !== undefined ? score(a, b) : -Infinity);
+    }
+  }
+  return { gen, imp: Float32Array.from(imp) };
+}

@@ -35,3 +35,15 @@ test('the API reference lists both entry points and documents their functions fr
   const issue = await page('/docs/api/functions/eidkit.issueCredential.html');
   expect(issue).toMatch(/Issues an eID credential/);
 });
+
+test('its pages run no inline script (the site CSP allows scripts from itself only), and the scripts they load are served', async () => {
+  for (const path of ['/docs/api/index.html', '/docs/api/functions/eidkit.issueCredential.html']) {
+    const html = await page(path);
+    expect(html, path).not.toMatch(/<script>/);
+    for (const [, src] of html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)) {
+      const r = await fetch(new URL(src!, new URL(path, server!.url)));
+      expect(r.status, `${path} → ${src}`).toBe(200);
+      expect(r.headers.get('content-type'), src).toMatch(/javascript/);
+    }
+  }
+});

@@ -90,6 +90,31 @@ export async function buildApiReference(out) {
     '--out', out, '--name', 'eidkit API reference', '--readme', 'none', '--excludePrivate', '--excludeInternal',
     '--excludeReferences', '--disableSources', '--validation.notExported', 'false', '--logLevel', 'Warn',
   ]);
+  await externaliseInlineScripts(join(ROOT, out));
+}
+
+/**
+ * TypeDoc writes one inline `<script>` into every page (it applies the saved colour theme). The site's
+ * Content-Security-Policy allows scripts from 'self' only, so the browser refused it and the theme switch did nothing.
+ * Each distinct inline body becomes a file in `assets/` and the pages load it from there, in the same place.
+ */
+async function externaliseInlineScripts(dir) {
+  const { readdir, readFile, writeFile } = await import('node:fs/promises');
+  const { createHash } = await import('node:crypto');
+  const { relative, dirname } = await import('node:path');
+  const bodies = new Map();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    const html = await readFile(file, 'utf8');
+    const out = html.replace(/<script>([^<]*)<\/script>/g, (_, body) => {
+      const name = `assets/inline-${createHash('sha256').update(body).digest('hex').slice(0, 12)}.js`;
+      bodies.set(name, body);
+      return `<script src="${relative(dirname(file), join(dir, name)).split('\\').join('/')}"></script>`;
+    });
+    if (out !== html) await writeFile(file, out);
+  }
+  for (const [name, body] of bodies) await writeFile(join(dir, name), body);
 }
 
 /**

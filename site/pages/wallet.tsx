@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, Match, onMount, Show, Suspense, Switch } from 'solid-js';
 import { qrWorker } from '../lib/qr-scanner.ts';
 import { checkPassphrase, MIN_PASSPHRASE_LENGTH, type CredentialSummary } from '../../engine/wallet/index.ts';
 import { errorText, formatDate, formatDateTime, t } from '../i18n/i18n.ts';
@@ -32,7 +32,11 @@ export default function Wallet() {
           <Unlock />
         </Match>
         <Match when={walletStatus()?.unlocked}>
-          <Unlocked />
+          {/* Its own boundary: a read still pending in the unlocked view when the wallet locks (the passkey capability
+              query, a credential list) must not hold the layout's boundary, which would hide the lock screen. */}
+          <Suspense fallback={<p role="status">{t().app.loading}</p>}>
+            <Unlocked />
+          </Suspense>
         </Match>
       </Switch>
       <p class="hint">

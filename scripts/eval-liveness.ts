@@ -200,7 +200,7 @@ function line(r: Row): string {
     `mouthRange=${f(s.activity.mouthRange, 2)}`,
     `planar=${f(s.planar.residual)}(${s.planar.frames}f,max${s.planar.maxPoseChange.toFixed(0)}deg)`,
     `texture=${f(s.texture?.independence)}/${f(s.texture?.parallax)}(${s.texture?.frames ?? 0}f,mot${f(s.texture?.maxMotion, 2)},pts${s.texture?.facePoints ?? 0}+${s.texture?.ringPoints ?? 0})`,
-    `recap=moire${f(s.recapture?.moire, 1)},border${f(s.recapture?.border, 2)},glare${f(s.recapture?.glare, 3)},chroma${f(s.recapture?.chroma, 1)},contrast${f(s.recapture?.contrast, 0)},flicker${f(s.recapture?.flicker, 4)}`,
+    `recap=moire${f(s.recapture?.moire, 1)},border${f(s.recapture?.border, 2)},frameEdge${f(s.recapture?.frameEdge, 2)},lattice${f(s.recapture?.lattice, 1)},glare${f(s.recapture?.glare, 3)},chroma${f(s.recapture?.chroma, 1)},contrast${f(s.recapture?.contrast, 0)},flicker${f(s.recapture?.flicker, 4)}`,
     `antispoof=${f(s.passive?.antispoof, 2)}`,
     `liveness=${f(s.passive?.liveness, 2)}`,
     `identity=${f(s.identity?.minSimilarity, 2)}(${s.identity?.frames ?? 0}f)`,

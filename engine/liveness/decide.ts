@@ -142,6 +142,20 @@ export interface LivenessPolicy {
    * bona fide. 0 disables.
    */
   readonly recaptureMaxMoire: number;
+  /**
+   * Recapture: largest share of frames with a straight edge along three or four sides of the frame (a screen or print
+   * filling nearly the whole view ends inside it). Dev split: bona fide 0 (their third-best side covers at most 0.45
+   * of its length, the per-frame bar is 0.6); screen replays 0.83-1.0, the clean 95 %-of-view screen 0.97. 0
+   * disables.
+   */
+  readonly recaptureMaxFrameEdge: number;
+  /**
+   * Recapture: largest median lattice score (isolated spectral peaks over the gray frame around the face: a screen's
+   * moire, recapture.ts). Dev split: bona fide sessions 1.2-1.4 (single frames at most 2.7); screens without a
+   * visible grid 1.2-2.5, the hand-held screen with a faint grid 16. 5 is near the geometric middle of 1.4 and 16
+   * (4.7), 1.85x the highest bona fide frame. 0 disables.
+   */
+  readonly recaptureMaxLattice: number;
   /** Recapture: largest median share of near-white colourless pixels on the face square (glare). 0 disables (the default: see the docs). */
   readonly recaptureMaxGlare: number;
   /** Recapture: largest temporal beating of the face's brightness against the frame's. 0 disables (the default: see the docs). */
@@ -188,6 +202,8 @@ export const DEFAULT_POLICY: LivenessPolicy = {
   textureMinFrames: 3,
   recaptureMaxBorder: 0.5,
   recaptureMaxMoire: 400,
+  recaptureMaxFrameEdge: 0.5,
+  recaptureMaxLattice: 5,
   recaptureMaxGlare: 0,
   recaptureMaxFlicker: 0,
   recaptureMinChroma: 0,
@@ -211,6 +227,8 @@ export type LivenessReasonCode =
   | 'planar-texture'
   | 'recapture-border'
   | 'recapture-moire'
+  | 'recapture-frame-edge'
+  | 'recapture-lattice'
   | 'recapture-glare'
   | 'recapture-flicker'
   | 'recapture-gamut';
@@ -326,6 +344,9 @@ export function decideLiveness(signals: LivenessSignals, policy: LivenessPolicy 
     };
     over(rc.border, policy.recaptureMaxBorder, 'recaptureBorder', 'recapture-border', 'We saw the edge of a screen or a sheet of paper around the face.');
     over(rc.moire, policy.recaptureMaxMoire, 'recaptureMoire', 'recapture-moire', 'We saw the pixel pattern of a screen on the face.');
+    // Absent in runs saved before these cues existed: not evaluated, so an old run re-decides as it was decided.
+    if (rc.frameEdge !== undefined) over(rc.frameEdge, policy.recaptureMaxFrameEdge, 'recaptureFrameEdge', 'recapture-frame-edge', 'We saw the edge of a screen or a sheet of paper along the edges of the picture.');
+    if (rc.lattice !== undefined) over(rc.lattice, policy.recaptureMaxLattice, 'recaptureLattice', 'recapture-lattice', 'We saw the ripple pattern a screen makes on camera.');
     over(rc.glare, policy.recaptureMaxGlare, 'recaptureGlare', 'recapture-glare', 'We saw a reflection on the face like that of a screen or glossy paper.');
     over(rc.flicker, policy.recaptureMaxFlicker, 'recaptureFlicker', 'recapture-flicker', 'The face flickered like a screen.');
     if (policy.recaptureMinChroma > 0) {

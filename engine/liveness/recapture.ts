@@ -9,6 +9,13 @@ import { median } from './measures.ts';
  * - moire: a display's pixel grid beating against the camera's sensor puts sharp peaks in the high-frequency
  *   spectrum of the face crop; skin, hair and JPEG noise spread their energy smoothly;
  * - border: long straight edges (a bezel, a paper edge) on three or four sides around the face;
+ * - frame edge: the same for a screen or print that nearly fills the view: it still ends inside the picture, so a
+ *   long straight edge runs along three or four sides of the frame, near its border;
+ * - lattice: a display's pixel grid aliased by the camera's own grid beats into a moire pattern at the difference
+ *   of the two frequencies, which can be low (a faint grid whose period is near a camera pixel's shows as broad
+ *   ripples, not as fine dots), so it survives the camera's scaling and compression; it covers the whole screen,
+ *   the recorded background included. Measured on the gray frame around the face, as isolated spectral peaks (a
+ *   straight edge makes a ridge through the origin, which is not counted);
  * - glare: a specular patch (near-white, colourless) on the face area;
  * - gamut: chroma spread and luma contrast of the face crop (a print lifts the blacks and compresses colour);
  * - flicker: frame-to-frame beating of the face's brightness against the rest of the frame (a screen refreshing
@@ -17,6 +24,10 @@ import { median } from './measures.ts';
 export interface RecaptureFrame {
   readonly moire: number;
   readonly border: number;
+  /** Sides of the frame (0-4) with a long straight edge near that side of the frame. */
+  readonly frameEdge: number;
+  /** Median over gray-frame windows outside the face of their strongest isolated spectral peak (undefined: no window). */
+  readonly lattice?: number;
   readonly glare: number;
   readonly chroma: number;
   readonly contrast: number;
@@ -30,6 +41,10 @@ export interface RecaptureSignal {
   readonly moire: number;
   /** Fraction of frames with a border on at least three sides. */
   readonly border: number;
+  /** Fraction of frames with a straight edge along at least three sides of the frame (absent in older saved runs). */
+  readonly frameEdge?: number;
+  /** Median over frames of the lattice score (absent when no frame had a window outside the face). */
+  readonly lattice?: number;
   readonly glare: number;
   readonly chroma: number;
   readonly contrast: number;
@@ -84,9 +99,12 @@ function measure(sample: FrameSample, box: Box): RecaptureFrame | undefined {
   let frameMean = 0;
   for (const v of sample.gray.data) frameMean += v;
   frameMean /= Math.max(1, sample.gray.data.length);
+  const lattice = latticeScore(sample, box);
   return {
     moire: moirePeak(y, f.width, f.height),
     border: borderSides(sample, box),
+    frameEdge: frameEdgeSides(sample),
+    ...(lattice !== undefined ? { lattice } : {}),
     glare: bright / n,
     chroma,
     contrast,
@@ -253,6 +271,155 @@ export function borderSides(sample: FrameSample, box: Box): number {
   return sides;
 }
 
+export const FRAME_EDGE = {
+  /** Gradient across the line (gray levels over 2 pixels) that counts as an edge pixel: weaker than the border's, as
+   * a screen's content meets the wall at whatever contrast the two happen to have. */
+  strong: 12,
+  /** How far in from each side of the frame a line is searched, as a share of the frame's other side. */
+  band: 0.2,
+  /** Tilts searched, as slopes (about +-8 degrees): a screen held by hand is turned a little. */
+  maxSlope: 0.14,
+  /** Share of the side's middle 80 % the line must cover. */
+  cover: 0.6,
+} as const;
+
+/**
+ * Sides of the frame (top, bottom, left, right) with a straight edge, within FRAME_EDGE.band of that side and
+ * tilted at most FRAME_EDGE.maxSlope, covering FRAME_EDGE.cover of the side's middle 80 %: where a screen or a print
+ * filling nearly the whole view ends. Gray frame only.
+ */
+export function frameEdgeSides(sample: FrameSample): number {
+  const g = sample.gray;
+  const w = g.width;
+  const h = g.height;
+  const d = g.data;
+  const across = new Uint8Array(w * h); // bit 1: edge across a horizontal line; bit 2: across a vertical one
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const o = y * w + x;
+      const gx = Math.abs(d[o + 1]! - d[o - 1]!);
+      const gy = Math.abs(d[o + w]! - d[o - w]!);
+      if (gy >= FRAME_EDGE.strong && gy > 2 * gx) across[o]! |= 1;
+      if (gx >= FRAME_EDGE.strong && gx > 2 * gy) across[o]! |= 2;
+    }
+  }
+  const side = (horizontal: boolean, far: boolean): boolean => {
+    const len = horizontal ? w : h;
+    const depth = horizontal ? h : w;
+    const bit = horizontal ? 1 : 2;
+    const stride = horizontal ? w : 1;
+    const k0 = Math.round(0.1 * len);
+    const k1 = Math.round(0.9 * len);
+    const need = FRAME_EDGE.cover * (k1 - k0);
+    const slopeStep = 2 / len; // two pixels over the side (a line may wander by one either way)
+    for (let off = 1; off <= Math.round(FRAME_EDGE.band * depth); off++) {
+      const p0 = far ? depth - 1 - off : off;
+      for (let s = -FRAME_EDGE.maxSlope; s <= FRAME_EDGE.maxSlope + 1e-9; s += slopeStep) {
+        let hits = 0;
+        let missed = 0;
+        for (let k = k0; k < k1 && missed <= k1 - k0 - need; k++) {
+          const p = Math.round(p0 + s * (k - len / 2));
+          const o = horizontal ? p * w + k : k * w + p;
+          if (p >= 1 && p < depth - 1 && (across[o]! & bit || across[o - stride]! & bit || across[o + stride]! & bit)) hits++;
+          else missed++;
+        }
+        if (hits >= need) return true;
+      }
+    }
+    return false;
+  };
+  return Number(side(true, false)) + Number(side(true, true)) + Number(side(false, false)) + Number(side(false, true));
+}
+
+export const LATTICE = {
+  /** Window side (gray pixels) and step between windows. */
+  window: 64,
+  step: 64,
+  /** Lowest frequency counted, cycles per pixel (a period of 25 pixels): below it lies the scene's own shading. */
+  minFrequency: 0.04,
+  /** A peak's neighbours along its ray within this angle count as its ridge (a straight edge's spectrum). */
+  ridgeDegrees: 35,
+  /** Local maxima judged per window, strongest first (a visible ripple is among them). */
+  peaks: 8,
+} as const;
+
+/**
+ * The lattice score: over 64 x 64 windows of the gray frame that do not touch the face box, each window's strongest
+ * isolated spectral peak (Hann window; a local maximum over the median of its ring of neighbours 2-3 bins away and
+ * over the highest of those neighbours that lie along its ray, so that a straight edge's ridge does not count; JPEG's
+ * 8 x 8 lattice left out), and their median: a pattern that covers most of the view, as a screen's moire covers the
+ * whole screen, and not one striped object.
+ */
+export function latticeScore(sample: FrameSample, box: Box): number | undefined {
+  const g = sample.gray;
+  const s = sample.grayScale;
+  const n = LATTICE.window;
+  const fx0 = box.x / s;
+  const fy0 = box.y / s;
+  const fx1 = (box.x + box.width) / s;
+  const fy1 = (box.y + box.height) / s;
+  const scores: number[] = [];
+  const re = new Float64Array(n * n);
+  const im = new Float64Array(n * n);
+  const hann = new Float64Array(n);
+  for (let i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+  for (let wy = 0; wy + n <= g.height; wy += LATTICE.step) {
+    for (let wx = 0; wx + n <= g.width; wx += LATTICE.step) {
+      if (wx < fx1 && wx + n > fx0 && wy < fy1 && wy + n > fy0) continue;
+      let mean = 0;
+      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) mean += g.data[(wy + j) * g.width + wx + i]!;
+      mean /= n * n;
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) re[j * n + i] = (g.data[(wy + j) * g.width + wx + i]! - mean) * hann[i]! * hann[j]!;
+      }
+      im.fill(0);
+      fft2(re, im, n);
+      for (let k = 0; k < n * n; k++) re[k] = re[k]! ** 2 + im[k]! ** 2;
+      scores.push(isolatedPeak(re, n));
+    }
+  }
+  return scores.length > 0 ? median(scores) : undefined;
+}
+
+/** The strongest isolated peak of an n x n power spectrum (see latticeScore), over its LATTICE.peaks strongest local maxima. */
+function isolatedPeak(p: Float64Array, n: number): number {
+  const at = (u: number, v: number): number => p[((v + n) % n) * n + ((u + n) % n)]!;
+  const lattice = n / 8;
+  const cosRidge = Math.cos((LATTICE.ridgeDegrees * Math.PI) / 180);
+  // Local maxima of the half-plane u >= 0 (the other half mirrors it), strongest first.
+  const maxima: { x: number; u: number; fv: number }[] = [];
+  for (let v = 0; v < n; v++) {
+    const fv = v <= n / 2 ? v : v - n;
+    for (let u = 0; u <= n / 2; u++) {
+      if (Math.hypot(u, fv) / n < LATTICE.minFrequency) continue;
+      if (u % lattice === 0 && fv % lattice === 0) continue;
+      const x = p[v * n + u]!;
+      if (!(x > 0)) continue;
+      let isMax = true;
+      for (let dv = -1; dv <= 1 && isMax; dv++) for (let du = -1; du <= 1; du++) if ((du || dv) && at(u + du, fv + dv) > x) { isMax = false; break; }
+      if (isMax) maxima.push({ x, u, fv });
+    }
+  }
+  maxima.sort((a, b) => b.x - a.x);
+  const ring: number[] = [];
+  let best = 0;
+  for (const { x, u, fv } of maxima.slice(0, LATTICE.peaks)) {
+    const r = Math.hypot(u, fv);
+    ring.length = 0;
+    let ridge = 0;
+    for (let dv = -3; dv <= 3; dv++) {
+      for (let du = -3; du <= 3; du++) {
+        if (Math.max(Math.abs(du), Math.abs(dv)) < 2) continue;
+        const y = at(u + du, fv + dv);
+        ring.push(y);
+        if (Math.abs(du * u + dv * fv) > cosRidge * Math.hypot(du, dv) * r) ridge = Math.max(ridge, y);
+      }
+    }
+    best = Math.max(best, Math.min(x / Math.max(1e-12, median(ring)), x / Math.max(1e-12, ridge)));
+  }
+  return best;
+}
+
 /** Summarises per-frame cues over a session. */
 export class RecaptureTracker {
   private readonly frames: RecaptureFrame[] = [];
@@ -268,10 +435,13 @@ export class RecaptureTracker {
     let hf = 0;
     for (let i = 1; i < rel.length - 1; i++) hf += Math.abs(rel[i]! - (rel[i - 1]! + rel[i + 1]!) / 2);
     const meanRel = rel.reduce((a, b) => a + b, 0) / rel.length;
+    const lattice = f.flatMap((x) => (x.lattice !== undefined ? [x.lattice] : []));
     return {
       frames: f.length,
       moire: median(f.map((x) => x.moire)),
       border: f.filter((x) => x.border >= 3).length / f.length,
+      frameEdge: f.filter((x) => x.frameEdge >= 3).length / f.length,
+      ...(lattice.length > 0 ? { lattice: median(lattice) } : {}),
       glare: median(f.map((x) => x.glare)),
       chroma: median(f.map((x) => x.chroma)),
       contrast: median(f.map((x) => x.contrast)),

@@ -160,7 +160,7 @@ describe('decideLiveness', () => {
     expect(d.confidence).toBe(Math.min(...Object.values(d.scores)));
     // antispoof is off by default (it scores real faces below photos on our fixtures), so it is not among the scores.
     // Glare, flicker and gamut are measured but off by default (they do not separate on our fixtures: see the docs).
-    expect(Object.keys(d.scores).sort()).toEqual(['challenge', 'identity', 'passiveLiveness', 'planar', 'recaptureBorder', 'recaptureMoire', 'texture', 'tracking', 'unexpected']);
+    expect(Object.keys(d.scores).sort()).toEqual(['challenge', 'identity', 'passiveLiveness', 'planar', 'recaptureBorder', 'recaptureFrameEdge', 'recaptureLattice', 'recaptureMoire', 'texture', 'tracking', 'unexpected']);
   });
 
   test('each signal vetoes on its own, with its own reason', () => {
@@ -171,6 +171,8 @@ describe('decideLiveness', () => {
       [{ texture: { ...base.texture!, independence: 0.1 } }, 'planar-texture'],
       [{ recapture: { ...base.recapture!, border: 0.9 } }, 'recapture-border'],
       [{ recapture: { ...base.recapture!, moire: 1200 } }, 'recapture-moire'],
+      [{ recapture: { ...base.recapture!, frameEdge: 0.9 } }, 'recapture-frame-edge'],
+      [{ recapture: { ...base.recapture!, lattice: 16 } }, 'recapture-lattice'],
       [{ challenge: { actions: ['blink', 'turn-left'], passed: true, completed: ['blink', 'turn-left'], unexpected: ['turn-right', 'look-up', 'open-mouth'] } }, 'unexpected-actions'],
       [{ challenge: { actions: ['blink', 'turn-left'], passed: false, completed: ['blink'], failedAction: 'turn-left', unexpected: [] } }, 'challenge-failed'],
     ];
@@ -202,6 +204,10 @@ describe('decideLiveness', () => {
     expect(decideLiveness({ ...base, recapture: { ...rc, flicker: 0.05 } }, strict).reasons.map((r) => r.code)).toEqual(['recapture-flicker']);
     expect(decideLiveness({ ...base, recapture: { ...rc, chroma: 3 } }, strict).reasons.map((r) => r.code)).toEqual(['recapture-gamut']);
     expect(decideLiveness({ ...base, recapture: { ...rc, chroma: Number.NaN } }, strict).live).toBe(false);
+    // A run saved before the frame-edge and lattice cues existed re-decides as it was decided; a NaN measure fails closed.
+    const { frameEdge: _e, lattice: _l, ...older } = rc;
+    expect(decideLiveness({ ...base, recapture: older }).live).toBe(true);
+    expect(decideLiveness({ ...base, recapture: { ...rc, lattice: Number.NaN } }).reasons.map((r) => r.code)).toEqual(['recapture-lattice']);
   });
 
   test('no face at all is its own reason', () => {

@@ -562,6 +562,8 @@ const catalogue = {
       'planar-texture': 'The face moved together with what is around it, like a picture held up to the camera.',
       'recapture-border': 'The edge of a screen or a sheet of paper was seen around the face.',
       'recapture-moire': 'The pixel pattern of a screen was seen on the face.',
+      'recapture-frame-edge': 'The edge of a screen or a sheet of paper was seen along the edges of the picture.',
+      'recapture-lattice': 'The ripple pattern a screen makes on camera was seen around the face.',
       'recapture-glare': 'A reflection like that of a screen or glossy paper was seen on the face.',
       'recapture-flicker': 'The face flickered like a screen.',
       'recapture-gamut': 'The colours of the face looked printed or shown on a screen.',

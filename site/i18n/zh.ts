@@ -558,6 +558,8 @@ export const zh: Messages = {
       'planar-texture': '人脸与周围一起移动，像是举到摄像头前的图片。',
       'recapture-border': '在人脸周围看到了屏幕或纸张的边缘。',
       'recapture-moire': '在人脸上看到了屏幕的像素纹理。',
+      'recapture-frame-edge': '在画面边缘附近看到了屏幕或纸张的边缘。',
+      'recapture-lattice': '在人脸周围看到了屏幕被拍摄时产生的波纹（摩尔纹）。',
       'recapture-glare': '人脸上有类似屏幕或光面纸的反光。',
       'recapture-flicker': '人脸像屏幕一样闪烁。',
       'recapture-gamut': '人脸的颜色看起来像是打印的或屏幕显示的。',

@@ -14,7 +14,7 @@ export const LIVE_SIGNALS: LivenessSignals = {
   activity: { blinks: 1, mouthRange: 0.05 },
   planar: { frames: 5, residual: 0.05, maxPoseChange: 18 },
   texture: { frames: 20, independence: 1.5, parallax: 0.2, maxMotion: 0.4, facePoints: 60, ringPoints: 40 },
-  recapture: { frames: 60, moire: 80, border: 0, glare: 0, chroma: 17, contrast: 150, flicker: 0.004 },
+  recapture: { frames: 60, moire: 80, border: 0, frameEdge: 0, lattice: 1.3, glare: 0, chroma: 17, contrast: 150, flicker: 0.004 },
   passive: { frames: 60, antispoof: 0.5, liveness: 0.95 },
   identity: { frames: 4, minSimilarity: 0.96 },
 };

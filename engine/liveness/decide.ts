@@ -151,9 +151,10 @@ export interface LivenessPolicy {
   readonly recaptureMaxFrameEdge: number;
   /**
    * Recapture: largest median lattice score (isolated spectral peaks over the gray frame around the face: a screen's
-   * moire, recapture.ts). Dev split: bona fide sessions 1.2-1.4 (single frames at most 2.7); screens without a
-   * visible grid 1.2-2.5, the hand-held screen with a faint grid 16. 5 is near the geometric middle of 1.4 and 16
-   * (4.7), 1.85x the highest bona fide frame. 0 disables.
+   * moire, recapture.ts). Dev split, set on samples of the whole bona fide videos and the replays: bona fide 1.2-1.4
+   * (single frames at most 2.7), the hand-held screen with a faint grid 16; 5 is near the geometric middle of 1.4
+   * and 16 (4.7), 1.85x the highest bona fide frame. Dev evaluation sessions after: bona fide 1.2-1.6, replays
+   * without visible ripples 1.2-3.3, faint grids filling the view 6.8-18.4. 0 disables.
    */
   readonly recaptureMaxLattice: number;
   /** Recapture: largest median share of near-white colourless pixels on the face square (glare). 0 disables (the default: see the docs). */

@@ -21,6 +21,7 @@ export function createFaceEngine(options: FaceEngineOptions & { readonly worker?
     throw new EidkitError('face/no-models', "createFaceEngine needs options: { models: '/eidkit-models/' } (a base URL or a ModelSource), and `worker` to run off the main thread.");
   }
   const { worker, ...rest } = options;
+  if (rest.mirror !== undefined && typeof rest.mirror !== 'boolean') throw new EidkitError('face/bad-option', `createFaceEngine's \`mirror\` must be true or false, got ${String(rest.mirror)}.`);
   if (worker !== undefined && (typeof worker !== 'object' || worker === null || typeof (worker as Worker).postMessage !== 'function')) {
     throw new EidkitError('face/bad-worker', "createFaceEngine's `worker` must be a Worker running eidkit's workers/face.worker.js, e.g. new Worker(new URL('eidkit/workers/face.worker.js', import.meta.url), { type: 'module' }).");
   }

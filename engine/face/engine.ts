@@ -27,6 +27,13 @@ export interface FaceEngineOptions {
    */
   readonly embedder?: EmbedderId;
   /**
+   * Embed the aligned crop's mirror image too and average the two views (one batch of two). Default: the embedder's
+   * own setting (on for fr-feature, the default embedder, whose thresholds were derived with it). Off costs about half
+   * the embedding's time and some accuracy at strict operating points (site/docs/face.md, "Speed and bytes").
+   * Templates made either way carry the same model id and compare with each other.
+   */
+  readonly mirror?: boolean;
+  /**
    * Worker-hosted engines only: a call that gets no answer, and sees no download progress, for this long rejects with
    * `runtime/worker-failed` (so does every call once the worker has died). Default 60 000 ms.
    */

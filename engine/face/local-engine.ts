@@ -45,7 +45,7 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
   const mesh = (): Promise<FaceMeshModel> => once('mesh', async () => new FaceMeshModel(await graph('facemesh')));
   const embedder = (): Promise<Embedder> =>
     once('embedder', async () => {
-      const spec = EMBEDDERS[embedderId];
+      const spec = options.mirror === undefined ? EMBEDDERS[embedderId] : { ...EMBEDDERS[embedderId], mirror: options.mirror };
       if (spec.id === 'dlib') return dlibEmbedder(spec, await loadWeights(spec.modelId, source, options.onProgress));
       if (isOnnxEmbedder(spec)) return onnxEmbedder(spec, await loadOnnxProgram(spec.modelId, source, options.onProgress));
       // A candidate: its template projection is not in the default bundle (projection.ts).

@@ -89,6 +89,31 @@ describe.skipIf(!inject('fixturesPresent'))('face pipeline in Node (needs EIDKIT
     expect(compareTemplates(a1, a4).similarity).toBeGreaterThan(compareTemplates(a1, other).similarity);
   });
 
+  test('mirror: false embeds the aligned crop alone: a different vector from the two-view average, the same face', async () => {
+    expect(() => createFaceEngine({ models: packageSource(), mirror: 'no' as unknown as boolean })).toThrow(/`mirror` must be true or false/);
+    const single = createFaceEngine({ models: packageSource(), backend: { prefer: 'wasm' }, mirror: false });
+    try {
+      const img = lfw('Abel_Pacheco', 1);
+      const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+      const both = (await engine.analyse(img, { embed: true, policy: PORTRAIT_POLICY })).faces[0]!;
+      const one = (await single.analyse(img, { embed: true, policy: PORTRAIT_POLICY })).faces[0]!;
+      expect(one.alignment).toEqual(both.alignment);
+      // The crop and its mirror image are different inputs: averaging them moves the vector, but not far.
+      expect(cos(one.embedding!, both.embedding!)).toBeLessThan(0.999);
+      expect(cos(one.embedding!, both.embedding!)).toBeGreaterThan(0.9);
+      // The mirror view of the photo is (up to its own landmarks) the photo's mirror image embedded alone.
+      const flipped = (await single.analyse(mirror(img), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!;
+      const sum = one.embedding!.map((v, i) => v + flipped.embedding![i]!);
+      const n = Math.hypot(...sum);
+      expect(cos(sum.map((v) => v / n), both.embedding!)).toBeGreaterThan(0.99);
+      const a = (await single.template(img, { policy: PORTRAIT_POLICY })).template!;
+      const b = (await engine.template(lfw('Abel_Pacheco', 1), { policy: PORTRAIT_POLICY })).template!;
+      expect(compareTemplates(a, b).match).toBe(true);
+    } finally {
+      await single.dispose();
+    }
+  });
+
   test('enrolment fuses the best frames into one template that matches a new photo', async () => {
     const frames = [1, 2, 3].map((i) => decodeImage(fixture('faces/people/barack_obama', i === 1 ? 'obama.jpg' : `obama${i}.jpg`)));
     const r = await engine.enrol(frames, { policy: PORTRAIT_POLICY, best: 2 });

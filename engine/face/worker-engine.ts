@@ -99,7 +99,7 @@ export function createWorkerFaceEngine(worker: Worker, options: FaceEngineOption
   });
   const started = guard('init()', () =>
     remote.init(
-      { models: options.models as string, ...(options.backend ? { backend: options.backend } : {}), ...(options.embedder ? { embedder: options.embedder } : {}) },
+      { models: options.models as string, ...(options.backend ? { backend: options.backend } : {}), ...(options.embedder ? { embedder: options.embedder } : {}), ...(options.mirror !== undefined ? { mirror: options.mirror } : {}) },
       onProgress,
     ),
   );

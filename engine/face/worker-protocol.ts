@@ -7,7 +7,7 @@ import type { DetectedFace } from './types.ts';
 
 /** What workers/face.worker.ts exposes over comlink. Only structured-cloneable values (and comlink proxies) cross. */
 export interface FaceWorkerApi {
-  init(options: { models: string; backend?: BackendOptions; embedder?: EmbedderId }, onProgress?: (p: LoadProgress) => void): Promise<void>;
+  init(options: { models: string; backend?: BackendOptions; embedder?: EmbedderId; mirror?: boolean }, onProgress?: (p: LoadProgress) => void): Promise<void>;
   ready(): Promise<FaceEngineInfo>;
   detectFaces(frame: FrameInput, options?: DetectFacesOptions): Promise<DetectedFace[]>;
   analyse(frame: FrameInput, options?: AnalyseFrameOptions): Promise<FrameAnalysis>;

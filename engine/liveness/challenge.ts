@@ -61,8 +61,15 @@ export function planChallenge(options: ChallengePlanOptions = {}): Action[] {
  * prompts), must begin inside a reaction window and be complete before the step's timeout; a pose action already
  * done when it is asked (or complete sooner than a person can react) fails the step. Chosen as follows (there are no
  * recordings of people answering our prompts in shared/ to measure them on; see site/docs/liveness.md, "Challenges"):
- * - pauses 400-1500 ms: long enough to vary the prompt time by more than an action lasts (0.3-1 s), short enough
- *   for two actions to fit in about 5 s;
+ * - pauses: a random part, uniform over pauseMaxMs - pauseMinMs = 1100 ms, varies the prompt time by more than an
+ *   action lasts (0.3-1 s); after an action it follows a settling part of pauseMinMs = 300 ms, in which the face
+ *   turns back and the person sees the step accepted before the next prompt replaces it (a visual reaction is
+ *   200-250 ms; 300 is also minReactionMs). After the neutral pose, a swap or a hold (the light check) the face is
+ *   already at rest and waiting, so only the random part is waited: the neutral pose (300 ms) is not followed by a
+ *   fixed wait, and the first prompt after a hold still comes at a random time after the hold ends (before, it came
+ *   on the hold's end, which a person or a replay sees coming). Was 400-1500 ms after every event: measured in the
+ *   evaluation's spliced bona fide draws (site/docs/liveness.md, "Timed prompts"), the pauses were a third of the
+ *   time to a decision;
  * - minReactionMs 300: a simple visual reaction takes about 200-250 ms before any movement starts, and a turn or a
  *   tilt takes more to reach its threshold; a blink is not failed but ignored when it closes sooner (a spontaneous
  *   blink under way at the prompt);
@@ -74,9 +81,12 @@ export const CHALLENGE_TIMING = {
   /** Face frames needed before the first action is asked, to learn the neutral pose. */
   neutralFrames: 3,
   neutralMs: 300,
-  /** Random pause before each prompt, uniform between these (ms). */
-  pauseMinMs: 400,
-  pauseMaxMs: 1500,
+  /**
+   * Pause before each prompt (ms): after an action, uniform between these; after the neutral pose, a swap or a hold,
+   * uniform between 0 and pauseMaxMs - pauseMinMs (the random part only).
+   */
+  pauseMinMs: 300,
+  pauseMaxMs: 1400,
   /** The asked action must begin (reach half of its threshold) within this after its prompt, ms. */
   reactionWindowMs: 3000,
   /** A pose or mouth action complete sooner than this after its prompt was begun before it: the step fails, ms. */
@@ -186,6 +196,8 @@ export class ChallengeRunner {
   private phase: 'pause' | 'prompt' = 'pause';
   private pauseEnd = 0;
   private promptNotBefore = -Infinity;
+  /** The hold's end plus a random part: the first prompt after a hold is not on its (visible) end. */
+  private heldPauseEnd = -Infinity;
   private holdCode: GuidanceCode | undefined;
   private detector: ActionDetector | undefined;
   private watches: Watch[] = [];
@@ -216,10 +228,14 @@ export class ChallengeRunner {
     return this.plan;
   }
 
-  /** No prompt before `t` (ms, the frames' clock); `code` is the guidance meanwhile (the light check uses this). */
+  /**
+   * No prompt before `t` (ms, the frames' clock); `code` is the guidance meanwhile (the light check uses this). The
+   * prompt after it comes a random part of a pause after `t` (a hold ending later than the last frame seen).
+   */
   hold(t: number, code?: GuidanceCode): void {
     this.promptNotBefore = t;
     this.holdCode = code;
+    this.heldPauseEnd = t > this.lastT ? t + this.randomPause() : t;
   }
 
   /**
@@ -235,7 +251,7 @@ export class ChallengeRunner {
     this.swaps.push({ from: this.plan[this.step]!, to, t });
     this.plan[this.step] = to;
     this.steps.length = this.step;
-    if (this.status === 'active') this.startPause(t);
+    if (this.status === 'active') this.startPause(t, false);
     return true;
   }
 
@@ -262,7 +278,7 @@ export class ChallengeRunner {
         };
         this.status = 'active';
         this.watches = ACTIONS.filter((a) => a !== 'blink').map((action) => ({ action, detector: undefined }));
-        this.startPause(t);
+        this.startPause(t, false);
       } else if (t - this.startedAt > this.timing.stepTimeoutMs) {
         this.fail(this.plan[0]!, 'timeout');
       }
@@ -271,7 +287,7 @@ export class ChallengeRunner {
     }
     if (m) this.watchUnprompted(m);
     if (this.phase === 'pause') {
-      if (t >= this.pauseEnd && t >= this.promptNotBefore) this.ask(t, m);
+      if (t >= this.pauseEnd && t >= this.promptNotBefore && t >= this.heldPauseEnd) this.ask(t, m);
     } else if (m) {
       this.promptFrame(m);
     }
@@ -304,7 +320,7 @@ export class ChallengeRunner {
     this.steps[this.step] = { ...this.steps[this.step]!, onsetAt: this.onsetAt!, doneAt: m.t };
     this.step++;
     if (this.step >= this.plan.length) this.status = 'passed';
-    else this.startPause(m.t);
+    else this.startPause(m.t, true);
   }
 
   /** Counts deliberate movements nobody asked for; each watch must see the face near rest before it counts again. */
@@ -328,12 +344,16 @@ export class ChallengeRunner {
     }
   }
 
-  private startPause(t: number): void {
+  /** A pause from `t`: the settling part only after an action (`settle`), then the random part. */
+  private startPause(t: number, settle: boolean): void {
     this.phase = 'pause';
     this.detector = undefined;
     this.onsetAt = undefined;
-    const { pauseMinMs: lo, pauseMaxMs: hi } = this.timing;
-    this.pauseEnd = t + lo + this.random() * Math.max(0, hi - lo);
+    this.pauseEnd = t + (settle ? this.timing.pauseMinMs : 0) + this.randomPause();
+  }
+
+  private randomPause(): number {
+    return this.random() * Math.max(0, this.timing.pauseMaxMs - this.timing.pauseMinMs);
   }
 
   private ask(t: number, m: FaceMeasures | undefined): void {

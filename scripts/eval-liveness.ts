@@ -56,7 +56,15 @@ interface Row extends EvaluatedEntry {
   readonly analysedFrames: number;
   readonly msPerFrame: number;
   /** Random-challenge draws: the seed and the challenge drawn. */
-  readonly draw?: { readonly seed: number; readonly challenge: readonly Action[]; readonly spliced: boolean };
+  readonly draw?: {
+    readonly seed: number;
+    readonly challenge: readonly Action[];
+    readonly spliced: boolean;
+    /** Session time (ms) of the frame on which the neutral pose was learned. */
+    readonly neutralAt?: number;
+    /** When each prompt that a swap replaced was asked (ms). */
+    readonly swappedPrompts?: readonly number[];
+  };
 }
 
 const rows: Row[] = [];
@@ -158,11 +166,18 @@ for (const entry of entries) {
     const dt = step / MJPEG_FPS;
     let progress: LivenessProgress | undefined;
     let analysed = 0;
+    // For the time breakdown (liveness-redecide): when the neutral pose was learned, and each prompt a swap replaced.
+    let neutralAt: number | undefined;
+    const swappedPrompts: number[] = [];
     for (let k = 0; !session.done && k * dt < MAX_SESSION_S; k++) {
       const now = k * dt;
       const c = progress?.challenge;
+      if (neutralAt === undefined && c && c.status !== 'neutral') neutralAt = (k - 1) * dt * 1000;
       // A spliced person (or attacker) asked for an action their recording lacks says "I can't do this one".
-      if (splicer?.wantsSwap(now)) session.swapAction(now * 1000);
+      if (splicer?.wantsSwap(now)) {
+        const asked = c?.steps[c.step]?.askedAt;
+        if (session.swapAction(now * 1000) && asked !== undefined) swappedPrompts.push(asked);
+      }
       const seconds = splicer
         ? splicer.next(now, c?.step ?? -1, c?.status === 'active' && c.phase !== 'pause' ? c.action : undefined, dt)
         : (rec.first / MJPEG_FPS) + ((start + now) % rec.seconds);
@@ -170,7 +185,7 @@ for (const entry of entries) {
       progress = session.push(await rec.at(i, now * 1000, session.wantsEmbedding(now * 1000)));
       analysed++;
     }
-    const row = rowOf(session, analysed, { seed, challenge: session.actions, spliced: splicer !== undefined });
+    const row = rowOf(session, analysed, { seed, challenge: session.actions, spliced: splicer !== undefined, ...(neutralAt !== undefined ? { neutralAt } : {}), swappedPrompts });
     rows.push(row);
     console.log(line(row));
   }

@@ -21,7 +21,7 @@ if (positionals.length !== 1) {
 const policy: LivenessPolicy = { ...DEFAULT_POLICY, ...(values.policy ? (JSON.parse(values.policy) as Partial<LivenessPolicy>) : {}) };
 interface Saved extends EvalManifestEntry {
   readonly mode: 'active' | 'passive';
-  readonly draw?: { seed: number; challenge: string[]; spliced: boolean };
+  readonly draw?: { seed: number; challenge: string[]; spliced: boolean; neutralAt?: number; swappedPrompts?: number[] };
   readonly signals: LivenessSignals;
 }
 const run = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { entries: Saved[] };
@@ -49,6 +49,12 @@ if (medianS !== null) console.log(`  median time to an accepted decision (bona f
 const unswapped = rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live && !r.e.signals.challenge?.swaps?.length).map((r) => r.e.signals.durationMs / 1000).sort((a, b) => a - b);
 const medianUnswappedS = unswapped.length > 0 ? unswapped[Math.floor((unswapped.length - 1) / 2)]! : null;
 if (medianUnswappedS !== null) console.log(`  the same over draws with no swap: ${medianUnswappedS.toFixed(1)} s (${unswapped.length} draws)`);
+// Where the time of an accepted bona fide draw goes, phase by phase (ms, medians; the harness's spliced timeline).
+const breakdown = timeBreakdown(rows.filter((r) => r.e.draw && r.e.label === 'bona-fide' && r.decision.live).map((r) => r.e));
+if (breakdown) {
+  console.log('\ntime breakdown of accepted bona fide draws (median ms; n draws):');
+  for (const [k, v] of Object.entries(breakdown)) console.log(`  ${k.padEnd(44)} ${v.median === null ? '-' : String(Math.round(v.median)).padStart(6)}  (n=${v.n})`);
+}
 // Which vetoes fired, per kind of presentation: what each signal catches, and what it costs bona fide.
 const fired = new Map<string, Map<string, number>>();
 for (const r of rows) {
@@ -72,6 +78,7 @@ if (values.summary) {
     passive: passiveOnly,
     medianDecisionS: medianS,
     medianDecisionUnswappedS: medianUnswappedS,
+    ...(breakdown ? { timeBreakdownMs: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, v.median === null ? null : Math.round(v.median)])) } : {}),
     reasonsFired: Object.fromEntries([...fired].sort(([a], [b]) => a.localeCompare(b)).map(([k, m]) => [k, Object.fromEntries(m)])),
     presentations: rows.map((r) => ({
       file: r.e.file.split('/').at(-1),
@@ -88,4 +95,46 @@ if (values.summary) {
   };
   writeFileSync(values.summary, `${JSON.stringify(summary, null, 1)}\n`);
   console.log(`written ${values.summary}`);
+}
+
+/**
+ * Phases of each draw: from the first frame to the neutral pose, then per step the pause before its prompt (split at
+ * a swap into the pause, the person's hesitation before asking for another action, and the pause after the swap), the
+ * reaction (prompt to onset), the action (onset to done), and what is left after the last step (a wait for passive
+ * evidence would show there). Null when the run predates the harness recording `neutralAt`.
+ */
+function timeBreakdown(draws: readonly Saved[]): Record<string, { median: number | null; n: number }> | undefined {
+  if (!draws.some((d) => d.draw?.neutralAt !== undefined)) return undefined;
+  const phases = new Map<string, number[]>();
+  const add = (k: string, v: number): void => void (phases.get(k) ?? phases.set(k, []).get(k)!).push(v);
+  for (const d of draws) {
+    const c = d.signals.challenge;
+    if (!c?.steps || d.draw?.neutralAt === undefined) continue;
+    const swapped = (c.swaps?.length ?? 0) > 0 ? 'swap' : 'no swap';
+    add(`[${swapped}] first frame -> neutral pose learned`, d.draw.neutralAt);
+    let before = d.draw.neutralAt;
+    c.steps.forEach((s, k) => {
+      const swaps = (c.swaps ?? []).filter((w) => w.t >= before && w.t <= s.askedAt);
+      if (swaps.length === 0) add(`[${swapped}] step ${k + 1}: pause before the prompt`, s.askedAt - before);
+      else {
+        const prompts = d.draw!.swappedPrompts ?? [];
+        const first = prompts.find((p) => p >= before && p <= swaps[0]!.t);
+        if (first !== undefined) {
+          add(`[${swapped}] step ${k + 1}: pause before the swapped prompt`, first - before);
+          add(`[${swapped}] step ${k + 1}: swapped prompt -> swap`, swaps[0]!.t - first);
+        }
+        add(`[${swapped}] step ${k + 1}: swap -> new prompt`, s.askedAt - swaps.at(-1)!.t);
+      }
+      if (s.onsetAt !== undefined) add(`[${swapped}] step ${k + 1}: prompt -> onset`, s.onsetAt - s.askedAt);
+      if (s.onsetAt !== undefined && s.doneAt !== undefined) add(`[${swapped}] step ${k + 1}: onset -> done`, s.doneAt - s.onsetAt);
+      before = s.doneAt ?? s.askedAt;
+    });
+    add(`[${swapped}] last step done -> decision`, d.signals.durationMs - before);
+    add(`[${swapped}] total`, d.signals.durationMs);
+  }
+  const med = (v: number[]): number | null => {
+    const s = [...v].sort((a, b) => a - b);
+    return s.length === 0 ? null : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  return Object.fromEntries([...phases].sort(([a], [b]) => a.slice(0, a.indexOf(']')).localeCompare(b.slice(0, b.indexOf(']')))).map(([k, v]) => [k, { median: med(v), n: v.length }]));
 }

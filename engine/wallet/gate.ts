@@ -77,6 +77,7 @@ export async function status(ctx: WalletContext): Promise<WalletStatus> {
 
 export async function setup(ctx: WalletContext, pin: string, options: SetupOptions = {}): Promise<void> {
   const p = checkPin(pin);
+  const locks = ctx.session.lockCount;
   const settings: SettingsRecord = {
     maxFailures: options.maxFailures ?? DEFAULT_GATE_POLICY.maxFailures,
     autoLockMs: options.autoLockMs ?? DEFAULT_AUTO_LOCK_MS,
@@ -96,10 +97,11 @@ export async function setup(ctx: WalletContext, pin: string, options: SetupOptio
     await tx.objectStore('meta').put(settings, 'settings');
   });
   ctx.session.settings = settings;
-  await startSession(ctx, sealed);
+  await startSession(ctx, sealed, locks); // set up either way; locked if a lock came meanwhile
 }
 
 export async function unlock(ctx: WalletContext, pin: string): Promise<void> {
+  const locks = ctx.session.lockCount;
   const { dataKey, vault } = await verifyPin(ctx, pin, (v) => v.pin.iterations < ctx.iterations);
   if (vault.pin.iterations < ctx.iterations) {
     // The vault was sealed with an older, cheaper KDF setting: re-wrap under today's count now that we can.
@@ -108,14 +110,14 @@ export async function unlock(ctx: WalletContext, pin: string): Promise<void> {
       const cur = (await tx.objectStore('meta').get('vault')) as VaultRecord | undefined;
       if (cur) await tx.objectStore('meta').put({ ...cur, pin: sealed.slot }, 'vault');
     });
-    await startSession(ctx, sealed);
-    return;
+    return lockedMeanwhile(await startSession(ctx, sealed, locks));
   }
-  await beginSession(ctx, dataKey);
+  lockedMeanwhile(await beginSession(ctx, dataKey, locks));
 }
 
 export async function changePin(ctx: WalletContext, oldPin: string, newPin: string): Promise<void> {
   const p = checkPin(newPin);
+  const locks = ctx.session.lockCount;
   const { dataKey } = await verifyPin(ctx, oldPin, () => true);
   const sealed = await pinSlot(ctx, p, dataKey);
   await ctx.storage.write(['meta'], 'vault', async (tx) => {
@@ -123,10 +125,11 @@ export async function changePin(ctx: WalletContext, oldPin: string, newPin: stri
     if (!cur) throw walletError('wallet/not-initialised', 'The wallet has no PIN yet.');
     await tx.objectStore('meta').put({ ...cur, pin: sealed.slot }, 'vault');
   });
-  await startSession(ctx, sealed);
+  await startSession(ctx, sealed, locks);
 }
 
 export async function enablePasskey(ctx: WalletContext, pin: string, options: RegisterOptions = {}): Promise<void> {
+  const locks = ctx.session.lockCount;
   const { dataKey } = await verifyPin(ctx, pin, () => true);
   const salt = randomBytes(32);
   const { registration, output } = await registerPrfPasskey(salt, options);
@@ -143,7 +146,7 @@ export async function enablePasskey(ctx: WalletContext, pin: string, options: Re
     );
   });
   const session = await unwrapDataKey(w, kek, PRF_AAD, false);
-  if (session) await beginSession(ctx, session);
+  if (session) await beginSession(ctx, session, locks);
 }
 
 export async function disablePasskey(ctx: WalletContext): Promise<void> {
@@ -155,6 +158,7 @@ export async function disablePasskey(ctx: WalletContext): Promise<void> {
 }
 
 export async function unlockWithPasskey(ctx: WalletContext, options: CeremonyOptions = {}): Promise<void> {
+  const locks = ctx.session.lockCount;
   const vault = await readVault(ctx);
   if (!vault.prf) throw walletError('wallet/passkey-unavailable', 'No passkey is set up for this wallet. Use your PIN.');
   const output = await evaluatePrf({ credentialId: vault.prf.credentialId, rpId: vault.prf.rpId }, vault.prf.salt, options);
@@ -170,7 +174,7 @@ export async function unlockWithPasskey(ctx: WalletContext, options: CeremonyOpt
   await ctx.storage.write(['meta'], 'gate', async (tx) => {
     await tx.objectStore('meta').put({ failures: 0, lastAttemptAt: null } satisfies GateRecord, 'gate');
   });
-  await beginSession(ctx, dataKey);
+  lockedMeanwhile(await beginSession(ctx, dataKey, locks));
 }
 
 export async function updateSettings(ctx: WalletContext, change: Partial<SetupOptions>): Promise<void> {
@@ -226,15 +230,21 @@ async function pinSlot(ctx: WalletContext, pin: string, dataKey: CryptoKey): Pro
  * Continues with a non-extractable copy of the data key, unwrapped from the slot just written: the extractable
  * original (needed only to wrap) is dropped with this call's scope.
  */
-async function startSession(ctx: WalletContext, { slot, kek }: { slot: PinSlot; kek: CryptoKey }): Promise<void> {
+async function startSession(ctx: WalletContext, { slot, kek }: { slot: PinSlot; kek: CryptoKey }, locksAtStart: number): Promise<boolean> {
   const key = await unwrapDataKey(slot, kek, PIN_AAD, false);
   if (!key) throw walletError('wallet/tampered', 'The wallet key could not be re-opened after it was written.', { what: 'vault' });
-  await beginSession(ctx, key);
+  return beginSession(ctx, key, locksAtStart);
 }
 
-async function beginSession(ctx: WalletContext, dataKey: CryptoKey): Promise<void> {
+/** False when the wallet was locked after the operation began (see Session.begin): it stays locked. */
+async function beginSession(ctx: WalletContext, dataKey: CryptoKey, locksAtStart: number): Promise<boolean> {
   await ctx.session.readSettings(ctx.storage);
-  ctx.session.begin(dataKey);
+  return ctx.session.begin(dataKey, locksAtStart);
+}
+
+/** An unlock overtaken by a lock (the page hidden, "lock now" here or in another tab) reports it: the PIN was right. */
+function lockedMeanwhile(begun: boolean): void {
+  if (!begun) throw walletError('wallet/locked', 'The wallet was locked while it was being unlocked. Unlock it again.', { lockedMeanwhile: true });
 }
 
 /**

@@ -12,6 +12,8 @@ import type { WalletStorage } from './storage.ts';
 export class Session {
   private dataKey: CryptoKey | null = null;
   private lastActivity = 0;
+  /** Counts locks. An unlock remembers it when it starts and does not begin if a lock came while it ran. */
+  private locks = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Cached settings record; null means "read it again" (another tab may have changed it). */
   settings: SettingsRecord | null = null;
@@ -80,12 +82,24 @@ export class Session {
     return this.dataKey !== null && !this.idleExpired();
   }
 
-  /** Starts a session with a non-extractable data key (settings must be cached first: they hold the idle limit). */
-  begin(dataKey: CryptoKey): void {
+  /** Read when an unlock starts and passed to `begin`: a lock requested while the unlock ran must win over it. */
+  get lockCount(): number {
+    return this.locks;
+  }
+
+  /**
+   * Starts a session with a non-extractable data key (settings must be cached first: they hold the idle limit).
+   * `locksAtStart` is `lockCount` when the unlock began; if the wallet was locked since (the page was hidden, another
+   * tab or this one pressed "lock now" while the PIN's key derivation ran), the session does not begin and this
+   * returns false.
+   */
+  begin(dataKey: CryptoKey, locksAtStart: number): boolean {
+    if (locksAtStart !== this.locks) return false;
     this.dataKey = dataKey;
     this.lastActivity = this.now();
     this.armTimer();
     this.emit({ type: 'unlocked', source: 'local' });
+    return true;
   }
 
   /** User activity keeps the wallet unlocked; it locks after `autoLockMs` without any. */
@@ -106,6 +120,7 @@ export class Session {
   }
 
   lockHere(notify = true): void {
+    this.locks++; // even when already locked: an unlock under way must not outlive it
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.dataKey === null) return;

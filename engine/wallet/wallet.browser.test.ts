@@ -188,6 +188,46 @@ describe('wallet basics (real IndexedDB + WebCrypto in Chromium)', () => {
     real.close();
   });
 
+  test('a lock that comes while an unlock or a setup is still deriving its key wins: the wallet stays locked', async () => {
+    const name = uniqueName('lock-race');
+    const w = await open(name);
+    const other = await open(name);
+    const events: string[] = [];
+    w.subscribe((e) => events.push(e.type));
+
+    // Set up, and "lock now" before the setup's key work is done: set up, but locked.
+    const setup = w.setup(PIN);
+    w.lock();
+    await setup;
+    expect(w.isUnlocked).toBe(false);
+    expect(await w.status()).toMatchObject({ initialised: true, unlocked: false });
+
+    // An unlock overtaken by "lock now" here is refused with wallet/locked; the right PIN is not counted as wrong.
+    const unlock = w.unlock(PIN);
+    w.lock();
+    const e = await rejection(unlock);
+    expect(e.code).toBe('wallet/locked');
+    expect(e.details).toMatchObject({ lockedMeanwhile: true });
+    expect(w.isUnlocked).toBe(false);
+    expect(await w.status()).toMatchObject({ unlocked: false, failures: 0 });
+    expect(events).not.toContain('unlocked');
+
+    // The same when the lock comes from another tab.
+    await other.unlock(PIN);
+    const overtaken = w.unlock(PIN);
+    other.lock();
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await rejection(overtaken)).code).toBe('wallet/locked');
+    expect(w.isUnlocked).toBe(false);
+
+    // With no lock in between, the same PIN unlocks.
+    await w.unlock(PIN);
+    expect(w.isUnlocked).toBe(true);
+    expect(events).toContain('unlocked');
+    w.close();
+    other.close();
+  });
+
   test('settings change needs an unlocked wallet and persists', async () => {
     const name = uniqueName('settings');
     const w = await open(name);

@@ -26,8 +26,9 @@ export function SetupPin(props: { onDone?: () => void }) {
         setBusy(true);
         try {
           const w = await wallet();
+          // setup() leaves the wallet unlocked. (A second unlock here ran the PIN's key derivation again, and landing
+          // after a quick "Lock now" it unlocked the wallet again.)
           await w.setup(pin());
-          await w.unlock(pin());
           await requestPersistence().catch(() => undefined);
           await refreshWalletStatus();
           props.onDone?.();

@@ -15,6 +15,9 @@
  * u8 = the same with the shipped uint8 weights; sdk = fr_feature framed as FacePlugin's SDK frames it (3-point affine:
  * eye centres and nose tip onto the first three template points), no mirror; mfn = human-models' mobilefacenet,
  * ArcFace 5-point template, (x - 127.5) / 128; dlib = today's default (51-point chip + mirror), for the same table.
+ *
+ * Alignment variants of u8 (the alignment study): `u8@<tokens>`, tokens joined by '_' (see alignVariant), e.g.
+ * `--variants u8@z1.05,u8@dy2_ec`. Each re-aligns from the cached FaceMesh points and re-embeds; nothing else changes.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +26,9 @@ import { createFaceEngine } from '../engine/face/index.ts';
 import { EMBEDDERS, dlibEmbedder, onnxEmbedder, type CropAlignment, type Embedder, type EmbedderSpec } from '../engine/face/embedders.ts';
 import { cropAlignment, l2normalise, type FaceAnalysis } from '../engine/face/pipeline.ts';
 import { FrameRaster, sampleCrop } from '../engine/face/crop.ts';
+import { point, type Mesh } from '../engine/face/facemesh.ts';
+import { compose, invert, similarityFit, type Affine } from '../engine/face/geometry.ts';
+import type { Point } from '../engine/face/types.ts';
 import { packageSource } from '../engine/runtime/node-source.ts';
 import { loadOnnxProgram } from '../engine/runtime/load-onnx.ts';
 import { loadGraphModel, readVerifiedFiles } from '../engine/runtime/load-model.ts';
@@ -49,6 +55,10 @@ interface Variant {
   /** Views embedded: the crop, and its mirror image where the candidate is tried with one. */
   readonly mirror: boolean;
   load(): Promise<Embedder>;
+  /** The crop -> image map, when the variant does not use cropAlignment (alignment variants). */
+  readonly fit?: (mesh: Mesh) => Affine;
+  /** Supersampling factor per side (antialiasing when the crop shrinks the image); 1 = one bilinear sample. */
+  readonly supersample?: number;
 }
 
 const ARCFACE = (EMBEDDERS['fr-feature'].alignment as { points: readonly (readonly [number, number])[] }).points;
@@ -141,6 +151,75 @@ const VARIANTS: Record<string, Variant> = {
   },
 };
 
+const RIGHT_EYE_CONTOUR = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
+const LEFT_EYE_CONTOUR = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
+const mean = (m: Mesh, ix: readonly number[]): Point => {
+  const ps = ix.map((i) => point(m, i));
+  return [ps.reduce((s, p) => s + p[0], 0) / ps.length, ps.reduce((s, p) => s + p[1], 0) / ps.length];
+};
+
+/**
+ * `u8@<tokens>`: the shipped u8 candidate with another alignment. Tokens: `z<k>` ArcFace's template scaled by 1/k about
+ * the crop centre (k > 1: more context); `dx<px>` / `dy<px>` the template moved by px of the 112 crop (dy > 0: the face
+ * lower); `ec` eye centre = mean of the 16 eye-contour vertices (default: midpoint of the corners 33/133, 263/362);
+ * `mi` inner mouth corners 78/308 (default outer 61/291); `n<i>` the nose point is vertex i (default 1); `nn` fit on the
+ * four eye and mouth points only; `nm` no mirror view; `aa<k>` k x k samples per crop pixel, averaged.
+ */
+function alignVariant(id: string): Variant {
+  const tokens = id.slice('u8@'.length).split('_').filter(Boolean);
+  let zoom = 1;
+  let dx = 0;
+  let dy = 0;
+  let eyes = 'corners';
+  let mouth = [61, 291] as const as readonly [number, number];
+  let nose = 1;
+  let useNose = true;
+  let mirror = true;
+  let supersample = 1;
+  for (const t of tokens) {
+    const num = (prefix: string) => Number(t.slice(prefix.length));
+    if (t === 'ec') eyes = 'contour';
+    else if (t === 'mi') mouth = [78, 308];
+    else if (t === 'nn') useNose = false;
+    else if (t === 'nm') mirror = false;
+    else if (t.startsWith('aa')) supersample = num('aa');
+    else if (t.startsWith('dx')) dx = num('dx');
+    else if (t.startsWith('dy')) dy = num('dy');
+    else if (t.startsWith('z')) zoom = num('z');
+    else if (/^n\d+$/.test(t)) nose = num('n');
+    else throw new Error(`${id}: unknown alignment token ${t}`);
+  }
+  const template = ARCFACE.map(([x, y]) => [(0.5 + (x - 0.5) / zoom) * 112 + dx, (0.5 + (y - 0.5) / zoom) * 112 + dy] as Point);
+  const fit = (m: Mesh): Affine => {
+    const from: Point[] =
+      eyes === 'contour'
+        ? [mean(m, RIGHT_EYE_CONTOUR), mean(m, LEFT_EYE_CONTOUR)]
+        : [mean(m, [33, 133]), mean(m, [263, 362])];
+    from.push(point(m, nose), point(m, mouth[0]), point(m, mouth[1]));
+    const keep = useNose ? [0, 1, 2, 3, 4] : [0, 1, 3, 4];
+    return invert(similarityFit(keep.map((i) => from[i]!), keep.map((i) => template[i]!)));
+  };
+  return { ...VARIANTS.u8!, id, about: `fr_feature uint8, alignment ${tokens.join(' ') || 'as shipped'}`, mirror, fit, supersample };
+}
+const variantOf = (v: string): Variant => (v.startsWith('u8@') ? alignVariant(v) : VARIANTS[v]!);
+
+/** A crop sampled k x k times per pixel and averaged (a box filter over each crop pixel's footprint). */
+function sampleSupersampled(frame: FrameRaster, m: Affine, size: number, k: number, out: Float32Array, mirror: boolean): void {
+  if (k <= 1) return sampleCrop(frame, m, size, out, 0, { mirror });
+  const big = new Float32Array(size * k * size * k * 3);
+  sampleCrop(frame, compose(m, [1 / k, 0, 0, 0, 1 / k, 0]), size * k, big, 0, { mirror });
+  const w = 1 / (k * k);
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      for (let ch = 0; ch < 3; ch++) {
+        let s = 0;
+        for (let v = 0; v < k; v++) for (let u = 0; u < k; u++) s += big[((j * k + v) * size * k + i * k + u) * 3 + ch]!;
+        out[(j * size + i) * 3 + ch] = s * w;
+      }
+    }
+  }
+}
+
 /** The candidate's files as installed, hashed now (the candidate is not in the shipped manifest). */
 async function pinned(entry: ModelEntry): Promise<ModelEntry['files']> {
   const { createHash } = await import('node:crypto');
@@ -198,16 +277,19 @@ async function embedAll(): Promise<void> {
   log(`${images.length} images, shard ${k}/${n}: ${mine.length}, to do ${todo.length}; variants ${variantIds.join(',')}`);
   // The subject's FaceMesh points, cached like the vectors: a later run with other variants skips detection and mesh.
   const meshFile = join(dir, `mesh-${setName}.${tag}.json`);
-  const meshes: Record<string, string | null> = existsSync(meshFile) ? (JSON.parse(readFileSync(meshFile, 'utf8')) as Record<string, string | null>) : {};
+  // Every shard's meshes are read (another shard split may have computed them); this run saves its own file.
+  const meshes: Record<string, string | null> = {};
+  const ownMeshes: Record<string, string | null> = existsSync(meshFile) ? (JSON.parse(readFileSync(meshFile, 'utf8')) as Record<string, string | null>) : {};
+  if (existsSync(dir)) for (const f of readdirSync(dir).sort()) if (f.startsWith(`mesh-${setName}.`)) Object.assign(meshes, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, string | null>);
   const engine = createFaceEngine({ models: source, backend: { prefer: 'wasm' } });
   await engine.ready();
   const embedders = new Map<string, Embedder>();
-  for (const v of variantIds) embedders.set(v, await VARIANTS[v]!.load());
+  for (const v of variantIds) embedders.set(v, await variantOf(v).load());
   const out = Object.fromEntries(variantIds.map((v) => [v, {} as Cache])) as Record<string, Cache>;
   const save = (): void => {
     mkdirSync(dir, { recursive: true });
     for (const v of variantIds) writeFileSync(join(dir, `${v}-${setName}.${tag}.json`), JSON.stringify({ ...(reverse ? {} : pickShard(caches[v]!, mine)), ...out[v] }));
-    writeFileSync(meshFile, JSON.stringify(meshes));
+    writeFileSync(meshFile, JSON.stringify(ownMeshes));
   };
   const t0 = performance.now();
   let done = 0;
@@ -220,6 +302,7 @@ async function embedAll(): Promise<void> {
       const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {} });
       const f = subject(a.faces, a.width, a.height);
       meshes[im] = f ? b64(f.mesh) : null;
+      ownMeshes[im] = meshes[im]!;
     }
     const face = meshes[im] ? { mesh: floatsFromBase64(meshes[im]) } : undefined;
     const frame = new FrameRaster(pixels);
@@ -229,14 +312,14 @@ async function embedAll(): Promise<void> {
         out[v]![im] = null;
         continue;
       }
-      const spec = VARIANTS[v]!;
-      const m = cropAlignment(face.mesh, spec.alignment, spec.size);
+      const spec = variantOf(v);
+      const m = spec.fit ? spec.fit(face.mesh) : cropAlignment(face.mesh, spec.alignment, spec.size);
       // One view per call: an embedder given a batch of several views returns their summed descriptor (one vector,
       // not one per view), so each view is embedded on its own and kept as its own unit vector.
       const views: string[] = [];
       for (const mirror of spec.mirror ? [false, true] : [false]) {
         const data = new Float32Array(spec.size * spec.size * 3);
-        sampleCrop(frame, m, spec.size, data, 0, { mirror });
+        sampleSupersampled(frame, m, spec.size, spec.supersample ?? 1, data, mirror);
         const x = tf.tensor4d(data, [1, spec.size, spec.size, 3]);
         const e = await embedders.get(v)!.embed(x);
         x.dispose();
@@ -306,11 +389,11 @@ function report(): void {
   const ims = [...new Set(ps.flatMap((p) => [p.a, p.b]))].sort();
   const rows: Record<string, unknown> = {};
   for (const v of variantIds) {
-    for (const mirror of VARIANTS[v]!.mirror ? [false, true] : [false]) {
+    for (const mirror of variantOf(v).mirror ? [false, true] : [false]) {
       const vectors = vectorsOf(v, mirror);
       const r = evaluate(ps, ims, { vectors, msPerImage: 0, score: cosine });
       rows[`${v}${mirror ? '+mirror' : ''}`] = {
-        about: VARIANTS[v]!.about,
+        about: variantOf(v).about,
         auc: r.auc,
         eer: r.eer,
         accuracy: r.accuracy.mean,
@@ -371,7 +454,7 @@ function heldOut(): void {
   const testPairs = pairs.filter((p) => test.includes(p.fold + 1));
   const rows: Record<string, unknown> = {};
   for (const v of variantIds) {
-    for (const mirror of VARIANTS[v]!.mirror ? [false, true] : [false]) {
+    for (const mirror of variantOf(v).mirror ? [false, true] : [false]) {
       const vectors = vectorsOf(v, mirror);
       const score = (p: Pair) => {
         const a = vectors.get(p.a);
@@ -411,11 +494,11 @@ async function timing(): Promise<void> {
   await createFaceEngine({ models: source, backend: { prefer: 'wasm' } }).ready();
   const runs = Number(opt('--runs') ?? 15);
   const embedders = new Map<string, Embedder>();
-  for (const v of variantIds) embedders.set(v, await VARIANTS[v]!.load());
+  for (const v of variantIds) embedders.set(v, await variantOf(v).load());
   const ms = new Map<string, number[]>();
   for (let r = -2; r < runs; r++) {
     for (const v of variantIds) {
-      const size = VARIANTS[v]!.size;
+      const size = variantOf(v).size;
       for (const views of [1, 2]) {
         const x = tf.randomUniform([views, size, size, 3], 0, 255) as tf.Tensor4D;
         const t0 = performance.now();

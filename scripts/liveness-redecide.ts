@@ -4,6 +4,10 @@
 // its passive time is up), so the result is exactly what a new run would decide.
 //
 //   node --import tsx scripts/liveness-redecide.ts r.json [--policy '{"recaptureMaxMoire": 0}'] [--summary s.json]
+//     [--replace r2.json ...]
+//
+// --replace puts the rows of a later run (of a filtered manifest) in place of the rows of r.json for the same
+// presentation (file, segment, mode, scripted challenge or draw seed); each must match a row of r.json.
 //
 // --summary writes a small JSON (the tables, the median time, the reasons fired, and one line per presentation with
 // its decision and reason codes, no signals) fit to commit beside the docs.
@@ -13,7 +17,7 @@ import { DEFAULT_POLICY, decideLiveness, type LivenessPolicy, type LivenessSigna
 import { padMetrics, type EvaluatedEntry, type PadMetrics } from '../engine/liveness/evaluation.ts';
 import type { EvalManifestEntry } from '../engine/liveness/manifest.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { policy: { type: 'string' }, summary: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { policy: { type: 'string' }, summary: { type: 'string' }, replace: { type: 'string', multiple: true } } });
 if (positionals.length !== 1) {
   console.error("usage: node --import tsx scripts/liveness-redecide.ts r.json [--policy '{...}']");
   process.exit(2);
@@ -25,6 +29,17 @@ interface Saved extends EvalManifestEntry {
   readonly signals: LivenessSignals;
 }
 const run = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { entries: Saved[] };
+const keyOf = (e: Saved): string => JSON.stringify([e.file, e.from ?? null, e.to ?? null, e.mode, e.draw ? e.draw.seed : (e.challenge ?? null)]);
+for (const path of values.replace ?? []) {
+  const index = new Map(run.entries.map((e, i) => [keyOf(e), i]));
+  const later = (JSON.parse(readFileSync(path, 'utf8')) as { entries: Saved[] }).entries;
+  for (const e of later) {
+    const i = index.get(keyOf(e));
+    if (i === undefined) throw new Error(`${path}: no row of ${positionals[0]} for ${keyOf(e)}`);
+    run.entries[i] = e;
+  }
+  console.log(`${path}: ${later.length} rows replaced`);
+}
 const rows = run.entries.map((e) => ({ e, decision: decideLiveness(e.signals, policy) }));
 const of = (pick: (e: Saved) => boolean): EvaluatedEntry[] => rows.filter((r) => pick(r.e)).map((r) => ({ entry: r.e, decision: r.decision }));
 
@@ -72,6 +87,7 @@ for (const [kind, m] of [...fired].sort(([a], [b]) => a.localeCompare(b))) {
 if (values.summary) {
   const summary = {
     run: positionals[0],
+    ...(values.replace?.length ? { replacedFrom: values.replace } : {}),
     policy,
     scripted,
     production,

@@ -56,7 +56,7 @@ describe('timed challenges', () => {
       gaps.add(Math.round(state!.steps[0]!.askedAt / 100));
       durations.push(frames.at(-1)!.t);
     }
-    // The first prompt's time varies with the seed over the pause range (0.4-1.5 s after the neutral pose).
+    // The first prompt's time varies with the seed over the random part of the pause (0-1.1 s after the neutral pose).
     expect(gaps.size).toBeGreaterThan(5);
     durations.sort((a, b) => a - b);
     console.info(`responding person, 60 seeds: median ${durations[30]} ms, p90 ${durations[54]} ms to the decision`);

@@ -68,7 +68,7 @@ export function planChallenge(options: ChallengePlanOptions = {}): Action[] {
  *   already at rest and waiting, so only the random part is waited: the neutral pose (300 ms) is not followed by a
  *   fixed wait, and the first prompt after a hold still comes at a random time after the hold ends (before, it came
  *   on the hold's end, which a person or a replay sees coming). Was 400-1500 ms after every event: measured in the
- *   evaluation's spliced bona fide draws (site/docs/liveness.md, "Timed prompts"), the pauses were a third of the
+ *   evaluation's spliced bona fide draws (site/docs/liveness.md, "Results"), the pauses were a third of the
  *   time to a decision;
  * - minReactionMs 300: a simple visual reaction takes about 200-250 ms before any movement starts, and a turn or a
  *   tilt takes more to reach its threshold; a blink is not failed but ignored when it closes sooner (a spontaneous

@@ -57,7 +57,10 @@ export interface LivenessSession {
    * the last frame's time). Returns false when none is left or the session is passive or done.
    */
   swapAction(t?: number): boolean;
-  /** Asks no action before `t` (the frames' clock); `code` is the guidance meanwhile. The light check holds this way. */
+  /**
+   * Asks no action before `t` (the frames' clock); `code` is the guidance meanwhile. The light check holds this way.
+   * The first prompt after it comes a random time (0-1.1 s, ChallengeRunner.hold) after `t`, not on it.
+   */
   holdPrompts(t: number, code?: GuidanceCode): void;
   /** Records an extra signal measured at the edge (the light check); it joins signals() and the decision. */
   addSignal<K extends keyof ExtraSignals>(name: K, value: ExtraSignals[K]): void;

@@ -144,9 +144,10 @@ export interface LivenessPolicy {
   readonly recaptureMaxMoire: number;
   /**
    * Recapture: largest share of frames with a straight edge along three or four sides of the frame (a screen or print
-   * filling nearly the whole view ends inside it). Dev split: bona fide 0 (their third-best side covers at most 0.45
-   * of its length, the per-frame bar is 0.6); screen replays 0.83-1.0, the clean 95 %-of-view screen 0.97. 0
-   * disables.
+   * filling nearly the whole view ends inside it). Dev split, set on samples of the whole bona fide videos and the
+   * replays: bona fide 0 (their third-best side covers at most 0.45 of its length, the per-frame bar is 0.6); screen
+   * replays 0.83-1.0, the clean 95 %-of-view screen 0.99. Dev evaluation sessions after: bona fide 0, replays with
+   * their edge in view 0.79-1.0. 0 disables.
    */
   readonly recaptureMaxFrameEdge: number;
   /**

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createFaceEngine } from '../engine/face/index.ts';
-import { EMBEDDERS, dlibEmbedder, onnxEmbedder, type CropAlignment, type Embedder, type EmbedderSpec } from '../engine/face/embedders.ts';
+import { EMBEDDERS, dlibEmbedder, zoomedTemplate, onnxEmbedder, type CropAlignment, type Embedder, type EmbedderSpec } from '../engine/face/embedders.ts';
 import { cropAlignment, l2normalise, type FaceAnalysis } from '../engine/face/pipeline.ts';
 import { FrameRaster, sampleCrop } from '../engine/face/crop.ts';
 import { point, type Mesh } from '../engine/face/facemesh.ts';
@@ -61,7 +61,8 @@ interface Variant {
   readonly supersample?: number;
 }
 
-const ARCFACE = (EMBEDDERS['fr-feature'].alignment as { points: readonly (readonly [number, number])[] }).points;
+/** ArcFace's template as published (the shipped fr-feature crop is it zoomed by FR_FEATURE_ZOOM: `u8@z0.95`). */
+const ARCFACE = zoomedTemplate(1);
 
 /** human-models' mobilefacenet entry, not pinned in models/manifest.json (a candidate only): pinned here by hash. */
 const MFN_ENTRY: ModelEntry = {

@@ -4,7 +4,7 @@ import { createFaceEngine, type FaceEngine, type FaceEngineOptions } from '../en
 
 export const TEST_MODELS = '/dist/models/';
 
-export function workerFaceEngine(options: Partial<Pick<FaceEngineOptions, 'onProgress'>> = {}): FaceEngine {
+export function workerFaceEngine(options: Partial<Pick<FaceEngineOptions, 'onProgress' | 'mirror'>> = {}): FaceEngine {
   return createFaceEngine({
     worker: new Worker(new URL('../workers/face.worker.ts', import.meta.url), { type: 'module' }),
     models: TEST_MODELS,

@@ -32,6 +32,19 @@ describe.skipIf(!inject('fixturesPresent'))('face pipeline in a Web Worker, Chro
     expect(a.quality.ok).toBe(true);
   });
 
+  test('mirror: false reaches the worker: the embedding of the crop alone differs from the two-view average', async () => {
+    const single = workerFaceEngine({ mirror: false });
+    try {
+      const one = (await single.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
+      const both = (await engine.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
+      const cos = one.reduce((s, v, i) => s + v * both[i]!, 0);
+      expect(cos).toBeLessThan(0.999);
+      expect(cos).toBeGreaterThan(0.9);
+    } finally {
+      await single.dispose();
+    }
+  });
+
   test('templates made in the worker: a second capture of the same photo matches, another person does not, all fit in 256 bytes', async () => {
     const t = async (b: ImageBitmap) => (await engine.template(b, { policy: PORTRAIT_POLICY })).template!;
     const a1 = await t(await lfw('Abel_Pacheco', 1));

@@ -33,9 +33,6 @@ installPage(async () => {
   const frames = await loadFrames();
   const faces = createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } });
   const ready = await faces.ready();
-  // The same engine with the embedding's mirror view off (FaceEngineOptions.mirror), for the one-view chain.
-  const oneView = createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' }, mirror: false });
-  await oneView.ready();
 
   // The credential carries the template enrolled from other frames of the same person.
   // (A failure here — a face-engine work in progress — must not cost the stages that do not need the template.)
@@ -62,7 +59,6 @@ installPage(async () => {
     'detect+landmarks': async (i) => (await faces.analyse(face(i))).faces.length > 0,
     // The embedding chain without the template step (quantise + header, microseconds), which full-verify includes.
     'detect+landmarks+embed': async (i) => (await faces.analyse(face(i), { embed: true, maxAnalysed: 1 })).faces[0]?.embedding !== undefined,
-    'detect+landmarks+embed-1view': async (i) => (await oneView.analyse(face(i), { embed: true, maxAnalysed: 1 })).faces[0]?.embedding !== undefined,
   };
   if ('error' in enrolled) pending['full-verify'] = `enrolment failed in the engine: ${enrolled.error}`;
   else if (!enrolled.template) pending['full-verify'] = 'no enrolment template: the enrolment frames failed the quality gates';
@@ -145,7 +141,7 @@ installPage(async () => {
     config: [
       `createFaceEngine({ models: '/models/', backend: { prefer: 'wasm' } }) in-process on the main thread (the site runs it in a worker)`,
       `tfjs-backend-wasm 4.22.0 from /models/ (hash-pinned copies); BlazeFace (full-range) + FaceMesh (a second pass only when the recentred crop moves) + ${DEFAULT_EMBEDDER} embedding (${EMBEDDERS[DEFAULT_EMBEDDER].size} px${EMBEDDERS[DEFAULT_EMBEDDER].mirror ? ', with its mirror image' : ''})`,
-      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); detect+landmarks+embed-1view = the same on a second engine created with mirror: false (the aligned crop alone, no mirror view; that engine holds its own copy of the models, which the memory figures include); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) (with the pixel sample) + createPassiveScorer().scoreFrame (the models DEFAULT_POLICY uses: liveness) + a passive createLivenessSession().push(livenessFrame(...)) (texture + recapture cues included); liveness-signals = sampleFrame (gray 320 px thumbnail + face square) + TextureTracker.push (Lucas-Kanade, key frame every 500 ms) + recaptureFrame, on analyses made beforehand',
+      'detect = detectFaces({ detector: "short-range" }) (BlazeFace short-range, 128 px, the live preview detector); detect-full-range = detectFaces() (BlazeFace full-range, 256 px, the detector of analyse() and templates); detect+landmarks = analyse() (detection, FaceMesh, pose, image stats, quality); detect+landmarks+embed = analyse({ embed: true, maxAnalysed: 1 }); full verify = decodeQrRgba + verifyPresentation + template() + compareTemplates() (FAR 1e-3 point); liveness-frame = analyse({ ...LIVENESS_ANALYSIS, maxAnalysed: 1 }) (both FaceMesh passes) (with the pixel sample) + createPassiveScorer().scoreFrame (the models DEFAULT_POLICY uses: liveness) + a passive createLivenessSession().push(livenessFrame(...)) (texture + recapture cues included); liveness-signals = sampleFrame (gray 320 px thumbnail + face square) + TextureTracker.push (Lucas-Kanade, key frame every 500 ms) + recaptureFrame, on analyses made beforehand',
       'credential scale: status-list-1e8 = openStatusList (signature, chain, capped inflate of 25 MB) + 1,000 statusAt; trust-list-1000 / vical-1000 = openTrustList / openVical of 1,000 authorities + verifyPresentation of one presentation from the middle; qr-bomb-* = the time of the QR text that completes a deflate bomb (QrAssembler.add of the last frame after the others, or verifyPresentation of one code) until it is refused; the site runs these in the QR worker, timed here on the main thread',
       `QR: decodeQrRgba (ZXing's QR reader behind eidkit's size-retrying detector, dark-on-light only) on 640x480 frames, the code 94 % of the frame height at camera contrast, cycling through ${CAMERA_LOOKS.length} looks from a clean paste to hand-held (rotation, smoothing, noise; which ones are read is in the facts); verification = verifyPresentation(text, trust, [status], now)`,
     ],

@@ -42,9 +42,6 @@ installPage(async () => {
       return r.length > 0 && r[0]!.descriptor.length === 128;
     },
   };
-  // face-api embeds one view (no mirror): its one-view chain is its chain, timed again (tiny detector only, the goal's
-  // yardstick) so that eidkit's one-view row has a yardstick interleaved with it.
-  if (tiny) bodies['detect+landmarks+embed-1view'] = bodies['detect+landmarks+embed'];
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   const detector = tiny ? 'TinyFaceDetector (TinyFaceDetectorOptions defaults: inputSize 416, scoreThreshold 0.5)' : 'SsdMobilenetv1 (SsdMobilenetv1Options defaults: minConfidence 0.5, maxResults 100)';
@@ -55,7 +52,7 @@ installPage(async () => {
     config: [
       `faceapi.tf.setWasmPaths('/peers/tfjs-wasm/'); setBackend('wasm') — its bundled tfjs ${tf.version_core ?? ''}, wasm files from node_modules/@tensorflow/tfjs-backend-wasm`,
       `nets loaded with loadFromUri('${MODELS}') (node_modules/@vladmandic/face-api/model): ${detector}, faceLandmark68Net (full 68-point), faceRecognitionNet (dlib ResNet-34, 150 px, 128-d)`,
-      `detect = detectAllFaces(canvas, options); detect+landmarks = .withFaceLandmarks(); detect+landmarks+embed = .withFaceLandmarks().withFaceDescriptors()${tiny ? '; detect+landmarks+embed-1view = the same (face-api embeds one view)' : ''}`,
+      `detect = detectAllFaces(canvas, options); detect+landmarks = .withFaceLandmarks(); detect+landmarks+embed = .withFaceLandmarks().withFaceDescriptors()`,
     ],
     backend: tf.getBackend(),
     threads: threaded ? (tf.getThreadsCount?.() ?? 1) : 1,

@@ -28,9 +28,9 @@ export interface FaceEngineOptions {
   readonly embedder?: EmbedderId;
   /**
    * Embed the aligned crop's mirror image too and average the two views (one batch of two). Default: the embedder's
-   * own setting (on for fr-feature, the default embedder, whose thresholds were derived with it). Off costs about half
-   * the embedding's time and some accuracy at strict operating points (site/docs/face.md, "Speed and bytes").
-   * Templates made either way carry the same model id and compare with each other.
+   * own setting: off for fr-feature, the default embedder (on lfw-dev the mirror view changed its TAR at FAR 1e-4 by
+   * nothing and doubled the embedding's time; site/docs/face.md), on for dlib. Templates made either way carry the same
+   * model id and compare with each other.
    */
   readonly mirror?: boolean;
   /**

@@ -32,16 +32,16 @@ describe.skipIf(!inject('fixturesPresent'))('face pipeline in a Web Worker, Chro
     expect(a.quality.ok).toBe(true);
   });
 
-  test('mirror: false reaches the worker: the embedding of the crop alone differs from the two-view average', async () => {
-    const single = workerFaceEngine({ mirror: false });
+  test('mirror: true reaches the worker: the two-view average differs from the embedding of the crop alone (the default)', async () => {
+    const twoViews = workerFaceEngine({ mirror: true });
     try {
-      const one = (await single.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
-      const both = (await engine.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
+      const one = (await engine.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
+      const both = (await twoViews.analyse(await lfw('Abel_Pacheco', 1), { embed: true, policy: PORTRAIT_POLICY })).faces[0]!.embedding!;
       const cos = one.reduce((s, v, i) => s + v * both[i]!, 0);
       expect(cos).toBeLessThan(0.999);
       expect(cos).toBeGreaterThan(0.9);
     } finally {
-      await single.dispose();
+      await twoViews.dispose();
     }
   });
 

@@ -9,6 +9,7 @@ import { evaluateTargets } from './targets.ts';
 import { summarise, percentile } from './stats.ts';
 import { resultFileName, RESULT_SCHEMA, type BenchResult, type StageResult } from './results.ts';
 import { renderChart, niceMax } from './chart.ts';
+import { renderMarkdown } from './table.ts';
 import type { LibraryId, PageInfo, StageId } from '../pages/protocol.ts';
 
 function stage(library: LibraryId, s: StageId, throttle: number, samples: number[], ok = samples.length): StageResult {
@@ -65,6 +66,15 @@ function synthetic(date: string, ourChain: number[]): BenchResult {
 }
 
 describe('bench result writer', () => {
+  it('calls the machine shared from the load before the run, or well above the cores after it (the run itself loads it)', () => {
+    const base = synthetic('2025-01-01T10:00:00.000Z', [300, 310, 320]);
+    const withLoad = (before: number, after: number) =>
+      renderMarkdown({ ...base, machine: { ...base.machine, loadBefore: [before, 1, 1], loadAfter: [after, 1, 1] } });
+    expect(withLoad(1.05, 2.06)).toContain('The machine was mostly idle.'); // a quiet machine and the run's own load
+    expect(withLoad(1.6, 2.0)).toContain('**The machine was shared while this ran**');
+    expect(withLoad(0.5, 2.6)).toContain('**The machine was shared while this ran**');
+  });
+
   it('percentiles are nearest-rank on real samples', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4], 95)).toBe(4);

@@ -74,6 +74,10 @@ test('the shipped README and docs link only to shipped files, and give package u
     }
   }
   expect(broken).toEqual([]);
+  // The README's only repository commands are the two set-up commands, under their own heading for a clone.
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  expect(readme).not.toMatch(/npm (start|test|run)\b/);
+  const [forPackageUsers, forAClone = ''] = readme.split('## Working on this repository');
+  expect(forPackageUsers).not.toMatch(/npm (start|test|run)\b/);
+  expect([...forAClone.split(/\n## /)[0]!.matchAll(/^npm [a-z]+/gm)].map((m) => m[0])).toEqual(['npm start', 'npm test']);
+  expect(forAClone).not.toMatch(/npm run\b/);
 });

@@ -343,6 +343,9 @@ export const LATTICE = {
   peaks: 8,
 } as const;
 
+/** The lattice windows' Hann taper, made once (latticeScore runs on every frame). */
+const HANN = Float64Array.from({ length: LATTICE.window }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (LATTICE.window - 1)));
+
 /**
  * The lattice score: over 64 x 64 windows of the gray frame that do not touch the face box, each window's strongest
  * isolated spectral peak (Hann window; a local maximum over the median of its ring of neighbours 2-3 bins away and
@@ -361,8 +364,7 @@ export function latticeScore(sample: FrameSample, box: Box): number | undefined 
   const scores: number[] = [];
   const re = new Float64Array(n * n);
   const im = new Float64Array(n * n);
-  const hann = new Float64Array(n);
-  for (let i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+  const hann = HANN;
   for (let wy = 0; wy + n <= g.height; wy += LATTICE.step) {
     for (let wx = 0; wx + n <= g.width; wx += LATTICE.step) {
       if (wx < fx1 && wx + n > fx0 && wy < fy1 && wy + n > fy0) continue;

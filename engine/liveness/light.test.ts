@@ -18,21 +18,27 @@ function shownOf(plan: LightPlan, t0 = 1000): LightShown[] {
 }
 
 /**
- * Camera samples at `fps` of a scene lit by ambient light plus the screen colour shown `latencyMs` earlier. The face
- * gets `faceGain` of the screen's light, the background `bgGain`; `own` adds a colour the scene shows by itself (a
- * replay's own light), on face and background alike.
+ * Camera samples at `fps` of a scene lit by ambient light plus the screen colour shown `latencyMs` earlier. Reflected
+ * light is albedo times illumination: the face gets `faceGain` of the screen's light (relative to the ambient), the
+ * background `bgGain`. A replay on another screen: `own` tints what it shows by its own light (its recorded face
+ * only, `ownOnFaceOnly`, when the real room shows around the replay screen), and `glint` adds our colour (times 255)
+ * on face and background alike (our light reflected off its glass). `exposure` scales the whole frame.
  */
-function scene(shown: LightShown[], o: { fps?: number; latencyMs?: number; faceGain: number; bgGain: number; noise?: number; seed?: number; own?: (t: number) => Rgb; exposure?: (t: number) => number }): LightSample[] {
+function scene(
+  shown: LightShown[],
+  o: { fps?: number; latencyMs?: number; faceGain: number; bgGain: number; face?: Rgb; glint?: number; noise?: number; seed?: number; own?: (t: number) => Rgb; ownOnFaceOnly?: boolean; exposure?: (t: number) => number },
+): LightSample[] {
   const random = seededRandom(o.seed ?? 1);
   const out: LightSample[] = [];
   const end = shown.at(-1)!.t + 800;
   for (let t = shown[0]!.t - 300; t < end; t += 1000 / (o.fps ?? 15)) {
     let c: Rgb = [0, 0, 0];
     for (const e of shown) if (e.t <= t - (o.latencyMs ?? 120)) c = e.colour;
-    const own = o.own?.(t) ?? [0, 0, 0];
+    const own = o.own?.(t) ?? [1, 1, 1];
     const k = o.exposure?.(t) ?? 1;
-    const px = (base: number[], gain: number): Rgb => base.map((b, i) => k * (b + 255 * gain * c[i]! + 60 * own[i]!) + (random() - 0.5) * (o.noise ?? 2)) as unknown as Rgb;
-    out.push({ t, face: px([150, 110, 90], o.faceGain), background: px([90, 95, 100], o.bgGain) });
+    const px = (albedo: Rgb, gain: number, tinted: boolean): Rgb =>
+      albedo.map((a, i) => k * ((tinted ? own[i]! : 1) * a * (1 + gain * c[i]!) + 255 * (o.glint ?? 0) * c[i]!) + (random() - 0.5) * (o.noise ?? 2)) as unknown as Rgb;
+    out.push({ t, face: px(o.face ?? [150, 110, 90], o.faceGain, true), background: px([90, 95, 100], o.bgGain, !o.ownOnFaceOnly) });
   }
   return out;
 }
@@ -85,7 +91,8 @@ describe('scoreLight', () => {
     const live = scoreLight(plan, shown, scene(shown, { faceGain: 0.12, bgGain: 0.01, latencyMs: 160 }));
     expect(live).toMatchObject({ ran: true, kind: 'screen' });
     if (!live.ran) return;
-    expect(live.correlation).toBeGreaterThan(0.9);
+    // The face's response is its albedo times our colour, so its channels answer unequally: about 0.85, not 1.
+    expect(live.correlation).toBeGreaterThan(0.8);
     expect(live.amplitude).toBeGreaterThan(DEFAULT_POLICY.lightMinAmplitude * 3);
     expect(Math.abs(live.lagMs - 160)).toBeLessThanOrEqual(60);
   });
@@ -93,26 +100,47 @@ describe('scoreLight', () => {
   test('exposure swings of the whole frame (auto-exposure) do not fake or hide the response', () => {
     const exposure = (t: number) => 1 + 0.3 * Math.sin(t / 300);
     const live = scoreLight(plan, shown, scene(shown, { faceGain: 0.12, bgGain: 0.01, exposure }));
-    expect(live.ran && live.correlation).toBeGreaterThan(0.9);
+    expect(live.ran && live.correlation).toBeGreaterThan(0.8);
     const flat = scoreLight(plan, shown, scene(shown, { faceGain: 0, bgGain: 0, exposure }));
     expect(flat.ran && flat.amplitude).toBeLessThan(DEFAULT_POLICY.lightMinAmplitude);
   });
 
+  // A replay's own light, four tints in turn.
+  const OWN: readonly Rgb[] = [[1, 0.8, 0.8], [0.8, 1, 0.85], [0.85, 0.85, 1], [1, 1, 0.8]];
+
   test('a replay on a screen: our light glints on face and background alike, its own light changes on its own', () => {
-    const own = (t: number): Rgb => SCREEN_COLOURS[Math.floor(t / 450) % SCREEN_COLOURS.length]!;
+    const own = (t: number): Rgb => OWN[Math.floor(t / 450) % OWN.length]!;
     for (const seed of [1, 2, 3, 4, 5]) {
-      const replay = scoreLight(plan, shown, scene(shown, { faceGain: 0.03, bgGain: 0.03, own, seed }));
-      expect(replay.ran).toBe(true);
-      if (!replay.ran) continue;
-      const d = decideLiveness({ ...LIVE_SIGNALS, light: replay });
-      expect(d.live, JSON.stringify(replay)).toBe(false);
-      expect(d.reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+      for (const ownOnFaceOnly of [false, true]) {
+        const replay = scoreLight(plan, shown, scene(shown, { faceGain: 0, bgGain: 0, glint: 0.06, own, ownOnFaceOnly, seed }));
+        expect(replay.ran).toBe(true);
+        if (!replay.ran) continue;
+        const d = decideLiveness({ ...LIVE_SIGNALS, light: replay });
+        expect(d.live, JSON.stringify(replay)).toBe(false);
+        expect(d.reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+      }
     }
   });
 
+  test('a dark replayed face under strong glint does not follow our colours (the chromaticity response did, every time)', () => {
+    // Added light shifts a dark region's chromaticity more than a bright one's: with the face's chromaticity minus the
+    // background's as the response, all 100 of these were accepted (correlation about 0.96); site/liveness-light's
+    // replay in CI reached 0.67 that way.
+    let worst = -1;
+    for (let seed = 1000; seed < 1100; seed++) {
+      const p = planLight('screen', seed);
+      const sh = shownOf(p);
+      const s = scoreLight(p, sh, scene(sh, { face: [70, 50, 40], faceGain: 0, bgGain: 0, glint: 0.1, seed }));
+      expect(s.ran).toBe(true);
+      if (s.ran) worst = Math.max(worst, s.correlation);
+      expect(decideLiveness({ ...LIVE_SIGNALS, light: s }).reasons.map((r) => r.code)).toEqual(['light-mismatch']);
+    }
+    expect(worst).toBeLessThan(DEFAULT_POLICY.lightMinCorrelation);
+  });
+
   test('chance: 300 simulated replays whose own light changes at random are all refused; 50 lit faces all pass', () => {
-    // Seeds 1000-1299: the step count and delay range were chosen on seeds 0-299 of the same simulation.
-    const OWN: readonly Rgb[] = [[1, 0.8, 0.8], [0.8, 1, 0.85], [0.85, 0.85, 1], [1, 1, 0.8]];
+    // Seeds 1000-1299. The step count and delay range were chosen on seeds 0-299 of an earlier simulation, the
+    // response (colour difference over background brightness) on seeds 0-299 of this one (highest 0.59 there).
     let accepted = 0;
     let worst = -1;
     for (let seed = 1000; seed < 1300; seed++) {
@@ -122,7 +150,8 @@ describe('scoreLight', () => {
       const period = 400 + r() * 800;
       const phase = r() * 5000;
       const own = (t: number): Rgb => OWN[Math.floor((t + phase) / period) % OWN.length]!;
-      const s = scoreLight(p, sh, scene(sh, { faceGain: 0.06, bgGain: 0.06, own, seed }));
+      // The replay's own light on its face only (the real room around the replay screen): the harder case.
+      const s = scoreLight(p, sh, scene(sh, { faceGain: 0, bgGain: 0, glint: 0.06, own, ownOnFaceOnly: true, seed }));
       if (s.ran) worst = Math.max(worst, s.correlation);
       if (decideLiveness({ ...LIVE_SIGNALS, light: s }).live) accepted++;
     }
@@ -133,6 +162,11 @@ describe('scoreLight', () => {
       const sh = shownOf(p);
       expect(decideLiveness({ ...LIVE_SIGNALS, light: scoreLight(p, sh, scene(sh, { faceGain: 0.12, bgGain: 0.01, seed })) }).live).toBe(true);
     }
+  });
+
+  test('a face that reflects the screen in front of a black background still passes (the brightness floor)', () => {
+    const dark = scene(shown, { faceGain: 0.12, bgGain: 0, seed: 3 }).map((x) => ({ ...x, background: [2, 2, 3] as Rgb }));
+    expect(decideLiveness({ ...LIVE_SIGNALS, light: scoreLight(plan, shown, dark) }).live).toBe(true);
   });
 
   test('too few frames is "did not run", never a pass or a failure', () => {

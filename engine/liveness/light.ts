@@ -45,7 +45,10 @@ export type LightSignal =
       readonly kind: LightKind;
       /** Correlation between the colours shown and the face's relative colour, at the best delay. */
       readonly correlation: number;
-      /** The part of the response the sequence explains (RMS; chromaticity for the screen, log luminance for the torch). */
+      /**
+       * The part of the response the sequence explains (RMS; for the screen, of the face-minus-background colour over
+       * the background's brightness, the sum of its channels; for the torch, of the log luminance ratio).
+       */
       readonly amplitude: number;
       readonly lagMs: number;
       readonly samples: number;
@@ -174,8 +177,12 @@ export function measureLightSample(
 /**
  * Scores a light check: for each delay in 0..maxLagMs, the correlation between the stimulus (the colour shown at
  * t - delay) and the response (the face's colour relative to the background), pooled over the channels; the best
- * delay wins. Screen: the response is the face's chromaticity minus the background's, so exposure and white-balance
- * changes of the whole frame cancel. Torch: the log of the face's luminance over the background's.
+ * delay wins. Screen: the response is the face's colour minus the background's, per channel, over the background's
+ * brightness. Light added to face and background alike (our colours glinting off a replay screen's glass) cancels in
+ * the difference, and exposure changes of the whole frame cancel in the ratio. (It was the difference of their
+ * chromaticities, which cancels exposure too but not the glint: added light shifts the chromaticity of a dark region
+ * more than of a bright one, so a dark replayed face under glint followed our colours.) Torch: the log of the face's
+ * luminance over the background's.
  */
 export function scoreLight(plan: LightPlan, shown: readonly LightShown[], samples: readonly LightSample[], timing: typeof LIGHT_TIMING = LIGHT_TIMING): LightSignal {
   const kind = plan.kind;
@@ -218,11 +225,18 @@ function luminance(c: Rgb): number {
   return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
 }
 
+/**
+ * A background darker than this (the sum of its channels, 0..765) says nothing of the exposure: dividing by it would
+ * only amplify noise, so the difference is divided by this floor instead.
+ */
+const DARK_BACKGROUND = 24;
+
 function responseOf(kind: LightKind, s: LightSample): number[] {
   if (kind === 'torch') return [Math.log((luminance(s.face) + 1) / (luminance(s.background) + 1))];
-  const f = chromaticity(s.face);
-  const b = chromaticity(s.background);
-  return [f[0]! - b[0]!, f[1]! - b[1]!, f[2]! - b[2]!];
+  const f = s.face;
+  const b = s.background;
+  const brightness = Math.max(DARK_BACKGROUND, b[0] + b[1] + b[2]);
+  return [(f[0] - b[0]) / brightness, (f[1] - b[1]) / brightness, (f[2] - b[2]) / brightness];
 }
 
 function stimulusOf(kind: LightKind, c: Rgb): number[] {

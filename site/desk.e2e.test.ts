@@ -13,28 +13,36 @@ import { siteAndBrowser } from './e2e/harness.ts';
 import { DESKTOP, PHONE, seriousAxeViolations } from './e2e/site.ts';
 import { credentialElements, generateP256KeyPair, parseCredential, publicKeyPoint, webCryptoSigner } from '../engine/credential/index.ts';
 import { REQUEST_TYPE, signRequest, type EnrolmentRequestBody } from './lib/enrolment-request.ts';
+import { toBase64 } from './lib/bytes.ts';
+import { faceTemplates } from './e2e/credentials.ts';
 
 const env = siteAndBrowser();
 let dir: string;
 let requestPath: string;
 let devicePoint: Uint8Array;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'eidkit-desk-'));
+/** A signed enrolment request of a device key of its own, written to `name` in the test folder. */
+async function writeRequest(name: string, documentNumber: string, face?: EnrolmentRequestBody['face']): Promise<{ path: string; point: Uint8Array }> {
   const key = await generateP256KeyPair(false);
-  devicePoint = (await publicKeyPoint(key.publicKey)).point;
+  const point = (await publicKeyPoint(key.publicKey)).point;
   const jwk = await crypto.subtle.exportKey('jwk', key.publicKey);
   const body: EnrolmentRequestBody = {
     type: REQUEST_TYPE,
     version: 1,
     createdAt: new Date().toISOString(),
-    person: { family_name: '李', given_name: '明', birth_date: '1985-06-01', document_kind: 'other', document_number: 'DESK-0001', nationality: 'CN' },
+    person: { family_name: '李', given_name: '明', birth_date: '1985-06-01', document_kind: 'other', document_number: documentNumber, nationality: 'CN' },
     photos: {},
-    device: { keyId: 'desk-test-key', jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! } },
+    ...(face ? { face } : {}),
+    device: { keyId: `desk-test-key-${documentNumber}`, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! } },
   };
-  const request = await signRequest(body, webCryptoSigner(key.privateKey));
-  requestPath = join(dir, 'request.json');
-  await writeFile(requestPath, JSON.stringify(request));
+  const path = join(dir, name);
+  await writeFile(path, JSON.stringify(await signRequest(body, webCryptoSigner(key.privateKey))));
+  return { path, point };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'eidkit-desk-'));
+  ({ path: requestPath, point: devicePoint } = await writeRequest('request.json', 'DESK-0001'));
 });
 
 async function downloadBy(page: Page, testId: string, name: string): Promise<Uint8Array> {
@@ -110,6 +118,36 @@ describe('the issuer desk keeps a register', () => {
     const indexes = await page.getByTestId('issued-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-index')));
     expect(new Set(indexes).size).toBe(2);
     await page.context().close();
+  });
+
+  test('a request whose face template an earlier face engine made: the desk says to enrol again and cannot issue it', async () => {
+    const templates = faceTemplates();
+    const face = (template: Uint8Array) => ({ model: 'fr-feature', version: '1', template: toBase64(template) });
+    const stale = await writeRequest('stale.json', 'DESK-0002', face(templates.formatOne));
+    const current = await writeRequest('current.json', 'DESK-0003', face(templates.current));
+    const context = await env.browser.newContext({ viewport: PHONE, locale: 'en', serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(new URL('/issuer', env.site.url).href);
+    await page.getByTestId('use-demo-authority').click();
+    await page.getByTestId('desk-demo').waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('request-upload').setInputFiles(stale.path);
+    await page.getByTestId('request-review').waitFor();
+    const alert = page.getByTestId('request-reenrol');
+    await alert.waitFor();
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await alert.textContent()).toContain('enrol again');
+    expect(await alert.locator('a').getAttribute('href')).toBe('/enrol');
+    expect(await page.getByTestId('issue').isDisabled()).toBe(true);
+    expect(await page.getByTestId('issued-row').count()).toBe(0);
+    await page.getByRole('button', { name: 'Discard this request' }).click();
+
+    // The same request with a template of today's engine: no warning, and it can be issued.
+    await page.getByTestId('request-upload').setInputFiles(current.path);
+    await page.getByTestId('request-review').waitFor();
+    expect(await page.getByTestId('request-reenrol').count()).toBe(0);
+    expect(await page.getByTestId('issue').isEnabled()).toBe(true);
+    await context.close();
   });
 
   test('the desk with a request and a register has no serious accessibility finding at desktop size', async () => {

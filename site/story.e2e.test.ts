@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, serveSite, SITE_DIR, type Site } from './e2e/harness.ts';
 import { PHONE, waitForServiceWorker } from './e2e/site.ts';
-import { qrPng } from './e2e/credentials.ts';
+import { ALICE, faceTemplates, qrPng } from './e2e/credentials.ts';
+import { createTestIssuer, issueCredential, publicKeyPoint, signerOf } from '../engine/credential/index.ts';
 import { makeCard, prcIdFor, qrTextFromPng, tamperFamilyName } from './e2e/story-fixtures.ts';
 
 const SHOTS = process.env.EIDKIT_SCREENSHOTS ? fileURLToPath(new URL('./e2e/screenshots/', import.meta.url)) : undefined;
@@ -143,6 +144,18 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await citizen.getByTestId('request-ready').waitFor({ timeout: 60_000 });
     if (shots) await shot(citizen, '05-enrol-request', 'request-step');
     return downloadBy(citizen, 'download-request', name);
+  }
+
+  /** The citizen enrols once more, from the details step (a new device key), without screenshots. */
+  async function enrolAgain(name: string): Promise<string> {
+    await citizen.goto(new URL('/enrol', site.url).href);
+    await citizen.getByTestId('family-name').fill('王');
+    await citizen.getByTestId('given-name').fill('丽');
+    await citizen.getByTestId('birth-date').fill('1990-04-12');
+    await citizen.getByTestId('sex').selectOption('2');
+    await citizen.getByTestId('document-number').fill(prcIdFor('1990-04-12'));
+    await citizen.getByTestId('details-next').click();
+    return finishEnrolment(name, false);
   }
 
   beforeAll(async () => {
@@ -302,14 +315,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
   test('a second enrolment, issued at the desk as the build’s demo authority: a fresh verifier says "Valid (demo issuer)" with no file handled', async () => {
     expect(requestFile).toBeDefined();
     // A second enrolment (a new device key: the wallet binds one key to one credential), issued by the demo desk.
-    await citizen.goto(new URL('/enrol', site.url).href);
-    await citizen.getByTestId('family-name').fill('王');
-    await citizen.getByTestId('given-name').fill('丽');
-    await citizen.getByTestId('birth-date').fill('1990-04-12');
-    await citizen.getByTestId('sex').selectOption('2');
-    await citizen.getByTestId('document-number').fill(prcIdFor('1990-04-12'));
-    await citizen.getByTestId('details-next').click();
-    const demoRequest = await finishEnrolment('demo-request.json', false);
+    const demoRequest = await enrolAgain('demo-request.json');
     const demo = JSON.parse(await readFile(join(SITE_DIR, 'trust/demo-authority.json'), 'utf8')) as { name: string };
     const demoDesk = await (await contextIn(browsers[0]!, 'demo-desk')).newPage();
     await demoDesk.goto(new URL('/issuer', site.url).href);
@@ -343,6 +349,39 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await expect.poll(() => page.getByTestId('report').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('valid');
     expect(await page.locator('#verdict-title').textContent()).toBe('Valid (demo issuer)');
     expect(await page.getByTestId('demo-issuer').textContent()).toContain('not an identity document');
+  }, 900_000);
+
+  test('a credential whose face template an earlier face engine made: the wallet shows it and says to enrol again, with a link', async () => {
+    // Issued in Node, as an earlier desk would have, for a device key of a real enrolment on this phone; the template
+    // is today's with format byte 1, what the earlier engine wrote (engine/face/template.test.ts).
+    const request = JSON.parse(await readFile(await enrolAgain('stale-request.json'), 'utf8')) as { device: { jwk: JsonWebKey } };
+    const deviceKey = await crypto.subtle.importKey('jwk', request.device.jwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+    const issuer = await createTestIssuer({ id: 'earlier' });
+    const authority = 'Earlier Engine Test PSB';
+    const stale = await issueCredential({
+      data: { ...ALICE, issuing_authority: authority, biometric_template_face: { model: 'fr-feature', version: '1', data: faceTemplates().formatOne } },
+      devicePublicKey: await publicKeyPoint(deviceKey),
+      documentSigner: { certificate: issuer.ds.certificate, signer: signerOf(issuer.ds) },
+      status: { uri: issuer.statusUri, index: 3 },
+    });
+    const path = join(dir, 'stale.eidkit-credential');
+    await writeFile(path, stale);
+
+    await citizen.goto(new URL('/wallet', site.url).href);
+    await citizen.getByTestId('pin').fill(PIN);
+    await citizen.getByTestId('unlock').click();
+    await citizen.getByTestId('credentials').waitFor();
+    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
+    await citizen.getByTestId('credential-upload').setInputFiles(path);
+    const card = citizen.getByTestId('credential-card').filter({ hasText: authority });
+    await card.waitFor({ timeout: 30_000 });
+    const note = card.getByTestId('needs-reenrolment');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toContain('Enrol again to get a new credential');
+    expect(await note.locator('a').getAttribute('href')).toBe('/enrol');
+    // The cards the desks issued today carry current templates: no such note on them.
+    expect(await citizen.getByTestId('credential-card').count()).toBe(3);
+    expect(await citizen.getByTestId('needs-reenrolment').count()).toBe(1);
   }, 900_000);
 
   test("a fresh verifier trusts the desk by scanning its trust QR frames off the desk's screen: whose key and its fingerprint, then its credentials verify", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, serveSite, type Site } from './e2e/harness.ts';
 import { PHONE, seriousAxeViolations } from './e2e/site.ts';
-import { ALICE, makeHolder, presentationQrText, qrPng, trustFile, type Holder } from './e2e/credentials.ts';
+import { ALICE, faceTemplates, makeHolder, presentationQrText, qrPng, trustFile, type Holder } from './e2e/credentials.ts';
 import { DISCLOSURE_PRESETS } from '../engine/credential/index.ts';
 
 let site: Site;
@@ -88,6 +88,19 @@ describe('verify page, scanning a photo of the QR code', () => {
     // Only the site's own files were fetched; nothing was posted.
     const origin = new URL(site.url).origin;
     expect(v.requests.filter((r) => !r.startsWith(`GET ${origin}/`))).toEqual([]);
+    await v.close();
+  });
+
+  test('a credential whose face template an earlier face engine made: valid, but its face cannot be checked, and the page says to enrol again', async () => {
+    const stale = await makeHolder({ ...ALICE, biometric_template_face: { model: 'fr-feature', version: '1', data: faceTemplates().formatOne } });
+    const v = await openVerifier(await trustFile(stale));
+    expect(await scanPng(v.page, qrPng(await presentationQrText(stale, DISCLOSURE_PRESETS.default)))).toBe('valid');
+    const note = v.page.getByTestId('face-reenrol');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/must enrol again/i);
+    // No face check is offered on it (a verifier would be comparing a face with numbers that mean nothing).
+    expect(await v.page.getByTestId('check-face').count()).toBe(0);
+    expect(await v.page.getByTestId('no-face-check').count()).toBe(0);
     await v.close();
   });
 

@@ -18,6 +18,7 @@ import {
   type TestIssuer,
 } from '../../engine/credential/index.ts';
 import { makeTrustBundle } from '../lib/trust-bundle.ts';
+import { createTemplate } from '../../engine/face/template.ts';
 
 export const ALICE: EidData = {
   family_name: '王',
@@ -74,4 +75,17 @@ export async function trustFile(h: Holder, revoked = false): Promise<string> {
     });
   }
   return JSON.stringify(makeTrustBundle([h.issuer.trustListKey.anchor], h.issuer.trustListBytes, [statusBytes]));
+}
+
+/**
+ * A face template of today's engine (format 2, fr-feature) from a random embedding, and the same bytes as an earlier
+ * engine wrote them (format 1: the same layout with format byte 1, see engine/face/template.test.ts). For screens
+ * that read only the template's header; no face is behind it.
+ */
+export function faceTemplates(): { readonly current: Uint8Array; readonly formatOne: Uint8Array } {
+  const embedding = Float32Array.from({ length: 512 }, () => Math.random() - 0.5);
+  const current = createTemplate(embedding, 'fr-feature');
+  const formatOne = current.slice();
+  formatOne[2] = 1;
+  return { current, formatOne };
 }

@@ -251,6 +251,8 @@ const setName = root.replace(/[^a-z0-9]+/gi, '_');
 /** --cache-dir: another cache (e.g. the same images through a changed landmark model, to compare with the first). */
 const dir = opt('--cache-dir') ?? join('.cache', 'embedder-study');
 const variantIds = (opt('--variants') ?? 'fl,u8,sdk,mfn').split(',');
+/** --refine-mesh always|never: FaceMesh's second pass forced on or off (default 'auto'); use its own --cache-dir. */
+const refineMesh = opt('--refine-mesh') as 'auto' | 'always' | 'never' | undefined;
 
 type Views = (string | null)[] | null;
 type Cache = Record<string, Views>;
@@ -300,7 +302,7 @@ async function embedAll(): Promise<void> {
     if (variantIds.every((v) => im in caches[v]!)) continue;
     const pixels = decodeFile(join(root, im));
     if (!(im in meshes)) {
-      const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {} });
+      const a = await engine.analyse(pixels, { embed: false, maxAnalysed: 3, policy: {}, ...(refineMesh ? { refineMesh } : {}) });
       const f = subject(a.faces, a.width, a.height);
       meshes[im] = f ? b64(f.mesh) : null;
       ownMeshes[im] = meshes[im]!;

@@ -9,6 +9,10 @@
  * --study prints, for several dimensions, the allPairs TAR at FAR 1e-3/1e-4 of the float embedding, of the int8
  * template with PCA learned on all five folds, and with PCA learned on four folds and tested on the fifth (the
  * honest figure: no image is projected by a PCA that saw it). --write emits engine/face/projection-<model>.ts.
+ * --thresholds derives the operating points of the shipped templates on the --learn-folds (default all) and scores the
+ * others (or --test-folds) at them; with --candidate it uses a projection learned on the --learn-folds in memory
+ * instead (--dims, --whiten <p>: each PCA row scaled by variance^(-p/2)), so a candidate is judged held out without
+ * overwriting the shipped file. --failures lists the learning folds' genuine pairs below their FAR 1e-4 threshold.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pca, type Pca } from './eval/pca.ts';

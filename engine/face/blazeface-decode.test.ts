@@ -10,6 +10,44 @@ describe('BlazeFace decoding', () => {
     expect(Math.max(...a)).toBeLessThan(256);
   });
 
+  test('anchors follow a non-square input: 256x192 has a 16x12 grid x 2 then 8x6 x 6, row by row', () => {
+    const a = generateAnchors(256, 192);
+    expect(a.length / 2).toBe(16 * 12 * 2 + 8 * 6 * 6);
+    expect([a[2 * 32], a[2 * 32 + 1]]).toEqual([8, 24]); // second row of the fine grid
+    expect([a[2 * 384], a[2 * 384 + 1]]).toEqual([16, 16]); // first anchor of the coarse grid
+    const last = a.length - 2;
+    expect([a[last], a[last + 1]]).toEqual([240, 176]);
+    expect(generateAnchors(256, 256)).toEqual(generateAnchors(256));
+    expect(generateAnchors(128, 96, 128).length / 2).toBe(16 * 12 * 2 + 8 * 6 * 6); // short-range: strides 8 and 16
+  });
+
+  test("letterbox input: the image's own shape at the model's scale, sides multiples of 32, content and borders kept", () => {
+    const at = (w: number, h: number, p: number, size?: number) => {
+      const lb = letterbox(w, h, p, size);
+      return [lb.inputWidth, lb.inputHeight, lb.contentWidth, lb.contentHeight];
+    };
+    expect(at(640, 480, 0.1)).toEqual([256, 224, 213, 160]); // same scale as the square 256x256 fit
+    expect(at(480, 640, 0.1)).toEqual([224, 256, 160, 213]);
+    expect(at(250, 250, 0.5)).toEqual([256, 256, 128, 128]);
+    expect(at(640, 480, 0.5)).toEqual([256, 224, 128, 96]);
+    expect(at(640, 480, 0.1, 128)).toEqual([128, 112, 107, 80]);
+    expect(at(400, 300, 0.1, 128)).toEqual([128, 112, 107, 80]); // the short-range model's coarse stride is 16
+    expect(at(300, 400, 0.5, 128)).toEqual([112, 128, 48, 64]);
+    expect(at(1280, 400, 0)).toEqual([256, 96, 256, 80]);
+    expect(at(1000, 10, 0.1)).toEqual([256, 64, 213, 2]);
+    for (const [w, h, p] of [[640, 480, 0.1], [97, 61, 0.1], [300, 299, 0], [1920, 1080, 0.02], [333, 1000, 0.5]] as const) {
+      const lb = letterbox(w, h, p);
+      const border = 2 * p * Math.max(w, h) * lb.scale;
+      expect(lb.inputWidth).toBeGreaterThanOrEqual(Math.min(256, lb.contentWidth + border - 1e-6));
+      expect(lb.inputHeight).toBeGreaterThanOrEqual(Math.min(256, lb.contentHeight + border - 1e-6));
+      expect(lb.inputWidth % 32 + (lb.inputHeight % 32)).toBe(0);
+      expect(lb.offsetX).toBeGreaterThanOrEqual(0);
+      expect(lb.offsetY).toBeGreaterThanOrEqual(0);
+      expect(lb.offsetX + lb.contentWidth).toBeLessThanOrEqual(lb.inputWidth);
+      expect(lb.offsetY + lb.contentHeight).toBeLessThanOrEqual(lb.inputHeight);
+    }
+  });
+
   test('a strong logit at one anchor decodes to a box centred on it, with keypoints relative to it', () => {
     const anchors = generateAnchors(256);
     const rows = new Float32Array(896 * ROW).fill(0);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { letterboxedInput } from './blazeface.ts';
-import { BLAZEFACE_INPUT, letterbox } from './blazeface-decode.ts';
+import { letterbox } from './blazeface-decode.ts';
 
 /** The tensor path BlazeFaceDetector.detect takes: resize, normalise to [-1, 1], pad with 0. */
 function tensorInput(data: Uint8ClampedArray, width: number, height: number, padding: number): Float32Array {
@@ -12,8 +12,8 @@ function tensorInput(data: Uint8ClampedArray, width: number, height: number, pad
     const resized = tf.image.resizeBilinear(rgb, [lb.contentHeight, lb.contentWidth]);
     const normalised = tf.sub(tf.div(resized, 127.5), 1);
     return tf.pad(normalised, [
-      [lb.offsetY, BLAZEFACE_INPUT - lb.contentHeight - lb.offsetY],
-      [lb.offsetX, BLAZEFACE_INPUT - lb.contentWidth - lb.offsetX],
+      [lb.offsetY, lb.inputHeight - lb.contentHeight - lb.offsetY],
+      [lb.offsetX, lb.inputWidth - lb.contentWidth - lb.offsetX],
       [0, 0],
     ]).dataSync() as Float32Array;
   });

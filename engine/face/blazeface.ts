@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { BLAZEFACE_INPUT, ROW, decodeCandidates, generateAnchors, letterbox, toSourceSpace, type Letterbox } from './blazeface-decode.ts';
+import type { GraphNode } from '../runtime/load-model.ts';
+import { EidkitError } from '../errors.ts';
 import type { DetectedFace } from './types.ts';
 import type { RgbaImage } from '../runtime/frame.ts';
 
@@ -25,64 +27,114 @@ export const DETECT_DEFAULTS: Required<DetectOptions> = { minScore: 0.5, iouThre
  * The two BlazeFace variants eidkit ships: MediaPipe's full-range (back-camera) model at 256 px, the default for
  * analysis and templates (face accuracy was measured with it), and the short-range (front-camera, selfie) model at
  * 128 px, about a fifth of the compute, for a live preview that only needs "is there a face and where". Both emit
- * the same 896 anchors (16x16x2 then 8x8x6) and row layout, scaled to their input size.
+ * the same 896 anchors (16x16x2 then 8x8x6) and row layout at their square input, scaled to its size; loaded with
+ * anySizeInput they read a non-square frame at the same scale through fewer pixels (letterbox).
  */
 export type DetectorId = 'full-range' | 'short-range';
-export const DETECTORS: Readonly<Record<DetectorId, { readonly modelId: string; readonly inputSize: number }>> = {
-  'full-range': { modelId: 'blazeface', inputSize: BLAZEFACE_INPUT },
-  'short-range': { modelId: 'blazeface-front', inputSize: 128 },
+export const DETECTORS: Readonly<Record<DetectorId, { readonly modelId: string; readonly inputSize: number; readonly anySize: boolean }>> = {
+  // The full-range graph reads a non-square frame through an input of its shape (anySizeInput, letterbox): on the
+  // fixture photos and camera frames the same faces as through its square input (blazeface-any-size.test.ts).
+  'full-range': { modelId: 'blazeface', inputSize: BLAZEFACE_INPUT, anySize: true },
+  // The short-range one keeps its square: it is the preview's detector and fast enough as it is, and through 128x112
+  // its boxes moved more (on the same images, the same faces found but one box or keypoint moved by 0.31 of the
+  // face's width; through 128x96, 3 faces were lost).
+  'short-range': { modelId: 'blazeface-front', inputSize: 128, anySize: false },
 };
 
+/**
+ * The topology edit (loadGraphModel's `edit`) that lets a BlazeFace graph take any H x W input (multiples of its
+ * coarse grid's stride, letterbox): its placeholder's fixed 256x256 (128x128) becomes -1 x -1, and its four outputs
+ * skip the Reshape to the fixed anchor count, returning the fine and coarse grids ([1, h, w, 2 | 32] and [1, h / 2, w / 2, 6 | 96]) as the convolutions
+ * give them. The weights and every other node are untouched; at its square input the rows are the model's own.
+ */
+export function anySizeInput(nodes: GraphNode[]): void {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  for (const n of nodes) {
+    if (n.op === 'Placeholder') {
+      const dim = ((n.attr?.shape as { shape?: { dim?: { size: string }[] } } | undefined)?.shape?.dim ?? []) as { size: string }[];
+      if (dim.length !== 4) throw new EidkitError('runtime/model-invalid', `BlazeFace graph input ${n.name} is not NHWC.`, { node: n.name });
+      dim[1]!.size = '-1';
+      dim[2]!.size = '-1';
+    }
+    if (n.op === 'Identity') {
+      const from = byName.get(n.input?.[0] ?? '');
+      if (from?.op === 'Reshape' && from.input?.[0]) n.input = [from.input[0]];
+    }
+  }
+}
+
 export class BlazeFaceDetector {
-  private readonly anchors: Float32Array;
+  private readonly anchors = new Map<string, Float32Array>();
+  /** Whether the graph was loaded with anySizeInput; a graph loaded as is takes only its square input. */
+  private readonly anySize: boolean;
 
   constructor(
     private readonly model: GraphModel,
     private readonly size: number = BLAZEFACE_INPUT,
   ) {
-    this.anchors = generateAnchors(size);
+    this.anySize = model.inputs[0]?.shape?.[1] === -1;
   }
 
   /**
    * Detects faces in RGBA pixels. The letterboxed model input is resampled in one JS pass over the ~210x160 content
    * pixels, so the whole frame never becomes a tensor (at 640x480 the frame tensor, its resize and the padding cost
    * more than a quarter of the detector's time). The resampling is tf.image.resizeBilinear's (align corners off, no
-   * half-pixel centres; blazeface-input.test.ts holds it to that).
+   * half-pixel centres; blazeface-input.test.ts holds it to that). With an any-size graph the input is the
+   * letterbox's own shape (256x224 for a 4:3 frame), else the model's square.
    */
   async detect(px: RgbaImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const o = { ...DETECT_DEFAULTS, ...options };
-    const lb = letterbox(px.width, px.height, o.padding, this.size);
-    const input = tf.tensor4d(letterboxedInput(px, lb, this.size), [1, this.size, this.size, 3]);
+    let lb = letterbox(px.width, px.height, o.padding, this.size, this.size / 8);
+    if (!this.anySize) lb = squareLetterbox(lb, this.size);
+    const input = tf.tensor4d(letterboxedInput(px, lb), [1, lb.inputHeight, lb.inputWidth, 3]);
     return this.run(input, lb, o);
   }
 
-  /** Runs the model on a [1, size, size, 3] input (disposed here) and decodes its boxes into source pixels. */
+  /** Runs the model on a [1, h, w, 3] input (disposed here) and decodes its boxes into source pixels. */
   private async run(input: tf.Tensor4D, lb: Letterbox, o: Required<DetectOptions>): Promise<DetectedFace[]> {
     const outputs = this.model.execute(input) as tf.Tensor[];
     input.dispose();
     const rows = tf.tidy(() => {
-      // Neither converted graph names its outputs usefully: order the four by size (human does the same); both
-      // variants have the same four shapes.
-      const [s384, s512, r384, r512] = [...outputs].sort((a, b) => a.size - b.size) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      const grid512 = tf.concat([s512, r512], 2);
-      const grid384 = tf.concat([s384, r384], 2);
-      return tf.reshape(tf.concat([grid512, grid384], 1), [-1, ROW]);
+      // Neither converted graph names its outputs usefully: order the four by size (human does the same); the fine
+      // grid has 4/3 of the coarse grid's anchors at any input shape, so the order is always the same.
+      const [sc, sf, rc, rf] = [...outputs].sort((a, b) => a.size - b.size) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const grid = (s: tf.Tensor, r: tf.Tensor) => tf.concat([tf.reshape(s, [-1, 1]), tf.reshape(r, [-1, ROW - 1])], 1);
+      return tf.concat([grid(sf, rf), grid(sc, rc)], 0);
     });
     tf.dispose(outputs);
     const data = (await rows.data()) as Float32Array;
     rows.dispose();
-    return decodeCandidates(data, this.anchors, o).map((c) => toSourceSpace(c, lb));
+    return decodeCandidates(data, this.anchorsFor(lb.inputWidth, lb.inputHeight), o).map((c) => toSourceSpace(c, lb));
+  }
+
+  private anchorsFor(width: number, height: number): Float32Array {
+    const key = `${width}x${height}`;
+    let a = this.anchors.get(key);
+    if (!a) this.anchors.set(key, (a = generateAnchors(width, height, this.size)));
+    return a;
   }
 }
 
+/** The same fit in the model's square input (for a graph loaded without anySizeInput). */
+function squareLetterbox(lb: Letterbox, size: number): Letterbox {
+  return {
+    ...lb,
+    offsetX: Math.floor((size - lb.contentWidth) / 2),
+    offsetY: Math.floor((size - lb.contentHeight) / 2),
+    inputWidth: size,
+    inputHeight: size,
+  };
+}
+
 /**
- * BlazeFace's input from RGBA pixels: the image bilinearly resized into the letterbox's content rectangle, scaled to
+ * BlazeFace's input from RGBA pixels (lb.inputHeight x lb.inputWidth): the image bilinearly resized into the letterbox's content rectangle, scaled to
  * [-1, 1], the border left at 0 (mid-grey). Sampling follows tf.image.resizeBilinear without align corners or
  * half-pixel centres: source = destination x (in / out), between floor and ceil.
  */
-export function letterboxedInput(px: RgbaImage, lb: Letterbox, size = BLAZEFACE_INPUT): Float32Array {
+export function letterboxedInput(px: RgbaImage, lb: Letterbox): Float32Array {
   const { width, height, data } = px;
-  const out = new Float32Array(size * size * 3);
+  const size = lb.inputWidth;
+  const out = new Float32Array(lb.inputWidth * lb.inputHeight * 3);
   const sy = height / lb.contentHeight;
   const sx = width / lb.contentWidth;
   const x0s = new Int32Array(lb.contentWidth);

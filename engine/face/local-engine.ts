@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { initBackend } from '../runtime/backend.ts';
-import { loadGraphModel, readVerifiedFiles } from '../runtime/load-model.ts';
+import { loadGraphModel, readVerifiedFiles, type LoadGraphOptions } from '../runtime/load-model.ts';
 import { modelEntry } from '../runtime/manifest.ts';
 import { urlSource, type ModelSource } from '../runtime/model-source.ts';
 import { framePixels, frameSize, frameToTensor, tensorPixels, type FrameInput, type RgbaImage } from '../runtime/frame.ts';
 import { FrameRaster } from './crop.ts';
 import { concatBytes } from '../runtime/bytes.ts';
 import { EidkitError } from '../errors.ts';
-import { BlazeFaceDetector, DETECTORS, type DetectorId } from './blazeface.ts';
+import { BlazeFaceDetector, DETECTORS, anySizeInput, type DetectorId } from './blazeface.ts';
 import { FaceMeshModel } from './facemesh.ts';
 import { EMBEDDERS, dlibEmbedder, faceResEmbedder, isOnnxEmbedder, onnxEmbedder, type Embedder, type EmbedderId } from './embedders.ts';
 import { loadOnnxProgram } from '../runtime/load-onnx.ts';
@@ -36,11 +36,12 @@ export function createLocalFaceEngine(options: FaceEngineOptions, host: FaceEngi
     }
     return m;
   };
-  const graph = (id: string): Promise<GraphModel> => once(id, () => loadGraphModel(id, source, options.onProgress));
+  const graph = (id: string, edit?: LoadGraphOptions['edit']): Promise<GraphModel> =>
+    once(id, () => loadGraphModel(id, source, options.onProgress, undefined, edit ? { edit } : {}));
   const detector = (id: DetectorId = 'full-range'): Promise<BlazeFaceDetector> => {
     const spec = DETECTORS[id];
     if (!spec) return Promise.reject(new EidkitError('face/unknown-detector', `Unknown face detector '${String(id)}'.`, { detector: String(id) }));
-    return once(`detector:${id}`, async () => new BlazeFaceDetector(await graph(spec.modelId), spec.inputSize));
+    return once(`detector:${id}`, async () => new BlazeFaceDetector(await graph(spec.modelId, spec.anySize ? anySizeInput : undefined), spec.inputSize));
   };
   const mesh = (): Promise<FaceMeshModel> => once('mesh', async () => new FaceMeshModel(await graph('facemesh')));
   const embedder = (): Promise<Embedder> =>

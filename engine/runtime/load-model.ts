@@ -62,12 +62,29 @@ interface ModelJson {
   modelInitializer?: unknown;
 }
 
+/** The nodes of a tfjs graph model's topology, as its model.json holds them (the fields an edit may need). */
+export interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, unknown>;
+}
+
+export interface LoadGraphOptions {
+  /**
+   * Edits the graph's topology after the bytes are verified and before tfjs builds the model (the weights are left
+   * as they are): a reader's change of what it asks of the graph, such as blazeface.ts's any-size input.
+   */
+  readonly edit?: (nodes: GraphNode[]) => void;
+}
+
 /** Loads a tfjs graph model by manifest id, every byte verified, without the network-facing tfjs loaders. */
 export async function loadGraphModel(
   id: string,
   source: ModelSource,
   onProgress?: (p: LoadProgress) => void,
   from: Manifest = defaultManifest,
+  options: LoadGraphOptions = {},
 ): Promise<GraphModel> {
   const entry = modelEntry(id, from);
   const files = await readVerifiedFiles(entry, source, onProgress);
@@ -79,6 +96,11 @@ export async function loadGraphModel(
     model = JSON.parse(new TextDecoder().decode(json)) as ModelJson;
   } catch (cause) {
     throw new EidkitError('runtime/model-invalid', `Model ${id}: ${jsonFile.name} is not valid JSON.`, { id }, { cause });
+  }
+  if (options.edit) {
+    const nodes = (model.modelTopology as { node?: GraphNode[] } | undefined)?.node;
+    if (!Array.isArray(nodes)) throw new EidkitError('runtime/model-invalid', `Model ${id} has no graph nodes to edit.`, { id });
+    options.edit(nodes);
   }
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const shards: Uint8Array[] = [];

@@ -72,7 +72,35 @@ describe.skipIf(!inject('fixturesPresent'))("BlazeFace full-range on an input of
     expect(worstShift).toBeLessThan(0.1);
     expect(worstScore).toBeLessThan(0.05);
   }, 600_000);
+
+  test('extreme shapes: a face in a 6:1 panorama and a 1:6 strip is found where the square input finds it; tiny frames run', async () => {
+    const spec = DETECTORS['full-range'];
+    const square = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource()), spec.inputSize);
+    const any = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource(), undefined, undefined, { edit: anySizeInput }), spec.inputSize);
+    const face = decodeImage(fixture('faces/lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg'));
+    const cases = [wideCanvas(face, 6, 1, 0.1), wideCanvas(face, 6, 1, 0.9), wideCanvas(face, 1, 6, 0.5)];
+    for (const img of cases) {
+      const a = await square.detect(img);
+      const b = await any.detect(img);
+      expect(a.length).toBeGreaterThan(0);
+      expect(b.map((f) => iou(f.box, a[0]!.box)).some((v) => v > 0.8)).toBe(true);
+    }
+    for (const [width, height] of [[33, 20], [7, 300], [1, 1]] as const) {
+      await expect(any.detect({ data: new Uint8Array(width * height * 4).fill(90), width, height })).resolves.toEqual([]);
+    }
+  });
 });
+
+/** A canvas `kx` x `ky` times the image's size, grey, the image at `f` of the free space along the long side. */
+function wideCanvas(img: RgbaImage, kx: number, ky: number, f: number): RgbaImage {
+  const w = img.width * kx;
+  const h = img.height * ky;
+  const out = new Uint8Array(w * h * 4).fill(128);
+  const ox = Math.round((w - img.width) * (kx > 1 ? f : 0.5));
+  const oy = Math.round((h - img.height) * (ky > 1 ? f : 0.5));
+  for (let y = 0; y < img.height; y++) out.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((y + oy) * w + ox) * 4);
+  return { data: out, width: w, height: h };
+}
 
 /** Largest move of a box edge or keypoint, as a fraction of the face width. */
 function shift(a: DetectedFace, b: DetectedFace): number {

@@ -146,6 +146,16 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     return downloadBy(citizen, 'download-request', name);
   }
 
+  /** The citizen opens the wallet, unlocks it (`shown`: what the unlocked wallet shows first) and adds a credential file. */
+  async function addToWallet(file: string, shown: 'no-credentials' | 'credentials'): Promise<void> {
+    await citizen.goto(new URL('/wallet', site.url).href);
+    await citizen.getByTestId('pin').fill(PIN);
+    await citizen.getByTestId('unlock').click();
+    await citizen.getByTestId(shown).waitFor();
+    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
+    await citizen.getByTestId('credential-upload').setInputFiles(file);
+  }
+
   /** The citizen enrols once more, from the details step (a new device key), without screenshots. */
   async function enrolAgain(name: string): Promise<string> {
     await citizen.goto(new URL('/enrol', site.url).href);
@@ -229,12 +239,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
   }, 600_000);
 
   test('the wallet takes the credential and shows a refreshing QR code', async () => {
-    await citizen.goto(new URL('/wallet', site.url).href);
-    await citizen.getByTestId('pin').fill(PIN);
-    await citizen.getByTestId('unlock').click();
-    await citizen.getByTestId('no-credentials').waitFor();
-    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
-    await citizen.getByTestId('credential-upload').setInputFiles(credentialFile);
+    await addToWallet(credentialFile, 'no-credentials');
     await citizen.getByTestId('credential-card').waitFor();
     // Both dates, each named: the card's own expiry (what the desk set) and the issuer signature's validity.
     await expect.poll(() => citizen.getByTestId('card-expiry').textContent()).toBe('ID card expiresJan 1, 2036');
@@ -327,12 +332,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     await demoDesk.getByTestId('issued-result').waitFor();
     const demoCredential = await downloadBy(demoDesk, 'download-credential', 'demo.eidkit-credential');
 
-    await citizen.goto(new URL('/wallet', site.url).href);
-    await citizen.getByTestId('pin').fill(PIN);
-    await citizen.getByTestId('unlock').click();
-    await citizen.getByTestId('credentials').waitFor();
-    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
-    await citizen.getByTestId('credential-upload').setInputFiles(demoCredential);
+    await addToWallet(demoCredential, 'credentials');
     // Both cards, or what the wallet said instead.
     const shown = async () => [...(await citizen.getByTestId('credential-card').allTextContents()), ...(await citizen.locator('[role=status]').allTextContents())].join(' | ');
     await expect.poll(shown, { timeout: 30_000 }).toContain(demo.name);
@@ -367,12 +367,7 @@ describe.skipIf(!inject('fixturesPresent'))('the eidkit story, end to end (needs
     const path = join(dir, 'stale.eidkit-credential');
     await writeFile(path, stale);
 
-    await citizen.goto(new URL('/wallet', site.url).href);
-    await citizen.getByTestId('pin').fill(PIN);
-    await citizen.getByTestId('unlock').click();
-    await citizen.getByTestId('credentials').waitFor();
-    await citizen.locator('summary', { hasText: 'Add a credential' }).click();
-    await citizen.getByTestId('credential-upload').setInputFiles(path);
+    await addToWallet(path, 'credentials');
     const card = citizen.getByTestId('credential-card').filter({ hasText: authority });
     await card.waitFor({ timeout: 30_000 });
     const note = card.getByTestId('needs-reenrolment');

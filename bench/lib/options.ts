@@ -5,7 +5,7 @@ import { STAGES } from '../pages/protocol.ts';
 export interface BenchOptions {
   readonly quick: boolean;
   /**
-   * 'full': every library, stage, throttle and start-up profile, the payload study and the default runs into
+   * 'full': every library, stage, throttle and start-up profile, the payload and the default runs into
    * bench/results; only such a run rewrites the published results in the README and site/docs/benchmarks.md.
    * 'partial': anything narrower that is not --quick (it still writes its own folder).
    */
@@ -33,7 +33,7 @@ export const USAGE = `npm run bench [-- options]
   --stages a,b          stage ids (default all): ${STAGES.join(', ')}
   --runs N              timed runs per stage, library and throttle (default 30; quick 6)
   --no-startup          skip the start-up (cold / offline) measurements
-  --no-payload          skip the payload and uint8-quantisation study
+  --no-payload          skip the payload (the face check's files and the precache)
   --no-build            reuse dist/bench from the last run
   --out DIR             results folder (default bench/results; quick or narrowed runs: bench/results/raw)
 

@@ -1,5 +1,6 @@
 // Payload: the bytes a face check needs (eidkit's pinned models + the wasm runtime a cross-origin isolated page
-// loads), their gzip size, the site's service-worker precache, and the uint8-quantisation study (engine/runtime/quantise.ts).
+// loads), their gzip size, and the site's service-worker precache. The models are quantised at install, each pinned
+// (models/manifest.json `derived`, judged by scripts/quantise-equivalence.test.ts), so what is listed here is what ships.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,7 +8,6 @@ import { DEFAULT_EMBEDDER, manifest, modelEntry } from '../../engine/index.ts';
 import { EMBEDDERS } from '../../engine/face/embedders.ts';
 import { OUT, SITE_OUT } from './prepare.ts';
 import type { PayloadResult } from './results.ts';
-import { quantiseStudy } from './quantise-study.ts';
 
 /**
  * What the engine loads before a face match: detector, landmarks, the default embedder, and the wasm runtime it picks
@@ -16,11 +16,6 @@ import { quantiseStudy } from './quantise-study.ts';
  */
 export const FACE_CHECK_MODELS: readonly string[] = ['blazeface', 'facemesh', EMBEDDERS[DEFAULT_EMBEDDER].modelId];
 
-/**
- * Graph models the uint8 study re-quantises. The default embedder's weights (dlib's, face-api's format) are uint8
- * already, so the study's embedding row is faceres, the float candidate it would replace.
- */
-export const QUANTISE_STUDY_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
 export const FACE_CHECK_WASM = 'tfjs-backend-wasm-simd.wasm';
 
 const gzipBytes = (b: Uint8Array): number => gzipSync(b, { level: 9 }).length;
@@ -48,18 +43,16 @@ export function precache(siteDir = SITE_OUT): { bytes: number; files: number } |
   return { bytes, files: urls.length };
 }
 
-export async function measurePayload(opts: { quantise: boolean; pairsPerKind: number; log: (s: string) => void }): Promise<PayloadResult> {
+export function measurePayload(): PayloadResult {
   const files = faceCheckFiles().filter((f) => existsSync(f.path));
   const faceModels = files.map((f) => {
     const b = readFileSync(f.path);
     return { file: f.file, bytes: b.length, gzip: gzipBytes(b) };
   });
   const pc = precache();
-  const quantised = opts.quantise ? await quantiseStudy(opts.log, opts.pairsPerKind) : undefined;
   return {
     faceModels,
     faceModelBytes: faceModels.reduce((n, f) => n + f.bytes, 0),
-    ...(quantised ? { quantised } : {}),
     ...(pc ? { precacheBytes: pc.bytes, precacheFiles: pc.files } : {}),
     ...(pc ? {} : { note: 'The site has no service-worker precache manifest yet (dist/site/sw.js), so its precache size is not reported.' }),
   };

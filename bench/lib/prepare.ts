@@ -73,7 +73,7 @@ export async function preparePages(log: (s: string) => void): Promise<Prepared> 
     resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/wasm' }] },
   });
   log('copying hash-checked eidkit models into dist/bench/models');
-  // Optional entries too: the uint8 study re-quantises faceres, an evaluation candidate the site does not load.
+  // Optional entries too (the passive liveness models, the embedding candidates a stage may load).
   await copyModels(join(OUT, 'models'), undefined, undefined, { includeOptional: true });
   link(join(packageDir('@vladmandic/face-api'), 'model'), join(OUT, 'peers/face-api/model'));
   link(join(packageDir('@vladmandic/human'), 'models'), join(OUT, 'peers/human/models'));

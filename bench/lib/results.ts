@@ -58,15 +58,6 @@ export interface PayloadResult {
   /** Files eidkit needs before a face check (models + wasm), bytes as served and gzip -9 estimates. */
   readonly faceModels: readonly { readonly file: string; readonly bytes: number; readonly gzip: number }[];
   readonly faceModelBytes: number;
-  /** The same models with uint8-quantised weights (engine/runtime/quantise.ts), when computed. */
-  readonly quantised?: {
-    readonly files: readonly { readonly file: string; readonly bytes: number; readonly gzip: number; readonly maxAbsError: number }[];
-    readonly bytes: number;
-    /** Numerical drift of the quantised nets against float on the bench frames (what the accuracy check confirms). */
-    readonly drift: Readonly<Record<string, number>>;
-    /** PASS/MISS from `npm run eval:faces` (TAR@1e-3 lost ≤ 0.5 point), or 'pending' with the reason. */
-    readonly accuracy: string;
-  };
   /** Service-worker precache of the built site, when the site has one. */
   readonly precacheBytes?: number;
   readonly precacheFiles?: number;

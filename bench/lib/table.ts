@@ -126,21 +126,12 @@ export function renderMarkdown(r: BenchResult, chartFile?: string): string {
   lines.push('## Payload');
   lines.push('');
   const p = r.payload;
-  lines.push('| file (what a face check downloads) | bytes | gzip -9 |' + (p.quantised ? ' uint8 | uint8 gzip | max weight error |' : ''));
-  lines.push('|---|---:|---:|' + (p.quantised ? '---:|---:|---:|' : ''));
-  for (const f of p.faceModels) {
-    const q = p.quantised?.files.find((x) => x.file === f.file);
-    lines.push(`| ${f.file} | ${fmtBytes(f.bytes)} | ${fmtBytes(f.gzip)} |` + (p.quantised ? ` ${q ? fmtBytes(q.bytes) : '='} | ${q ? fmtBytes(q.gzip) : '='} | ${q ? q.maxAbsError.toExponential(1) : ''} |` : ''));
-  }
-  const sum = (xs: readonly { bytes: number }[]) => xs.reduce((n, x) => n + x.bytes, 0);
+  lines.push('| file (what a face check downloads) | bytes | gzip -9 |');
+  lines.push('|---|---:|---:|');
+  for (const f of p.faceModels) lines.push(`| ${f.file} | ${fmtBytes(f.bytes)} | ${fmtBytes(f.gzip)} |`);
   const gz = (xs: readonly { gzip: number }[]) => xs.reduce((n, x) => n + x.gzip, 0);
-  lines.push(`| **total** | **${fmtBytes(p.faceModelBytes)}** | **${fmtBytes(gz(p.faceModels))}** |` + (p.quantised ? ` **${fmtBytes(p.quantised.bytes)}** | **${fmtBytes(gz(p.faceModels.map((f) => p.quantised!.files.find((q) => q.file === f.file) ?? f)))}** | |` : ''));
+  lines.push(`| **total** | **${fmtBytes(p.faceModelBytes)}** | **${fmtBytes(gz(p.faceModels))}** |`);
   lines.push('');
-  if (p.quantised) {
-    const drift = Object.entries(p.quantised.drift).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
-    lines.push(`uint8 weights: ${fmtBytes(p.faceModelBytes - p.quantised.bytes)} saved (${fmtBytes(sum(p.faceModels))} → ${fmtBytes(p.quantised.bytes)}). Drift of the uint8 nets against float on lfw-dev crops: ${drift}. Accuracy check: ${p.quantised.accuracy}.`);
-    lines.push('');
-  }
   if (p.precacheBytes !== undefined) lines.push(`Service-worker precache: ${fmtBytes(p.precacheBytes)} in ${p.precacheFiles} files.`, '');
   if (p.note) lines.push(p.note, '');
 

@@ -37,16 +37,18 @@ function images(): { name: string; image: RgbaImage }[] {
  */
 describe.skipIf(!inject('fixturesPresent'))("BlazeFace full-range on an input of the frame's shape (needs EIDKIT_FIXTURES)", () => {
   let all: { name: string; image: RgbaImage }[] = [];
+  const spec = DETECTORS['full-range'];
+  let square: BlazeFaceDetector;
+  let any: BlazeFaceDetector;
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
     all = images();
+    square = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource()), spec.inputSize);
+    any = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource(), undefined, undefined, { edit: anySizeInput }), spec.inputSize);
   });
 
   test('the same faces as through the square input, within 0.1 face widths and 0.05 of score', async () => {
-    const spec = DETECTORS['full-range'];
     expect(spec.anySize).toBe(true);
-    const square = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource()), spec.inputSize);
-    const any = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource(), undefined, undefined, { edit: anySizeInput }), spec.inputSize);
     expect(any['model'].inputs[0]!.shape).toEqual([1, -1, -1, 3]);
     let faces = 0;
     let worstShift = 0;
@@ -74,9 +76,6 @@ describe.skipIf(!inject('fixturesPresent'))("BlazeFace full-range on an input of
   }, 600_000);
 
   test('extreme shapes: a face in a 6:1 panorama and a 1:6 strip is found where the square input finds it; tiny frames run', async () => {
-    const spec = DETECTORS['full-range'];
-    const square = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource()), spec.inputSize);
-    const any = new BlazeFaceDetector(await loadGraphModel(spec.modelId, packageSource(), undefined, undefined, { edit: anySizeInput }), spec.inputSize);
     const face = decodeImage(fixture('faces/lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg'));
     const cases = [wideCanvas(face, 6, 1, 0.1), wideCanvas(face, 6, 1, 0.9), wideCanvas(face, 1, 6, 0.5)];
     for (const img of cases) {

@@ -44,8 +44,9 @@ export const DETECTORS: Readonly<Record<DetectorId, { readonly modelId: string; 
 /**
  * The topology edit (loadGraphModel's `edit`) that lets a BlazeFace graph take any H x W input (multiples of its
  * coarse grid's stride, letterbox): its placeholder's fixed 256x256 (128x128) becomes -1 x -1, and its four outputs
- * skip the Reshape to the fixed anchor count, returning the fine and coarse grids ([1, h, w, 2 | 32] and [1, h / 2, w / 2, 6 | 96]) as the convolutions
- * give them. The weights and every other node are untouched; at its square input the rows are the model's own.
+ * skip the Reshape to the fixed anchor count, returning the fine and coarse grids ([1, h, w, 2 | 32] and
+ * [1, h / 2, w / 2, 6 | 96]) as the convolutions give them. The weights and every other node are untouched; at its
+ * square input the rows are the model's own.
  */
 export function anySizeInput(nodes: GraphNode[]): void {
   const byName = new Map(nodes.map((n) => [n.name, n]));
@@ -84,8 +85,8 @@ export class BlazeFaceDetector {
    */
   async detect(px: RgbaImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const o = { ...DETECT_DEFAULTS, ...options };
-    let lb = letterbox(px.width, px.height, o.padding, this.size, this.size / 8);
-    if (!this.anySize) lb = squareLetterbox(lb, this.size);
+    // A square graph takes only its own size: a step of the whole side makes the letterbox that square.
+    const lb = letterbox(px.width, px.height, o.padding, this.size, this.anySize ? this.size / 8 : this.size);
     const input = tf.tensor4d(letterboxedInput(px, lb), [1, lb.inputHeight, lb.inputWidth, 3]);
     return this.run(input, lb, o);
   }
@@ -115,25 +116,13 @@ export class BlazeFaceDetector {
   }
 }
 
-/** The same fit in the model's square input (for a graph loaded without anySizeInput). */
-function squareLetterbox(lb: Letterbox, size: number): Letterbox {
-  return {
-    ...lb,
-    offsetX: Math.floor((size - lb.contentWidth) / 2),
-    offsetY: Math.floor((size - lb.contentHeight) / 2),
-    inputWidth: size,
-    inputHeight: size,
-  };
-}
-
 /**
- * BlazeFace's input from RGBA pixels (lb.inputHeight x lb.inputWidth): the image bilinearly resized into the letterbox's content rectangle, scaled to
- * [-1, 1], the border left at 0 (mid-grey). Sampling follows tf.image.resizeBilinear without align corners or
+ * BlazeFace's input from RGBA pixels (lb.inputHeight x lb.inputWidth): the image bilinearly resized into the
+ * letterbox's content rectangle, scaled to [-1, 1], the border left at 0 (mid-grey). Sampling follows tf.image.resizeBilinear without align corners or
  * half-pixel centres: source = destination x (in / out), between floor and ceil.
  */
 export function letterboxedInput(px: RgbaImage, lb: Letterbox): Float32Array {
   const { width, height, data } = px;
-  const size = lb.inputWidth;
   const out = new Float32Array(lb.inputWidth * lb.inputHeight * 3);
   const sy = height / lb.contentHeight;
   const sx = width / lb.contentWidth;
@@ -152,7 +141,7 @@ export function letterboxedInput(px: RgbaImage, lb: Letterbox): Float32Array {
     const top = Math.floor(f) * width * 4;
     const bottom = Math.min(height - 1, Math.ceil(f)) * width * 4;
     const fy = f - Math.floor(f);
-    let o = ((y + lb.offsetY) * size + lb.offsetX) * 3;
+    let o = ((y + lb.offsetY) * lb.inputWidth + lb.offsetX) * 3;
     for (let x = 0; x < lb.contentWidth; x++) {
       const a = top + x0s[x]!;
       const b = top + x1s[x]!;
